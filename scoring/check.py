@@ -1,0 +1,119 @@
+"""The scheme check: faults in the assessors' own text, reported as notices.
+
+A scheme is the assessors' text, so nothing here refuses it: each finding says
+what looks wrong and what it means for the score, so a person can take it up
+with the assessment team.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from .model import ROW, Indicator, Scheme
+from .numbers import cn_date, fmt
+from .problems import Problem, notice
+from .rules import (
+    Deadline,
+    Graded,
+    Group,
+    PerDeadline,
+    PerMissing,
+    RatioScore,
+    Required,
+    Rule,
+    Tiered,
+)
+
+
+def _walk(rules: tuple[Rule, ...]) -> Iterator[Rule]:
+    for rule in rules:
+        yield rule
+        if isinstance(rule, Group):
+            yield from _walk(rule.rules)
+
+
+def _policy_hint(scheme: Scheme) -> str:
+    if scheme.clamp == "level1":
+        return "本方案按一级指标封顶（clamp: level1），超出部分会计入所在一级指标，以一级指标分值为限"
+    if scheme.clamp == "row":
+        return "本方案按行扣完为止（clamp: row），超出部分不计"
+    return "本方案不封顶（clamp: none），超出部分照扣"
+
+
+def _row_checks(scheme: Scheme, row: Indicator) -> Iterator[Problem]:
+    points = row.points
+    hint = _policy_hint(scheme)
+    for rule in _walk(row.rules):
+        where = (row.path, rule.line or row.line)
+        cap = getattr(rule, "cap", None)
+        if points > 0 and cap is not None and cap > points and not rule.gives_bonus:
+            yield notice(*where, f"指标 {row.id}（{row.name}）扣分上限{fmt(cap)}分超过本行赋分{fmt(points)}分；{hint}",
+                         "cap-above-points")
+        fixed = None
+        if isinstance(rule, (Required, Deadline)):
+            fixed = rule.deduct
+        elif isinstance(rule, (Tiered, Graded)):
+            fixed = rule.max_deduction(points)
+        if points > 0 and fixed is not None and fixed > points:
+            yield notice(*where, f"指标 {row.id}（{row.name}）一次扣{fmt(fixed)}分，超过本行赋分{fmt(points)}分；{hint}",
+                         "fixed-above-points")
+        if isinstance(rule, (PerMissing, PerDeadline)) and cap is None:
+            n = len(rule.required) if isinstance(rule, PerMissing) else len(rule.deadlines)
+            worst = rule.per * n
+            if points > 0 and worst > points:
+                yield notice(*where, f"指标 {row.id}（{row.name}）未设扣分上限，最多可扣{n}×{fmt(rule.per)}="
+                             f"{fmt(worst)}分，超过本行赋分{fmt(points)}分；{hint}", "uncapped-above-points")
+        if isinstance(rule, RatioScore):
+            spec = row.fact(rule.numerator)
+            if spec is not None and spec.adverse and not rule.invert:
+                yield notice(*where, f"指标 {row.id}（{row.name}）的得分公式以“{rule.numerator}”为分子却未取（1−比率），"
+                             "不利情形越多得分越高，请与考核组确认", "formula-inverted")
+        if rule.as_written:
+            yield notice(*where, f"指标 {row.id}（{row.name}）原文为“{rule.as_written}”，按文意计分的规则与原文不同"
+                         f"（{rule.text or rule.label}），请与考核组确认", "as-written")
+        for deadline in _deadlines(rule):
+            if deadline > scheme.due_date:
+                yield notice(*where, f"指标 {row.id}（{row.name}）的时限 {cn_date(deadline)} 晚于本方案完成时限"
+                             f"{cn_date(scheme.due_date)}，自评时该项尚无法完成", "deadline-after-due")
+        if rule.overlaps:
+            other = scheme.indicator(rule.overlaps)
+            name = other.name if other else rule.overlaps
+            yield notice(*where, f"指标 {row.id}（{row.name}）的加分与综合加分项“{name}”奖励同一事项，"
+                         "可能重复加分，请与考核组确认只计一次", "double-bonus")
+
+
+def _deadlines(rule: Rule) -> tuple:  # type: ignore[type-arg]
+    if isinstance(rule, PerDeadline):
+        return rule.deadlines
+    if isinstance(rule, Deadline):
+        return (rule.deadline,)
+    return ()
+
+
+def _unit_names(scheme: Scheme) -> Iterator[Problem]:
+    seen: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+    for row in scheme.all_indicators():
+        names = list(row.units)
+        for rule in _walk(row.rules):
+            if isinstance(rule, PerMissing):
+                names.extend(unit for _, unit in rule.required if unit)
+        for name in names:
+            unit = scheme.unit_by_name(name)
+            if unit is not None and name not in seen[unit.id]:
+                seen[unit.id][name] = (row.path, row.line)
+    for unit in scheme.units:
+        written = seen.get(unit.id, {})
+        if len(written) > 1:
+            path, line = min(written.values())
+            yield notice(path, line, f"单位“{unit.name}”在方案中以多个名称出现：{'、'.join(written)}；"
+                         "已按单位名录视为同一单位", "unit-aliases")
+
+
+def check_scheme(scheme: Scheme) -> list[Problem]:
+    problems: list[Problem] = []
+    for row in scheme.all_indicators():
+        if row.section == ROW or row.rules:
+            problems.extend(_row_checks(scheme, row))
+    problems.extend(_unit_names(scheme))
+    return problems

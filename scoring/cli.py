@@ -1,0 +1,138 @@
+"""The command line: parse arguments, call the pipeline, print, set the exit code.
+
+Exit codes: 0 success, 1 bad data, 2 bad usage. No traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from . import tables
+from .output import write_files
+from .pipeline import Project, gather
+from .problems import DataError, Problem, Severity, UsageError
+
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的命令 %(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+}
+
+
+def _zh(text: str) -> str:
+    return _ARGPARSE_ZH.get(text, text)
+
+
+argparse._ = _zh  # type: ignore[attr-defined]  # argparse's own messages, in Chinese
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 格式的日期") from None
+
+
+def _parser() -> _Parser:
+    common = _Parser(add_help=False)
+    common.add_argument("--project", type=Path, default=Path("."), metavar="目录",
+                        help="项目目录（含 indicators/ 和 evidence/），默认当前目录")
+    common.add_argument("--strict", action="store_true", help="把警告也当作错误（用于 CI）")
+    common.add_argument("--out", type=Path, default=None, metavar="目录", help="输出目录，默认为项目下的 build/")
+    common.add_argument("--as-of", type=_date, default=None, metavar="日期",
+                        help="判断时限是否已过的参照日期，默认取最近一次提交的日期")
+    parser = _Parser(prog="python build.py", description="政务公开考核：校验证据、计分、生成审阅网站和 PDF 材料汇编。")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    sub.required = True
+    for name, text in COMMANDS_HELP.items():
+        sub.add_parser(name, parents=[common], help=text, description=text)
+    return parser
+
+
+COMMANDS_HELP = {
+    "check": "校验考核方案和全部证据，列出所有错误和警告",
+    "score": "计分，在终端打印得分表，并写出 build/scores.json、scores.csv、scores.xlsx",
+    "all": "依次执行校验、计分，生成全部输出",
+}
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+
+
+def _summary(problems: Sequence[Problem]) -> str:
+    counts = {s: sum(1 for p in problems if p.severity == s) for s in Severity}
+    return (f"错误 {counts[Severity.ERROR]} 个，警告 {counts[Severity.WARNING]} 个，"
+            f"方案核查提示 {counts[Severity.NOTICE]} 条")
+
+
+def cmd_check(project: Project, args: argparse.Namespace) -> int:
+    _print_problems(project.problems)
+    print(f"校验通过：{len(project.scheme.rows)} 项指标，{len(project.evidence)} 份证据；{_summary(project.problems)}")
+    return 0
+
+
+def write_tables(project: Project, out: Path) -> None:
+    write_files(out, {
+        "scores.json": tables.to_json(project.table, project.info).encode("utf-8"),
+        "scores.csv": tables.to_csv(project.table),
+        "scores.xlsx": tables.to_xlsx(project.table, project.info),
+    })
+
+
+def cmd_score(project: Project, args: argparse.Namespace) -> int:
+    out = args.out or project.root / "build"
+    write_tables(project, out)
+    sys.stdout.write(tables.terminal(project.table))
+    print(f"已写出 {out / 'scores.json'}、scores.csv、scores.xlsx")
+    return 0
+
+
+def cmd_all(project: Project, args: argparse.Namespace) -> int:
+    cmd_check(project, args)
+    return cmd_score(project, args)
+
+
+COMMANDS: dict[str, Callable[[Project, argparse.Namespace], int]] = {
+    "check": cmd_check,
+    "score": cmd_score,
+    "all": cmd_all,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        root = args.project.resolve()
+        if not root.is_dir():
+            raise UsageError(f"项目目录 {args.project} 不存在")
+        project = gather(root, strict=args.strict, as_of=args.as_of)
+        return COMMANDS[args.command](project, args)
+    except UsageError as exc:
+        print(f"用法错误：{exc}\n运行 python build.py --help 查看用法", file=sys.stderr)
+        return 2
+    except DataError as exc:
+        _print_problems(exc.problems)
+        print(f"校验未通过：{_summary(exc.problems)}；未写出任何文件", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130

@@ -1,0 +1,580 @@
+"""Read ``indicators/`` and ``evidence/`` into the frozen model.
+
+Nothing here writes a file. Every problem found is collected with its file and
+line; the caller decides whether to stop.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import fields
+from .model import (
+    BONUS,
+    CLAMP_POLICIES,
+    MAJOR,
+    ROW,
+    Adjustment,
+    Attachment,
+    Correction,
+    Evidence,
+    FactSpec,
+    FactValue,
+    GradeBand,
+    Indicator,
+    Level1,
+    Scheme,
+    Texts,
+    Unit,
+)
+from .numbers import to_decimal
+from .problems import Problem, error, warning
+from .rules import Deadline, Group, PerDeadline, Rule, RuleError, check_fact_types, parse_rule
+from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return f"，是否为 {close[0]}？" if close else ""
+
+
+def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    """UTF-8 text of a file, or None with a problem that says what the bytes look like."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        hint = ""
+        try:
+            data.decode("gbk")
+            hint = "（看起来是 GBK/GB2312 编码，可能是在 Windows 上保存的）"
+        except UnicodeDecodeError:
+            pass
+        problems.append(error(rel, line, f"文件不是 UTF-8 编码{hint}，请用 UTF-8 另存后再提交", "encoding"))
+        return None
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+@dataclass
+class _Ctx:
+    rel: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def err(self, line: int, message: str, code: str = "") -> None:
+        self.problems.append(error(self.rel, line, message, code))
+
+    def warn(self, line: int, message: str, code: str = "") -> None:
+        self.problems.append(warning(self.rel, line, message, code))
+
+    def duplicates(self, data: Any) -> None:
+        if isinstance(data, LineDict):
+            for key, line in data.duplicates:
+                self.err(line, f"字段 {key} 重复出现，后一个会覆盖前一个", "duplicate-key")
+
+
+def _line(data: Any, key: str | None = None) -> int:
+    if isinstance(data, LineDict):
+        return data.line_of(key) if key is not None else data.line
+    return 0
+
+
+def _yaml_file(root: Path, path: Path, problems: list[Problem]) -> tuple[Any, _Ctx] | None:
+    ctx = _Ctx(_rel(root, path), problems)
+    text = read_text(path, ctx.rel, problems)
+    if text is None:
+        return None
+    try:
+        return load_yaml(text), ctx
+    except YamlSyntaxError as exc:
+        ctx.err(exc.line, exc.message, "yaml")
+        return None
+
+
+# --- the scheme -------------------------------------------------------------
+
+
+def _req(ctx: _Ctx, data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
+    value = data.get(key)
+    if value is None or not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        ctx.err(_line(data, key) or _line(data), f"缺少或无效的字段 {key}（{what}）", "scheme-field")
+        return None
+    return value
+
+
+def _dec(ctx: _Ctx, data: Mapping[str, Any], key: str, default: Decimal | None = None) -> Decimal | None:
+    if data.get(key) is None:
+        return default
+    try:
+        return to_decimal(data[key])
+    except ValueError as exc:
+        ctx.err(_line(data, key), f"字段 {key} 应为数字：{exc}", "scheme-field")
+        return default
+
+
+def _load_units(root: Path, problems: list[Problem]) -> tuple[Unit, ...]:
+    path = root / "indicators" / "units.yaml"
+    if not path.exists():
+        problems.append(error("indicators/units.yaml", 0, "缺少单位名录文件 indicators/units.yaml", "missing-file"))
+        return ()
+    loaded = _yaml_file(root, path, problems)
+    if loaded is None:
+        return ()
+    data, ctx = loaded
+    entries = data.get("units") if isinstance(data, Mapping) else None
+    if not isinstance(entries, list):
+        ctx.err(1, "units.yaml 应有 units: 列表", "scheme-field")
+        return ()
+    units: list[Unit] = []
+    seen: dict[str, int] = {}
+    for entry in entries:
+        if not isinstance(entry, Mapping):
+            ctx.err(_line(data, "units"), "单位名录中每一项应为 {id, name, aliases}")
+            continue
+        ident, name = entry.get("id"), entry.get("name")
+        if not isinstance(ident, str) or not ID_RE.match(ident) or not isinstance(name, str):
+            ctx.err(_line(entry), "单位应有 ASCII 编号 id 和名称 name", "scheme-field")
+            continue
+        aliases = entry.get("aliases") or []
+        for alias in (name, *aliases):
+            if alias in seen:
+                ctx.err(_line(entry), f"单位名称“{alias}”在名录中出现了两次（第{seen[alias]}行）", "unit-dup")
+            seen[str(alias)] = _line(entry)
+        units.append(Unit(ident, name, tuple(str(a) for a in aliases), bool(entry.get("everyone", False))))
+    return tuple(units)
+
+
+def _load_facts(ctx: _Ctx, data: Any) -> dict[str, FactSpec]:
+    facts: dict[str, FactSpec] = {}
+    if data is None:
+        return facts
+    if not isinstance(data, Mapping):
+        ctx.err(_line(data), "facts 应为映射：事实名称 → {type, help}")
+        return facts
+    for name, spec in data.items():
+        line = _line(data, name)
+        if not isinstance(spec, Mapping):
+            ctx.err(line, f"事实“{name}”应为 {{type, help}}")
+            continue
+        ftype = spec.get("type")
+        if ftype not in fields.FACT_TYPES:
+            ctx.err(line, f"事实“{name}”的类型 {ftype} 未知；可用：{'、'.join(fields.FACT_TYPES)}")
+            continue
+        if not spec.get("help"):
+            ctx.err(line, f"事实“{name}”缺少中文说明 help")
+        facts[str(name)] = FactSpec(
+            name=str(name), type=str(ftype), help=str(spec.get("help") or ""),
+            options=tuple(str(o) for o in spec.get("options") or ()),
+            max=spec.get("max"), unit=str(spec.get("unit") or ""), adverse=bool(spec.get("adverse", False)),
+            line=line,
+        )
+    return facts
+
+
+def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: str,
+                    units: tuple[Unit, ...], period_start: date) -> Indicator | None:
+    if not isinstance(data, Mapping):
+        ctx.err(_line(data), "每个指标应为一个映射")
+        return None
+    ctx.duplicates(data)
+    ident = data.get("id")
+    if not isinstance(ident, str) or not ID_RE.match(ident):
+        ctx.err(_line(data, "id"), f"指标编号 {ident!r} 无效：只能用小写字母、数字、点和横线", "indicator-id")
+        return None
+    facts = _load_facts(ctx, data.get("facts"))
+    rules: list[Rule] = []
+    for raw in data.get("rules") or []:
+        try:
+            rule = parse_rule(raw, period_start)
+        except RuleError as exc:
+            ctx.err(exc.line or _line(data, "rules"), f"指标 {ident}：{exc.message}", "rule")
+            continue
+        for line, message in check_fact_types(rule, facts):
+            ctx.err(line, f"指标 {ident}：{message}", "rule-fact")
+        rules.append(rule)
+    by_name = {normalise: u for u in units for normalise in (u.name, *u.aliases)}
+    unit_names = tuple(str(u) for u in data.get("units") or ())
+    unit_ids: list[str] = []
+    for name in unit_names:
+        unit = by_name.get(name)
+        if unit is None:
+            ctx.err(_line(data, "units"), f"指标 {ident}：责任单位“{name}”不在单位名录中"
+                    f"{suggest(name, list(by_name))}", "unknown-unit")
+        elif unit.id not in unit_ids:
+            unit_ids.append(unit.id)
+    text = data.get("text") or {}
+    points = _dec(ctx, data, "points", Decimal(0)) or Decimal(0)
+    corrections = tuple(
+        Correction(str(c.get("field", "")), str(c.get("source", "")), str(c.get("corrected", "")),
+                   str(c.get("note", "")))
+        for c in data.get("corrections") or () if isinstance(c, Mapping)
+    )
+    return Indicator(
+        id=ident, section=section, level1_id=level1_id, level1=level1,
+        level2=str(data.get("level2") or ""), level3=str(data.get("level3") or data.get("name") or ""),
+        points=points, points_text=str(data.get("points_text") or points), key=bool(data.get("key", False)),
+        units=unit_names, unit_ids=tuple(unit_ids),
+        text=Texts(**{k: str(text.get(k) or data.get("text_" + k) or "") for k in
+                      ("deduction", "bonus", "method", "content", "remarks")}),
+        corrections=corrections, facts=tuple(facts.values()), rules=tuple(rules),
+        path=ctx.rel, line=_line(data),
+    )
+
+
+def _date_field(ctx: _Ctx, data: Mapping[str, Any], key: str) -> date | None:
+    value = data.get(key)
+    if not isinstance(value, date):
+        ctx.err(_line(data, key) or 1, f"字段 {key} 应为 YYYY-MM-DD 格式的日期", "scheme-field")
+        return None
+    return value
+
+
+def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
+    problems: list[Problem] = []
+    ind = root / "indicators"
+    scheme_path = ind / "scheme.yaml"
+    if not scheme_path.exists():
+        return None, [error("indicators/scheme.yaml", 0, "缺少方案文件 indicators/scheme.yaml", "missing-file")]
+    loaded = _yaml_file(root, scheme_path, problems)
+    units = _load_units(root, problems)
+    if loaded is None:
+        return None, problems
+    meta, ctx = loaded
+    if not isinstance(meta, Mapping):
+        ctx.err(1, "scheme.yaml 应为映射")
+        return None, problems
+    ctx.duplicates(meta)
+    period = meta.get("period") or {}
+    start = _date_field(ctx, period, "start") if isinstance(period, Mapping) else None
+    end = _date_field(ctx, period, "end") if isinstance(period, Mapping) else None
+    due = _date_field(ctx, meta, "due_date")
+    clamp = meta.get("clamp", "level1")
+    if clamp not in CLAMP_POLICIES:
+        ctx.err(_line(meta, "clamp"), f"clamp 应为 {' / '.join(CLAMP_POLICIES)} 之一", "scheme-field")
+    bands: list[GradeBand] = []
+    for band in meta.get("grade_bands") or []:
+        minimum = _dec(ctx, band, "min") if isinstance(band, Mapping) else None
+        if minimum is None or not isinstance(band, Mapping) or not band.get("grade"):
+            ctx.err(_line(meta, "grade_bands"), "等次档位应为 {min: 分数, grade: 等次}", "scheme-field")
+            continue
+        bands.append(GradeBand(minimum, str(band["grade"])))
+    bands.sort(key=lambda b: b.min, reverse=True)
+    levels: list[Level1] = []
+    comprehensive: tuple[Indicator, ...] = ()
+    major: tuple[Indicator, ...] = ()
+    comp_cap: Decimal | None = None
+    major_text = ""
+    period_start = start or date(1970, 1, 1)
+    for path in sorted(ind.glob("*.yaml")):
+        if path.name in ("scheme.yaml", "units.yaml"):
+            continue
+        loaded_part = _yaml_file(root, path, problems)
+        if loaded_part is None:
+            continue
+        data, pctx = loaded_part
+        if not isinstance(data, Mapping):
+            pctx.err(1, "文件内容应为映射")
+            continue
+        pctx.duplicates(data)
+        if "rows" in data:
+            rows = [_load_indicator(pctx, r, ROW, str(data.get("id", "")), str(data.get("name", "")), units,
+                                    period_start) for r in data.get("rows") or []]
+            levels.append(Level1(str(data.get("id", "")), str(data.get("name", "")),
+                                 tuple(r for r in rows if r is not None), pctx.rel))
+        elif "comprehensive" in data or "major" in data:
+            comp = data.get("comprehensive") or {}
+            comp_cap = _dec(pctx, comp, "cap")
+            comprehensive = tuple(i for i in (
+                _load_indicator(pctx, it, BONUS, "comprehensive", "综合加分项", units, period_start)
+                for it in comp.get("items") or []) if i is not None)
+            maj = data.get("major") or {}
+            major_text = str(maj.get("text") or "")
+            major = tuple(i for i in (
+                _load_indicator(pctx, it, MAJOR, "major", "重大扣分项", units, period_start)
+                for it in maj.get("items") or []) if i is not None)
+        else:
+            pctx.err(1, "无法识别的方案文件：一级指标文件应有 rows:，加分与扣分文件应有 comprehensive: 或 major:")
+    seen: dict[str, str] = {}
+    for indicator in (*(r for lv in levels for r in lv.rows), *comprehensive, *major):
+        if indicator.id in seen:
+            problems.append(error(indicator.path, indicator.line,
+                                  f"指标编号 {indicator.id} 重复（另见 {seen[indicator.id]}）", "indicator-dup"))
+        seen[indicator.id] = f"{indicator.path}:{indicator.line}"
+    if start is None or end is None or due is None or clamp not in CLAMP_POLICIES:
+        return None, problems
+    floor = _dec(ctx, meta, "total_floor")
+    scheme = Scheme(
+        title=str(meta.get("title") or ""), issuer=str(meta.get("issuer") or ""),
+        doc_number=str(meta.get("doc_number") or ""),
+        issued=meta.get("issued") if isinstance(meta.get("issued"), date) else None,
+        year=int(meta.get("year") or start.year), period_start=start, period_end=end, due_date=due,
+        clamp=str(clamp), grade_bands=tuple(bands), normalise=bool(meta.get("normalise", False)),
+        total_floor=floor, note=str(meta.get("note") or ""), units=units, levels=tuple(levels),
+        comprehensive=comprehensive, comprehensive_cap=comp_cap, major=major, major_text=major_text,
+    )
+    return scheme, problems
+
+
+# --- evidence ---------------------------------------------------------------
+
+
+def evidence_files(root: Path) -> list[Path]:
+    base = root / "evidence"
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath) / f for f in sorted(filenames) if f.endswith(".md") and f != "README.md")
+    return sorted(found)
+
+
+def _latest_deadline(indicator: Indicator) -> date | None:
+    dates: list[date] = []
+
+    def walk(rules: tuple[Rule, ...]) -> None:
+        for rule in rules:
+            if isinstance(rule, PerDeadline):
+                dates.extend(rule.deadlines)
+            elif isinstance(rule, Deadline):
+                dates.append(rule.deadline)
+            elif isinstance(rule, Group):
+                walk(rule.rules)
+
+    walk(indicator.rules)
+    return max(dates) if dates else None
+
+
+def _fact_value(spec: FactSpec, value: Any) -> FactValue:
+    """A fact as its declared type, or ValueError with a Chinese reason."""
+    t = spec.type
+    if t == "items":
+        items = value if isinstance(value, list) else [value]
+        out = tuple(str(v) for v in items)
+        if spec.options:
+            for item in out:
+                if item not in spec.options:
+                    raise ValueError(f"“{item}”不是可选项{suggest(item, list(spec.options))}"
+                                     f" 可选：{'、'.join(spec.options)}")
+        return out
+    if t == "count":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"应为非负整数，而不是“{value}”")
+        if spec.max is not None and value > spec.max:
+            raise ValueError(f"不能大于 {spec.max}")
+        return value
+    if t == "number":
+        number = to_decimal(value)
+        if number < 0:
+            raise ValueError("不能为负数")
+        return number
+    if t == "flag":
+        if not isinstance(value, bool):
+            raise ValueError(f"应为 true 或 false，而不是“{value}”")
+        return value
+    if t == "date":
+        dates = value if isinstance(value, list) else [value]
+        for d in dates:
+            if not isinstance(d, date):
+                raise ValueError(f"“{d}”不是 YYYY-MM-DD 格式的日期")
+        return tuple(dates)
+    if t == "adjustments":
+        entries = value if isinstance(value, list) else [value]
+        out_adj = []
+        for entry in entries:
+            if not isinstance(entry, Mapping) or "分值" not in entry or not entry.get("理由"):
+                raise ValueError("每项应写成 {分值: 0.5, 理由: …}，理由不能为空")
+            amount = to_decimal(entry["分值"])
+            if amount <= 0:
+                raise ValueError("分值应为正数（扣分还是加分由指标规则决定）")
+            out_adj.append(Adjustment(amount, str(entry["理由"])))
+        return tuple(out_adj)
+    raise ValueError(f"未知类型 {t}")
+
+
+def _inside(path: Path, base: Path) -> bool:
+    try:
+        path.relative_to(base)
+    except ValueError:
+        return False
+    return True
+
+
+def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Problem]) -> Evidence | None:
+    rel = _rel(root, path)
+    ctx = _Ctx(rel, problems)
+    text = read_text(path, rel, problems)
+    if text is None:
+        return None
+    try:
+        front, body, body_line = split_front_matter(text)
+        data = load_yaml(front, line_offset=1)
+    except (FrontMatterError, YamlSyntaxError) as exc:
+        ctx.err(exc.line, exc.message, "front-matter")
+        return None
+    if not isinstance(data, LineDict):
+        ctx.err(2, "front matter 应为“字段: 值”的形式", "front-matter")
+        return None
+    ctx.duplicates(data)
+    ok = True
+    for key in data:
+        if key not in fields.EVIDENCE_FIELD_NAMES:
+            ctx.err(data.line_of(key), f"未知字段 {key}{suggest(str(key), list(fields.EVIDENCE_FIELD_NAMES))}",
+                    "unknown-field")
+    for spec in fields.EVIDENCE_FIELDS:
+        if spec.required and data.get(spec.name) in (None, ""):
+            ctx.err(2, f"缺少必填字段 {spec.name}（{spec.help}）", "missing-field")
+            ok = False
+    if not ok:
+        return None
+
+    ident_raw = data.get("id", path.stem)
+    ident = str(ident_raw)
+    if not ID_RE.match(ident):
+        where = data.line_of("id") if "id" in data else 2
+        ctx.err(where, f"证据编号“{ident}”无效：只能用小写字母、数字、点和横线"
+                + ("（文件名不符合时，请填写 id 字段）" if "id" not in data else ""), "evidence-id")
+        ok = False
+
+    indicator_id = str(data["indicator"])
+    indicator = scheme.indicator(indicator_id)
+    if indicator is None:
+        ids = [i.id for i in scheme.all_indicators()]
+        ctx.err(data.line_of("indicator"), f"未知指标 {indicator_id}{suggest(indicator_id, ids)}", "unknown-indicator")
+        ok = False
+
+    unit = scheme.unit_by_name(str(data["unit"]))
+    if unit is None:
+        names = [n for u in scheme.units for n in (u.name, *u.aliases)]
+        ctx.err(data.line_of("unit"), f"未知单位“{data['unit']}”{suggest(str(data['unit']), names)}",
+                "unknown-unit")
+        ok = False
+    elif indicator is not None and indicator.unit_ids and unit.id not in indicator.unit_ids:
+        everyone = any(u.everyone for u in scheme.units if u.id in indicator.unit_ids)
+        if not everyone:
+            owners = "、".join(indicator.units)
+            ctx.warn(data.line_of("unit"), f"单位“{unit.name}”不是指标 {indicator.id} 的责任单位（{owners}）",
+                     "unit-not-responsible")
+
+    day = data["date"]
+    if not isinstance(day, date):
+        ctx.err(data.line_of("date"), f"日期“{day}”格式不对，应为 YYYY-MM-DD，如 2021-03-18", "bad-date")
+        ok = False
+    else:
+        last = scheme.period_end
+        if indicator is not None:
+            latest = _latest_deadline(indicator)
+            if latest is not None and latest > last:
+                last = latest
+        if not scheme.period_start <= day <= last:
+            ctx.err(data.line_of("date"), f"日期 {day.isoformat()} 不在考核期内"
+                    f"（{scheme.period_start.isoformat()} 至 {last.isoformat()}）", "date-outside")
+
+    kind = str(data["kind"])
+    if kind not in fields.EVIDENCE_KINDS:
+        ctx.warn(data.line_of("kind"), f"材料类型“{kind}”不在常用类型中{suggest(kind, list(fields.EVIDENCE_KINDS))}"
+                 f" 常用：{'、'.join(fields.EVIDENCE_KINDS)}", "unknown-kind")
+
+    url = data.get("url") or ""
+    if url and not (isinstance(url, str) and re.match(r"^https?://\S+$", url)):
+        ctx.err(data.line_of("url"), "网址应以 http:// 或 https:// 开头，且不含空格", "bad-url")
+
+    visibility = data.get("visibility") or "internal"
+    if visibility not in fields.VISIBILITIES:
+        ctx.err(data.line_of("visibility"), "visibility 应为 internal（仅内部）或 public（可公开）", "bad-visibility")
+
+    attachments = _attachments(root, path, data, ctx)
+    facts, fact_lines = _facts(data, indicator, ctx)
+    if not ok:
+        return None
+    assert indicator is not None and unit is not None and isinstance(day, date)
+    if indicator.section == ROW and indicator.required_facts and not any(
+            name in dict(facts) for name in indicator.required_facts):
+        needed = "、".join(indicator.required_facts)
+        ctx.warn(data.line_of("facts") if "facts" in data else 2,
+                 f"本文件没有给出指标 {indicator.id} 计分所需的任何事实（{needed}），不会影响得分", "no-facts")
+    return Evidence(
+        id=ident, path=rel, indicator=indicator.id, unit=unit.name, unit_id=unit.id, date=day,
+        title=str(data["title"]), kind=kind, url=str(url), attachments=attachments, facts=facts,
+        visibility=str(visibility), body=body, body_line=body_line, fact_lines=fact_lines,
+    )
+
+
+def _attachments(root: Path, path: Path, data: LineDict, ctx: _Ctx) -> tuple[Attachment, ...]:
+    raw = data.get("attachments") or []
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list):
+        ctx.err(data.line_of("attachments"), "attachments 应为文件名列表，如 [jiyao.pdf]", "bad-attachment")
+        return ()
+    base = (root / "evidence").resolve()
+    out: list[Attachment] = []
+    for name in raw:
+        name = str(name)
+        target = (path.parent / name).resolve()
+        line = data.line_of("attachments")
+        if not _inside(target, base):
+            ctx.err(line, f"附件路径“{name}”超出了 evidence/ 目录，请把附件放在证据文件旁边", "attachment-outside")
+        elif not target.is_file():
+            ctx.err(line, f"附件“{name}”不存在（应放在 {Path(ctx.rel).parent.as_posix()}/ 目录下）", "attachment-missing")
+        else:
+            out.append(Attachment(target.relative_to(root.resolve()).as_posix(), name))
+    return tuple(out)
+
+
+def _facts(data: LineDict, indicator: Indicator | None,
+           ctx: _Ctx) -> tuple[tuple[tuple[str, FactValue], ...], tuple[tuple[str, int], ...]]:
+    raw = data.get("facts")
+    if raw is None:
+        return (), ()
+    if not isinstance(raw, LineDict):
+        ctx.err(data.line_of("facts"), "facts 应为“事实名称: 值”的映射", "bad-facts")
+        return (), ()
+    if indicator is None:
+        return (), ()
+    ctx.duplicates(raw)
+    specs = {f.name: f for f in indicator.facts}
+    values: list[tuple[str, FactValue]] = []
+    lines: list[tuple[str, int]] = []
+    for name, value in raw.items():
+        line = raw.line_of(name)
+        spec = specs.get(str(name))
+        if spec is None:
+            known = "、".join(specs) or "（无）"
+            ctx.err(line, f"指标 {indicator.id} 没有事实“{name}”{suggest(str(name), list(specs))}"
+                    f" 该指标的事实：{known}", "unknown-fact")
+            continue
+        try:
+            values.append((spec.name, _fact_value(spec, value)))
+            lines.append((spec.name, line))
+        except ValueError as exc:
+            ctx.err(line, f"事实“{name}”（{fields.FACT_TYPE_HELP[spec.type]}）：{exc}", "bad-fact")
+    return tuple(values), tuple(lines)
+
+
+def load_evidence(root: Path, scheme: Scheme) -> tuple[tuple[Evidence, ...], list[Problem]]:
+    problems: list[Problem] = []
+    found: list[Evidence] = []
+    seen: dict[str, str] = {}
+    for path in evidence_files(root):
+        evidence = load_evidence_file(root, path, scheme, problems)
+        if evidence is None:
+            continue
+        if evidence.id in seen:
+            problems.append(error(evidence.path, 2, f"证据编号 {evidence.id} 重复（另见 {seen[evidence.id]}），"
+                                  "请修改 id 或文件名", "evidence-dup"))
+            continue
+        seen[evidence.id] = evidence.path
+        found.append(evidence)
+    return tuple(found), problems

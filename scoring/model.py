@@ -1,0 +1,228 @@
+"""The frozen model: a scheme, its units and indicators, and evidence.
+
+Loading turns files into these objects; scoring reads only these objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .rules import Rule
+
+ROW = "row"  # a row of the breakdown table
+BONUS = "bonus"  # a 综合加分项
+MAJOR = "major"  # a 重大扣分项
+
+CLAMP_POLICIES = ("level1", "row", "none")
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    everyone: bool = False
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    type: str  # items | count | number | flag | date | adjustments
+    help: str
+    options: tuple[str, ...] = ()
+    max: int | None = None
+    unit: str = ""
+    adverse: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Correction:
+    field: str
+    source: str
+    corrected: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Texts:
+    deduction: str = ""
+    bonus: str = ""
+    method: str = ""
+    content: str = ""
+    remarks: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A row of the table, a 综合加分项 or a 重大扣分项."""
+
+    id: str
+    section: str  # ROW | BONUS | MAJOR
+    level1_id: str
+    level1: str
+    level2: str
+    level3: str
+    points: Decimal
+    points_text: str
+    key: bool
+    units: tuple[str, ...]  # as written in the scheme
+    unit_ids: tuple[str, ...]  # resolved through the registry
+    text: Texts
+    corrections: tuple[Correction, ...]
+    facts: tuple[FactSpec, ...]
+    rules: tuple[Rule, ...]
+    path: str
+    line: int
+
+    @property
+    def name(self) -> str:
+        return self.level3
+
+    def fact(self, name: str) -> FactSpec | None:
+        for spec in self.facts:
+            if spec.name == name:
+                return spec
+        return None
+
+    @property
+    def required_facts(self) -> tuple[str, ...]:
+        """Facts whose absence costs points: those of deduction rules."""
+        seen: dict[str, None] = {}
+        for rule in self.rules:
+            if not rule.is_bonus and rule.kind != "manual":
+                for name in rule.fact_names():
+                    seen[name] = None
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Level1:
+    id: str
+    name: str
+    rows: tuple[Indicator, ...]
+    path: str
+
+    @property
+    def points(self) -> Decimal:
+        return sum((r.points for r in self.rows), Decimal(0))
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    min: Decimal
+    grade: str
+
+
+@dataclass(frozen=True)
+class Scheme:
+    title: str
+    issuer: str
+    doc_number: str
+    issued: date | None
+    year: int
+    period_start: date
+    period_end: date
+    due_date: date
+    clamp: str
+    grade_bands: tuple[GradeBand, ...]
+    normalise: bool
+    total_floor: Decimal | None
+    note: str
+    units: tuple[Unit, ...]
+    levels: tuple[Level1, ...]
+    comprehensive: tuple[Indicator, ...] = ()
+    comprehensive_cap: Decimal | None = None
+    major: tuple[Indicator, ...] = ()
+    major_text: str = ""
+
+    @property
+    def rows(self) -> tuple[Indicator, ...]:
+        return tuple(r for level in self.levels for r in level.rows)
+
+    @property
+    def full_marks(self) -> Decimal:
+        return sum((level.points for level in self.levels), Decimal(0))
+
+    def all_indicators(self) -> tuple[Indicator, ...]:
+        return self.rows + self.comprehensive + self.major
+
+    def indicator(self, ident: str) -> Indicator | None:
+        return self._index().get(ident)
+
+    def _index(self) -> dict[str, Indicator]:
+        cache = self.__dict__.get("_index_cache")
+        if cache is None:
+            cache = {i.id: i for i in self.all_indicators()}
+            object.__setattr__(self, "_index_cache", cache)
+        return cache
+
+    def unit_by_name(self, name: str) -> Unit | None:
+        cache = self.__dict__.get("_unit_cache")
+        if cache is None:
+            cache = {}
+            for unit in self.units:
+                for alias in (unit.name, *unit.aliases):
+                    cache[normalise_name(alias)] = unit
+            object.__setattr__(self, "_unit_cache", cache)
+        found: Unit | None = cache.get(normalise_name(name))
+        return found
+
+    def unit_by_id(self, ident: str) -> Unit | None:
+        for unit in self.units:
+            if unit.id == ident:
+                return unit
+        return None
+
+    @property
+    def real_units(self) -> tuple[Unit, ...]:
+        return tuple(u for u in self.units if not u.everyone)
+
+
+def normalise_name(name: str) -> str:
+    """Unit names are compared without spaces and with full-width brackets."""
+    return "".join(name.split()).replace("(", "（").replace(")", "）")
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    amount: Decimal
+    reason: str
+
+
+FactValue = tuple[str, ...] | int | Decimal | bool | tuple[date, ...] | tuple[Adjustment, ...]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    path: str  # relative to the project root, posix
+    name: str  # as written in the evidence file
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: str
+    path: str  # relative to the project root, posix
+    indicator: str
+    unit: str  # canonical unit name
+    unit_id: str
+    date: date
+    title: str
+    kind: str
+    url: str
+    attachments: tuple[Attachment, ...]
+    facts: tuple[tuple[str, FactValue], ...]
+    visibility: str
+    body: str
+    body_line: int
+    fact_lines: tuple[tuple[str, int], ...] = field(default=())
+
+    def fact(self, name: str) -> FactValue | None:
+        for key, value in self.facts:
+            if key == name:
+                return value
+        return None

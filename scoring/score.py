@@ -1,0 +1,313 @@
+"""The pure scoring core: a scheme and its evidence in, a score table out.
+
+No file access, no clock: the reference date for "deadline passed" comes in as
+an argument. Every point gained or lost is a ``ScoreLine``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .model import ROW, Evidence, FactSpec, FactValue, Indicator, Level1, Scheme, Unit
+from .numbers import ZERO, fmt, round_cent
+from .rules import Context, Given
+
+COMPLETE, PARTIAL, MISSING = "complete", "partial", "missing"
+STATUS_LABELS = {COMPLETE: "材料齐全", PARTIAL: "材料不全", MISSING: "缺少材料"}
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    indicator: str
+    rule: str  # the rule kind, or "clamp" for a policy line
+    rule_label: str
+    rule_text: str
+    amount: Decimal  # negative: points lost; positive: points gained
+    reason: str
+    evidence: tuple[str, ...]
+    at_risk: bool
+    unit: str  # canonical name of the unit that owes the item, if the rule names one
+    bonus: bool
+    deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class RowScore:
+    indicator: Indicator
+    lines: tuple[ScoreLine, ...]
+    deduction: Decimal  # points lost (≥ 0)
+    bonus: Decimal  # points gained (≥ 0)
+    status: str
+    at_risk: Decimal
+    evidence: tuple[str, ...]
+    missing_facts: tuple[str, ...]
+    due: date  # the earliest deadline not met, or the scheme's due date
+
+    @property
+    def score(self) -> Decimal:
+        return self.indicator.points - self.deduction + self.bonus
+
+    @property
+    def lost_lines(self) -> tuple[ScoreLine, ...]:
+        return tuple(ln for ln in self.lines if ln.amount != 0)
+
+    @property
+    def reasons(self) -> str:
+        """失分原因: every line that lost points, in one sentence each."""
+        return "；".join(ln.reason for ln in self.lines if ln.amount < 0 and not ln.bonus)
+
+
+@dataclass(frozen=True)
+class LevelScore:
+    level: Level1
+    rows: tuple[RowScore, ...]
+    deduction: Decimal  # the rows' deductions added up
+    clamped: Decimal  # what the 一级 actually loses under the clamp policy
+    bonus: Decimal
+
+    @property
+    def points(self) -> Decimal:
+        return self.level.points
+
+    @property
+    def score(self) -> Decimal:
+        return self.points - self.clamped + self.bonus
+
+    @property
+    def clamp_note(self) -> str:
+        if self.clamped < self.deduction:
+            return (f"各行扣分合计{fmt(self.deduction)}分，一级指标扣分以其分值{fmt(self.points)}分为限，"
+                    f"实扣{fmt(self.clamped)}分")
+        return ""
+
+
+@dataclass(frozen=True)
+class Todo:
+    row: RowScore
+    unit: str
+    at_risk: Decimal
+    missing_facts: tuple[str, ...]
+    due: date
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    unit: Unit
+    rows: tuple[RowScore, ...]
+    deduction: Decimal
+    at_risk: Decimal
+    todo: tuple[Todo, ...]
+
+    @property
+    def points(self) -> Decimal:
+        return sum((r.indicator.points for r in self.rows), ZERO)
+
+    @property
+    def score(self) -> Decimal:
+        return sum((r.score for r in self.rows), ZERO)
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    deadline: date
+    row: RowScore
+    met: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    scheme: Scheme
+    levels: tuple[LevelScore, ...]
+    comprehensive: tuple[RowScore, ...]
+    major: tuple[RowScore, ...]
+    units: tuple[UnitScore, ...]
+    deadlines: tuple[DeadlineItem, ...]
+    evidence: tuple[Evidence, ...]
+    as_of: date
+    base: Decimal  # Σ 一级 (points − clamped deductions)
+    row_bonus: Decimal
+    comprehensive_bonus: Decimal
+    comprehensive_raw: Decimal
+    major_deduction: Decimal
+    raw_total: Decimal
+    total: Decimal
+    normalised: Decimal | None
+    grade: str
+
+    @property
+    def full_marks(self) -> Decimal:
+        return self.scheme.full_marks
+
+    @property
+    def rows(self) -> tuple[RowScore, ...]:
+        return tuple(r for lv in self.levels for r in lv.rows)
+
+    def row(self, ident: str) -> RowScore | None:
+        for r in (*self.rows, *self.comprehensive, *self.major):
+            if r.indicator.id == ident:
+                return r
+        return None
+
+    def evidence_by_id(self) -> dict[str, Evidence]:
+        return {e.id: e for e in self.evidence}
+
+    def status_counts(self) -> dict[str, int]:
+        counts = {COMPLETE: 0, PARTIAL: 0, MISSING: 0}
+        for r in self.rows:
+            counts[r.status] += 1
+        return counts
+
+    @property
+    def at_risk(self) -> Decimal:
+        return sum((r.at_risk for r in self.rows), ZERO)
+
+
+# --- facts ------------------------------------------------------------------
+
+
+def combine(spec: FactSpec, given: list[tuple[str, FactValue]]) -> Given:
+    """All evidence files' values of one fact, combined as its type says."""
+    ids = tuple(dict.fromkeys(e for e, _ in given))
+    values = [v for _, v in given]
+    value: FactValue
+    if spec.type == "items":
+        merged: dict[str, None] = {}
+        for v in values:
+            merged.update(dict.fromkeys(v))  # type: ignore[arg-type]
+        value = tuple(merged)
+    elif spec.type == "count":
+        value = sum(v for v in values if isinstance(v, int))
+    elif spec.type == "number":
+        value = sum((Decimal(v) for v in values), ZERO)  # type: ignore[arg-type]
+    elif spec.type == "flag":
+        value = any(v is True for v in values)
+    else:  # date, adjustments: every value kept
+        value = tuple(x for v in values if isinstance(v, tuple) for x in v)  # type: ignore[assignment]
+    return Given(value, ids, tuple(given))
+
+
+def aggregate(indicator: Indicator, evidence: Iterable[Evidence]) -> dict[str, Given]:
+    raw: dict[str, list[tuple[str, FactValue]]] = defaultdict(list)
+    for ev in evidence:
+        for name, value in ev.facts:
+            raw[name].append((ev.id, value))
+    out: dict[str, Given] = {}
+    for spec in indicator.facts:
+        if spec.name in raw:
+            out[spec.name] = combine(spec, raw[spec.name])
+    return out
+
+
+# --- rows -------------------------------------------------------------------
+
+
+def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Scheme) -> RowScore:
+    facts = aggregate(indicator, evidence)
+    ctx = Context(facts, indicator.points, optional=indicator.section != ROW)
+    lines: list[ScoreLine] = []
+    for rule in indicator.rules:
+        for ln in rule.apply(ctx):
+            unit = scheme.unit_by_name(ln.unit) if ln.unit else None
+            lines.append(ScoreLine(indicator.id, rule.kind, rule.label, rule.text, ln.amount, ln.reason,
+                                   ln.evidence, ln.at_risk, unit.name if unit else "", rule.gives_bonus,
+                                   ln.deadline))
+    deduction = -sum((ln.amount for ln in lines if not ln.bonus), ZERO)
+    bonus = sum((ln.amount for ln in lines if ln.bonus), ZERO)
+    if scheme.clamp == "row" and indicator.section == ROW and indicator.points > 0 and deduction > indicator.points:
+        excess = deduction - indicator.points
+        lines.append(ScoreLine(indicator.id, "clamp", "扣完为止", "", excess,
+                               f"扣完为止：本行扣分以赋分{fmt(indicator.points)}分为限，超出的{fmt(excess)}分不计",
+                               (), False, "", False))
+        deduction = indicator.points
+    required = indicator.required_facts
+    missing = tuple(n for n in required if n not in facts)
+    if required:
+        status = COMPLETE if not missing else MISSING if len(missing) == len(required) else PARTIAL
+    else:
+        status = COMPLETE if evidence else MISSING
+    at_risk = -sum((ln.amount for ln in lines if ln.at_risk), ZERO)
+    at_risk = min(at_risk, deduction)
+    unmet = sorted(ln.deadline for ln in lines if ln.deadline is not None and ln.amount < 0)
+    upcoming = [d for d in unmet if d <= scheme.due_date] or [scheme.due_date]
+    return RowScore(indicator, tuple(lines), deduction, bonus, status, at_risk,
+                    tuple(e.id for e in evidence), missing, upcoming[0])
+
+
+def _deadline_items(row: RowScore) -> list[DeadlineItem]:
+    return [DeadlineItem(ln.deadline, row, ln.amount == 0, ln.reason)
+            for ln in row.lines if ln.deadline is not None]
+
+
+# --- the whole table --------------------------------------------------------
+
+
+def _grade(scheme: Scheme, value: Decimal) -> str:
+    for band in scheme.grade_bands:
+        if value >= band.min:
+            return band.grade
+    return scheme.grade_bands[-1].grade if scheme.grade_bands else ""
+
+
+def _units(scheme: Scheme, rows: tuple[RowScore, ...]) -> tuple[UnitScore, ...]:
+    everyone_ids = {u.id for u in scheme.units if u.everyone}
+    result = []
+    for unit in scheme.real_units:
+        mine = tuple(r for r in rows if unit.id in r.indicator.unit_ids or everyone_ids & set(r.indicator.unit_ids))
+        todo: list[Todo] = []
+        deduction = at_risk = ZERO
+        for r in mine:
+            owned = [ln for ln in r.lines if not ln.bonus and (ln.unit == unit.name or not ln.unit)]
+            row_deduction = -sum((ln.amount for ln in owned), ZERO)
+            row_risk = min(-sum((ln.amount for ln in owned if ln.at_risk), ZERO), r.deduction)
+            deduction += max(min(row_deduction, r.deduction), ZERO)
+            at_risk += row_risk
+            if r.status != COMPLETE or row_risk > 0:
+                todo.append(Todo(r, unit.name, row_risk, r.missing_facts, r.due))
+        todo.sort(key=lambda t: (-t.at_risk, t.due, t.row.indicator.id))
+        result.append(UnitScore(unit, mine, deduction, at_risk, tuple(todo)))
+    return tuple(result)
+
+
+def score(scheme: Scheme, evidence: tuple[Evidence, ...], as_of: date) -> ScoreTable:
+    by_indicator: dict[str, list[Evidence]] = defaultdict(list)
+    for ev in sorted(evidence, key=lambda e: (e.date, e.id)):
+        by_indicator[ev.indicator].append(ev)
+
+    def row_of(ind: Indicator) -> RowScore:
+        return score_row(ind, tuple(by_indicator.get(ind.id, ())), scheme)
+
+    levels = []
+    for level in scheme.levels:
+        rows = tuple(row_of(r) for r in level.rows)
+        deduction = sum((r.deduction for r in rows), ZERO)
+        clamped = min(deduction, level.points) if scheme.clamp == "level1" else deduction
+        levels.append(LevelScore(level, rows, deduction, clamped, sum((r.bonus for r in rows), ZERO)))
+    comprehensive = tuple(row_of(i) for i in scheme.comprehensive)
+    major = tuple(row_of(i) for i in scheme.major)
+    base = sum((lv.points - lv.clamped for lv in levels), ZERO)
+    row_bonus = sum((lv.bonus for lv in levels), ZERO)
+    comp_raw = sum((r.bonus for r in comprehensive), ZERO)
+    comp = min(comp_raw, scheme.comprehensive_cap) if scheme.comprehensive_cap is not None else comp_raw
+    major_deduction = sum((r.deduction for r in major), ZERO)
+    raw_total = base + row_bonus + comp - major_deduction
+    total = raw_total
+    if scheme.total_floor is not None and total < scheme.total_floor:
+        total = scheme.total_floor
+    normalised = None
+    if scheme.normalise and scheme.full_marks > 0:
+        normalised = round_cent(total / scheme.full_marks * 100)
+    grade = _grade(scheme, normalised if normalised is not None else total)
+    all_rows = tuple(r for lv in levels for r in lv.rows)
+    deadlines = tuple(sorted((d for r in all_rows for d in _deadline_items(r)),
+                             key=lambda d: (d.deadline, d.row.indicator.id)))
+    return ScoreTable(
+        scheme=scheme, levels=tuple(levels), comprehensive=comprehensive, major=major,
+        units=_units(scheme, all_rows), deadlines=deadlines, evidence=tuple(sorted(evidence, key=lambda e: e.id)),
+        as_of=as_of, base=base, row_bonus=row_bonus, comprehensive_bonus=comp, comprehensive_raw=comp_raw,
+        major_deduction=major_deduction, raw_total=raw_total, total=total, normalised=normalised, grade=grade,
+    )
