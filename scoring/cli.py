@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 bad data, 2 bad usage. No traceback reaches a user.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -130,9 +131,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"用法错误：{exc}\n运行 python build.py --help 查看用法", file=sys.stderr)
         return 2
     except DataError as exc:
-        _print_problems(exc.problems)
+        # Scheme notices are shown by a successful check; here only what stops the build.
+        _print_problems([p for p in exc.problems if p.severity != Severity.NOTICE])
         print(f"校验未通过：{_summary(exc.problems)}；未写出任何文件", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except Exception as exc:  # last resort: a bug must still not show a user a traceback
+        if os.environ.get("ZWGK_DEBUG"):
+            raise
+        print(f"内部错误：{type(exc).__name__}: {exc}\n这是程序的缺陷，不是您的数据问题；请把这条信息告诉维护人员"
+              "（设置环境变量 ZWGK_DEBUG=1 可看到详细信息）", file=sys.stderr)
+        return 1

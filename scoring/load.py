@@ -216,6 +216,11 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: 
         elif unit.id not in unit_ids:
             unit_ids.append(unit.id)
     text = data.get("text") or {}
+    if isinstance(text, str):  # a 综合加分项 or 重大扣分项 has one text
+        text = {"bonus" if section == BONUS else "deduction": text}
+    if not isinstance(text, Mapping):
+        ctx.err(_line(data, "text"), f"指标 {ident}：text 应为映射（deduction、bonus、method、content、remarks）")
+        text = {}
     points = _dec(ctx, data, "points", Decimal(0)) or Decimal(0)
     corrections = tuple(
         Correction(str(c.get("field", "")), str(c.get("source", "")), str(c.get("corrected", "")),
@@ -227,8 +232,7 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: 
         level2=str(data.get("level2") or ""), level3=str(data.get("level3") or data.get("name") or ""),
         points=points, points_text=str(data.get("points_text") or points), key=bool(data.get("key", False)),
         units=unit_names, unit_ids=tuple(unit_ids),
-        text=Texts(**{k: str(text.get(k) or data.get("text_" + k) or "") for k in
-                      ("deduction", "bonus", "method", "content", "remarks")}),
+        text=Texts(**{k: str(text.get(k) or "") for k in ("deduction", "bonus", "method", "content", "remarks")}),
         corrections=corrections, facts=tuple(facts.values()), rules=tuple(rules),
         path=ctx.rel, line=_line(data),
     )
@@ -499,8 +503,8 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
     if not ok:
         return None
     assert indicator is not None and unit is not None and isinstance(day, date)
-    if indicator.section == ROW and indicator.required_facts and not any(
-            name in dict(facts) for name in indicator.required_facts):
+    given_names = set(data["facts"]) if isinstance(data.get("facts"), Mapping) else set()
+    if indicator.section == ROW and indicator.required_facts and not given_names:
         needed = "、".join(indicator.required_facts)
         ctx.warn(data.line_of("facts") if "facts" in data else 2,
                  f"本文件没有给出指标 {indicator.id} 计分所需的任何事实（{needed}），不会影响得分", "no-facts")

@@ -226,10 +226,8 @@ def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Sche
         deduction = indicator.points
     required = indicator.required_facts
     missing = tuple(n for n in required if n not in facts)
-    if required:
-        status = COMPLETE if not missing else MISSING if len(missing) == len(required) else PARTIAL
-    else:
-        status = COMPLETE if evidence else MISSING
+    # A row that needs no fact (bonus only, or left to judgment) owes nothing: complete.
+    status = COMPLETE if not missing else MISSING if len(missing) == len(required) else PARTIAL
     at_risk = -sum((ln.amount for ln in lines if ln.at_risk), ZERO)
     at_risk = min(at_risk, deduction)
     unmet = sorted(ln.deadline for ln in lines if ln.deadline is not None and ln.amount < 0)
@@ -266,7 +264,7 @@ def _units(scheme: Scheme, rows: tuple[RowScore, ...]) -> tuple[UnitScore, ...]:
             row_risk = min(-sum((ln.amount for ln in owned if ln.at_risk), ZERO), r.deduction)
             deduction += max(min(row_deduction, r.deduction), ZERO)
             at_risk += row_risk
-            if r.status != COMPLETE or row_risk > 0:
+            if r.missing_facts or row_risk > 0:
                 todo.append(Todo(r, unit.name, row_risk, r.missing_facts, r.due))
         todo.sort(key=lambda t: (-t.at_risk, t.due, t.row.indicator.id))
         result.append(UnitScore(unit, mine, deduction, at_risk, tuple(todo)))

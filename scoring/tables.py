@@ -165,14 +165,15 @@ def _clip(text: str, width: int) -> str:
 def terminal(table: ScoreTable) -> str:
     s = table.scheme
     out: list[str] = [s.title, f"{s.doc_number}　考核期 {s.period_start} 至 {s.period_end}　完成时限 {s.due_date}", ""]
-    head = f"{_pad('编号', 14)}{_pad('指标', 36)}{_pad('赋分', 6, True)}{_pad('得分', 8, True)}  状态"
+    idw = max((len(r.indicator.id) for r in table.rows), default=10) + 2
+    head = f"{_pad('编号', idw)}{_pad('指标', 36)}{_pad('赋分', 6, True)}{_pad('得分', 8, True)}  状态"
     for lv in table.levels:
         out.append(f"【{lv.level.name}】 赋分 {fmt(lv.points)}　得分 {fmt(lv.score)}")
         out.append(head)
         for r in lv.rows:
             ind = r.indicator
             name = _clip(("*" if ind.key else "") + ind.level3, 34)
-            out.append(f"{_pad(ind.id, 14)}{_pad(name, 36)}{_pad(ind.points_text, 6, True)}"
+            out.append(f"{_pad(ind.id, idw)}{_pad(name, 36)}{_pad(ind.points_text, 6, True)}"
                        f"{_pad(fmt(r.score), 8, True)}  {STATUS_LABELS[r.status]}")
             out.extend(_line_text(ln) for ln in r.lines if ln.amount != 0)
         if lv.clamp_note:

@@ -82,7 +82,12 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
 def _describe(exc: yaml.MarkedYAMLError) -> str:
     problem = (exc.problem or "").strip()
     hints = {
-        "mapping values are not allowed here": "此处不能出现冒号“:”（值中含冒号时请用引号括起来）",
+        "mapping values are not allowed": "此处不能出现冒号“:”（值中含冒号时请用引号括起来）",
+        "block sequence entries are not allowed": "列表项“- ”的缩进不正确",
+        "found character that cannot start any token": "出现了不能作为开头的字符（如 Tab、@、`），请用空格缩进或用引号括起来",
+        "did not find expected ',' or ']'": "方括号列表 [ ] 没有闭合，或其中缺少逗号",
+        "did not find expected ',' or '}'": "花括号映射 { } 没有闭合，或其中缺少逗号",
+        "found unknown escape character": "双引号中的反斜杠“\\”无效，请改用单引号",
         "could not find expected ':'": "缺少冒号“:”，或缩进不一致",
         "found character '\\t' that cannot start any token": "YAML 中不能用制表符（Tab）缩进，请改用空格",
         "did not find expected key": "缩进不一致，或列表项与键混用",
@@ -95,7 +100,8 @@ def _describe(exc: yaml.MarkedYAMLError) -> str:
     for key, text in hints.items():
         if problem.startswith(key) or key in (exc.context or ""):
             return f"YAML 格式错误：{text}"
-    return f"YAML 格式错误：{problem or exc.context or '无法解析'}"
+    detail = problem or exc.context or ""
+    return f"YAML 格式错误（{detail}），请检查本行的冒号、引号和缩进"
 
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
