@@ -18,4 +18,6 @@ serve: setup
 	$(PY) build.py serve
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/bench_score.py
+	$(PY) bench/bench_site.py
+	$(PY) bench/bench_pdf.py

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from .model import ROW, Indicator, Scheme
+from .model import ROW, Indicator, Scheme, normalise_name
 from .numbers import cn_date, fmt
 from .problems import Problem, notice
 from .rules import (
@@ -70,8 +70,8 @@ def _row_checks(scheme: Scheme, row: Indicator) -> Iterator[Problem]:
                 yield notice(*where, f"指标 {row.id}（{row.name}）的得分公式以“{rule.numerator}”为分子却未取（1−比率），"
                              "不利情形越多得分越高，请与考核组确认", "formula-inverted")
         if rule.as_written:
-            yield notice(*where, f"指标 {row.id}（{row.name}）原文为“{rule.as_written}”，按文意计分的规则与原文不同"
-                         f"（{rule.text or rule.label}），请与考核组确认", "as-written")
+            yield notice(*where, f"指标 {row.id}（{row.name}）原文为“{rule.as_written}”，本方案按文意计分："
+                         f"{rule.describe()}，请与考核组确认", "as-written")
         for deadline in _deadlines(rule):
             if deadline > scheme.due_date:
                 yield notice(*where, f"指标 {row.id}（{row.name}）的时限 {cn_date(deadline)} 晚于本方案完成时限"
@@ -100,8 +100,9 @@ def _unit_names(scheme: Scheme) -> Iterator[Problem]:
                 names.extend(unit for _, unit in rule.required if unit)
         for name in names:
             unit = scheme.unit_by_name(name)
-            if unit is not None and name not in seen[unit.id]:
-                seen[unit.id][name] = (row.path, row.line)
+            key = normalise_name(name)
+            if unit is not None and key not in seen[unit.id]:
+                seen[unit.id][key] = (row.path, row.line)
     for unit in scheme.units:
         written = seen.get(unit.id, {})
         if len(written) > 1:

@@ -66,7 +66,7 @@ def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
 
 
 def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
+    return os.path.relpath(path, root).replace(os.sep, "/")
 
 
 @dataclass
@@ -517,6 +517,8 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
 
 def _attachments(root: Path, path: Path, data: LineDict, ctx: _Ctx) -> tuple[Attachment, ...]:
     raw = data.get("attachments") or []
+    if not raw:
+        return ()
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list):

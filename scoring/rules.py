@@ -78,6 +78,10 @@ class Rule:
         """The most this rule can take away, or None when unbounded."""
         return None
 
+    def describe(self) -> str:
+        """What the rule computes, in one Chinese sentence generated from its parameters."""
+        return self.label
+
 
 def _cap(lines: list[Line], cap: Decimal | None, what: str = "扣分") -> list[Line]:
     """Give back what a rule's lines take beyond its cap."""
@@ -91,6 +95,10 @@ def _cap(lines: list[Line], cap: Decimal | None, what: str = "扣分") -> list[L
         excess = total - cap
         return [*lines, Line(-excess, f"加分上限为{fmt(cap)}分，超出的{fmt(excess)}分不计")]
     return lines
+
+
+def _cap_text(cap: Decimal | None) -> str:
+    return f"，扣分上限{fmt(cap)}分" if cap is not None else "，不设扣分上限"
 
 
 def _ok(reason: str, given: Given | None) -> Line:
@@ -119,6 +127,10 @@ class PerMissing(Rule):
     def max_deduction(self, points: Decimal) -> Decimal | None:
         total = self.per * len(self.required)
         return min(total, self.cap) if self.cap is not None else total
+
+    def describe(self) -> str:
+        items = "、".join(item for item, _ in self.required)
+        return f"“{self.fact}”应包含{items}，每缺一项扣{fmt(self.per)}分" + _cap_text(self.cap)
 
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
@@ -150,6 +162,9 @@ class PerOccurrence(Rule):
 
     def max_deduction(self, points: Decimal) -> Decimal | None:
         return self.cap
+
+    def describe(self) -> str:
+        return f"按“{self.fact}”计，每个扣{fmt(self.per)}分" + _cap_text(self.cap)
 
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
@@ -199,6 +214,11 @@ class PercentFloor(Rule):
         worst = self.per * Decimal(math.ceil(steps))
         return min(worst, self.cap) if self.cap is not None else worst
 
+    def describe(self) -> str:
+        how = {"up": "不足一档按一档计", "down": "不足一档不计", "exact": "按比例折算"}[self.rounding]
+        return (f"“{self.numerator}”占“{self.denominator}”不得低于{fmt(self.floor)}%，每低{fmt(self.step)}个百分点"
+                f"扣{fmt(self.per)}分（{how}）" + _cap_text(self.cap))
+
     def apply(self, ctx: Context) -> list[Line]:
         got = _ratio(ctx, self.numerator, self.denominator)
         worst = self.max_deduction(ctx.points) or ZERO
@@ -246,6 +266,11 @@ class RatioScore(Rule):
 
     def max_deduction(self, points: Decimal) -> Decimal | None:
         return points
+
+    def describe(self) -> str:
+        ratio = f"{self.numerator}/{self.denominator}"
+        formula = f"（1 − {ratio}）" if self.invert else ratio
+        return f"得分 = {formula} × 赋分，保留两位小数"
 
     def apply(self, ctx: Context) -> list[Line]:
         got = _ratio(ctx, self.numerator, self.denominator)
@@ -295,6 +320,10 @@ class PerDeadline(Rule):
         total = self.per * len(self.deadlines)
         return min(total, self.cap) if self.cap is not None else total
 
+    def describe(self) -> str:
+        days = "、".join(cn_date(d) for d in self.deadlines)
+        return f"应在{days}前各完成一次（以“{self.fact}”为准），每缺一次扣{fmt(self.per)}分" + _cap_text(self.cap)
+
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
         dates = _dates(given)
@@ -328,6 +357,9 @@ class Deadline(Rule):
     def max_deduction(self, points: Decimal) -> Decimal | None:
         return self.deduct
 
+    def describe(self) -> str:
+        return f"应在{cn_date(self.deadline)}前完成（以“{self.fact}”为准），未完成扣{fmt(self.deduct)}分"
+
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
         dates = _dates(given)
@@ -354,6 +386,9 @@ class Required(Rule):
 
     def max_deduction(self, points: Decimal) -> Decimal | None:
         return self.deduct
+
+    def describe(self) -> str:
+        return f"“{self.fact}”应为“是”，否则扣{fmt(self.deduct)}分"
 
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
@@ -383,6 +418,11 @@ class Graded(Rule):
 
     def max_deduction(self, points: Decimal) -> Decimal | None:
         return max((lv.deduct for lv in self.levels), default=ZERO)
+
+    def describe(self) -> str:
+        parts = [f"缺{'任一' if lv.match == 'any' else '全部'}{'、'.join(lv.missing)}扣{fmt(lv.deduct)}分"
+                 for lv in self.levels]
+        return f"按“{self.fact}”分档：" + "；".join(parts) + "（取其中最高的一档）"
 
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
@@ -420,6 +460,10 @@ class Tiered(Rule):
     def max_deduction(self, points: Decimal) -> Decimal | None:
         return max((t.deduct for t in self.tiers), default=ZERO)
 
+    def describe(self) -> str:
+        parts = "；".join(f"{t.item}扣{fmt(t.deduct)}分" for t in self.tiers)
+        return f"按“{self.fact}”的层级：{parts}（取最高的一级）"
+
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
         if given is None:
@@ -448,6 +492,9 @@ class Group(Rule):
     def max_deduction(self, points: Decimal) -> Decimal | None:
         return self.cap
 
+    def describe(self) -> str:
+        return "以下各项合计" + _cap_text(self.cap) + "：" + "；".join(r.describe() for r in self.rules)
+
     def apply(self, ctx: Context) -> list[Line]:
         lines = [ln for rule in self.rules for ln in rule.apply(ctx)]
         return _cap(lines, self.cap)
@@ -470,6 +517,11 @@ class Manual(Rule):
 
     def max_deduction(self, points: Decimal) -> Decimal | None:
         return self.cap if self.direction == "deduct" else ZERO
+
+    def describe(self) -> str:
+        verb = "加分" if self.direction == "bonus" else "扣分"
+        limit = _cap_text(self.cap).replace("扣分", verb) if self.cap is not None else ""
+        return f"由考核组根据工作情况{verb}，每项须写明分值和理由（“{self.fact}”）" + limit
 
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
@@ -502,6 +554,10 @@ class BonusPerItem(Rule):
     def fact_names(self) -> tuple[str, ...]:
         return (self.fact,)
 
+    def describe(self) -> str:
+        limit = f"，加分上限{fmt(self.cap)}分" if self.cap is not None else ""
+        return f"按“{self.fact}”计，每个加{fmt(self.per)}分" + limit
+
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
         count = int(given.value) if given is not None else 0  # type: ignore[arg-type]
@@ -523,6 +579,9 @@ class BonusFlag(Rule):
 
     def fact_names(self) -> tuple[str, ...]:
         return (self.fact,)
+
+    def describe(self) -> str:
+        return f"“{self.fact}”为“是”时加{fmt(self.bonus)}分"
 
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
