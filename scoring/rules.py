@@ -8,6 +8,7 @@ that a row shows why it kept its points as well as why it lost them.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 from collections.abc import Callable, Mapping
@@ -44,6 +45,12 @@ class Context:
     facts: Mapping[str, Given]
     points: Decimal
     optional: bool = False  # absent facts mean nothing happened (bonus and major items)
+    limit: Decimal | None = None  # the enclosing group's cap: the worst case of an uncapped clause
+
+    @property
+    def worst(self) -> Decimal:
+        """The most an uncapped clause can cost when its fact is absent."""
+        return self.limit if self.limit is not None else self.points
 
 
 class RuleError(ValueError):
@@ -171,7 +178,7 @@ class PerOccurrence(Rule):
         if given is None:
             if ctx.optional:
                 return [Line(ZERO, f"未发现“{self.fact}”所列情形")]
-            worst = self.cap if self.cap is not None else ctx.points
+            worst = self.cap if self.cap is not None else ctx.worst
             return [Line(-worst, f"{_absent(self.fact)}，按最不利情形扣{fmt(worst)}分", (), True)]
         count = int(given.value)  # type: ignore[arg-type]
         if count == 0:
@@ -496,7 +503,8 @@ class Group(Rule):
         return "以下各项合计" + _cap_text(self.cap) + "：" + "；".join(r.describe() for r in self.rules)
 
     def apply(self, ctx: Context) -> list[Line]:
-        lines = [ln for rule in self.rules for ln in rule.apply(ctx)]
+        inner = dataclasses.replace(ctx, limit=self.cap) if self.cap is not None else ctx
+        lines = [ln for rule in self.rules for ln in rule.apply(inner)]
         return _cap(lines, self.cap)
 
 

@@ -95,6 +95,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Given], str, str, bool]] = [
     ("tiered both: the higher tier only", TIERED, given(通报层级=("市级", "国家省级")), "1", "-5", False),
     ("group under cap", GROUP, given(通报=2, 未整改=1, 更新不足=1), "0", "-5", False),
     ("group shared cap", GROUP, given(通报=4, 未整改=3, 更新不足=3), "0", "-10", False),
+    ("group with nothing given: the shared cap, at risk", GROUP, {}, "0", "-10", True),
+    ("group partly given: absent clauses cost up to the cap", GROUP, given(通报=1, 未整改=0), "0", "-10", True),
     ("manual deduct with reasons", {"kind": "manual", "fact": "调整", "cap": 2},
      given(调整=(Adjustment(D("0.5"), "逾期"), Adjustment(D(1), "未回复"))), "2", "-1.5", False),
     ("manual capped", {"kind": "manual", "fact": "调整", "cap": 1},
