@@ -37,7 +37,7 @@ from .model import (
 )
 from .numbers import to_decimal
 from .problems import Problem, error, warning
-from .rules import Deadline, Group, PerDeadline, Rule, RuleError, check_fact_types, parse_rule
+from .rules import Deadline, Group, PerDeadline, Rule, RuleError, check_fact_types, parse_rule, with_measures
 from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -204,7 +204,7 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: 
             continue
         for line, message in check_fact_types(rule, facts):
             ctx.err(line, f"指标 {ident}：{message}", "rule-fact")
-        rules.append(rule)
+        rules.append(with_measures(rule, facts))
     by_name = {normalise: u for u in units for normalise in (u.name, *u.aliases)}
     unit_names = tuple(str(u) for u in data.get("units") or ())
     unit_ids: list[str] = []

@@ -163,6 +163,7 @@ class PerOccurrence(Rule):
     fact: str
     per: Decimal
     cap: Decimal | None = None
+    measure: str = "个"  # the fact's measure word (件, 次, 处), set from its declaration
 
     def fact_names(self) -> tuple[str, ...]:
         return (self.fact,)
@@ -171,7 +172,7 @@ class PerOccurrence(Rule):
         return self.cap
 
     def describe(self) -> str:
-        return f"按“{self.fact}”计，每个扣{fmt(self.per)}分" + _cap_text(self.cap)
+        return f"按“{self.fact}”计，每{self.measure}扣{fmt(self.per)}分" + _cap_text(self.cap)
 
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
@@ -184,7 +185,7 @@ class PerOccurrence(Rule):
         if count == 0:
             return [_ok(f"“{self.fact}”为0", given)]
         amount = self.per * count
-        line = Line(-amount, f"“{self.fact}”{count}，每个扣{fmt(self.per)}分，扣{fmt(amount)}分",
+        line = Line(-amount, f"“{self.fact}”{count}{self.measure}，每{self.measure}扣{fmt(self.per)}分，扣{fmt(amount)}分",
                     given.evidence)
         return _cap([line], self.cap)
 
@@ -558,13 +559,14 @@ class BonusPerItem(Rule):
     fact: str
     per: Decimal
     cap: Decimal | None = None
+    measure: str = "个"
 
     def fact_names(self) -> tuple[str, ...]:
         return (self.fact,)
 
     def describe(self) -> str:
         limit = f"，加分上限{fmt(self.cap)}分" if self.cap is not None else ""
-        return f"按“{self.fact}”计，每个加{fmt(self.per)}分" + limit
+        return f"按“{self.fact}”计，每{self.measure}加{fmt(self.per)}分" + limit
 
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
@@ -572,7 +574,7 @@ class BonusPerItem(Rule):
         if count == 0:
             return [Line(ZERO, f"无“{self.fact}”，不加分", given.evidence if given else ())]
         amount = self.per * count
-        line = Line(amount, f"“{self.fact}”{count}，每个加{fmt(self.per)}分，加{fmt(amount)}分",
+        line = Line(amount, f"“{self.fact}”{count}{self.measure}，每{self.measure}加{fmt(self.per)}分，加{fmt(amount)}分",
                     given.evidence if given else ())
         return _cap([line], self.cap, "加分")
 
@@ -767,6 +769,17 @@ def parse_rule(data: Any, period_start: date | None = None) -> Rule:
     if unknown:
         raise RuleError(r.line_of(unknown[0]), f"规则 {kind} 不认识参数 {unknown[0]}")
     return cls(**common, **params)
+
+
+def with_measures(rule: Rule, facts: Mapping[str, FactSpec]) -> Rule:
+    """Give counting rules the measure word their fact declares (件, 次, 处)."""
+    if isinstance(rule, Group):
+        return dataclasses.replace(rule, rules=tuple(with_measures(r, facts) for r in rule.rules))
+    if isinstance(rule, (PerOccurrence, BonusPerItem)):
+        spec = facts.get(rule.fact)
+        if spec is not None and spec.unit:
+            return dataclasses.replace(rule, measure=spec.unit)
+    return rule
 
 
 def fact_refs(rule: Rule) -> list[tuple[str, str, tuple[str, ...]]]:

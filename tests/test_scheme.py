@@ -33,7 +33,7 @@ def test_totals_sections() -> None:
     scheme = _scheme()
     assert len(scheme.comprehensive) == 5
     assert len(scheme.major) == 7
-    assert all(r.rules[0].describe().endswith("每个扣10分，不设扣分上限") for r in scheme.major)
+    assert all(r.rules[0].describe().endswith("扣10分，不设扣分上限") for r in scheme.major)
 
 
 def test_every_row_has_rules_and_explained_facts() -> None:
