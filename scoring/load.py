@@ -431,78 +431,36 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
         ctx.err(2, "front matter 应为“字段: 值”的形式", "front-matter")
         return None
     ctx.duplicates(data)
-    ok = True
     for key in data:
         if key not in fields.EVIDENCE_FIELD_NAMES:
             ctx.err(data.line_of(key), f"未知字段 {key}{suggest(str(key), list(fields.EVIDENCE_FIELD_NAMES))}",
                     "unknown-field")
+    present: dict[str, Any] = {}
     for spec in fields.EVIDENCE_FIELDS:
-        if spec.required and data.get(spec.name) in (None, ""):
-            ctx.err(2, f"缺少必填字段 {spec.name}（{spec.help}）", "missing-field")
-            ok = False
-    if not ok:
-        return None
-
-    ident_raw = data.get("id", path.stem)
-    ident = str(ident_raw)
-    if not ID_RE.match(ident):
-        where = data.line_of("id") if "id" in data else 2
-        ctx.err(where, f"证据编号“{ident}”无效：只能用小写字母、数字、点和横线"
-                + ("（文件名不符合时，请填写 id 字段）" if "id" not in data else ""), "evidence-id")
-        ok = False
-
-    indicator_id = str(data["indicator"])
-    indicator = scheme.indicator(indicator_id)
-    if indicator is None:
-        ids = [i.id for i in scheme.all_indicators()]
-        ctx.err(data.line_of("indicator"), f"未知指标 {indicator_id}{suggest(indicator_id, ids)}", "unknown-indicator")
-        ok = False
-
-    unit = scheme.unit_by_name(str(data["unit"]))
-    if unit is None:
-        names = [n for u in scheme.units for n in (u.name, *u.aliases)]
-        ctx.err(data.line_of("unit"), f"未知单位“{data['unit']}”{suggest(str(data['unit']), names)}",
-                "unknown-unit")
-        ok = False
-    elif indicator is not None and indicator.unit_ids and unit.id not in indicator.unit_ids:
-        everyone = any(u.everyone for u in scheme.units if u.id in indicator.unit_ids)
-        if not everyone:
-            owners = "、".join(indicator.units)
-            ctx.warn(data.line_of("unit"), f"单位“{unit.name}”不是指标 {indicator.id} 的责任单位（{owners}）",
-                     "unit-not-responsible")
-
-    day = data["date"]
-    if not isinstance(day, date):
-        ctx.err(data.line_of("date"), f"日期“{day}”格式不对，应为 YYYY-MM-DD，如 2021-03-18", "bad-date")
-        ok = False
-    else:
-        last = scheme.period_end
-        if indicator is not None:
-            latest = _latest_deadline(indicator)
-            if latest is not None and latest > last:
-                last = latest
-        if not scheme.period_start <= day <= last:
-            ctx.err(data.line_of("date"), f"日期 {day.isoformat()} 不在考核期内"
-                    f"（{scheme.period_start.isoformat()} 至 {last.isoformat()}）", "date-outside")
-
-    kind = str(data["kind"])
-    if kind not in fields.EVIDENCE_KINDS:
+        if data.get(spec.name) not in (None, ""):
+            present[spec.name] = data[spec.name]
+        elif spec.required:
+            ctx.err(data.line_of(spec.name) if spec.name in data else 2,
+                    f"缺少必填字段 {spec.name}（{spec.help}）", "missing-field")
+    ident = _evidence_id(data, path, ctx)
+    indicator = _indicator(data, scheme, ctx) if "indicator" in present else None
+    unit = _unit(data, scheme, indicator, ctx) if "unit" in present else None
+    day = _date(data, scheme, indicator, ctx) if "date" in present else None
+    kind = str(present.get("kind", ""))
+    if kind and kind not in fields.EVIDENCE_KINDS:
         ctx.warn(data.line_of("kind"), f"材料类型“{kind}”不在常用类型中{suggest(kind, list(fields.EVIDENCE_KINDS))}"
                  f" 常用：{'、'.join(fields.EVIDENCE_KINDS)}", "unknown-kind")
-
-    url = data.get("url") or ""
+    url = present.get("url", "")
     if url and not (isinstance(url, str) and re.match(r"^https?://\S+$", url)):
         ctx.err(data.line_of("url"), "网址应以 http:// 或 https:// 开头，且不含空格", "bad-url")
-
-    visibility = data.get("visibility") or "internal"
+    visibility = present.get("visibility", "internal")
     if visibility not in fields.VISIBILITIES:
         ctx.err(data.line_of("visibility"), "visibility 应为 internal（仅内部）或 public（可公开）", "bad-visibility")
-
     attachments = _attachments(root, path, data, ctx)
     facts, fact_lines = _facts(data, indicator, ctx)
-    if not ok:
+    required_missing = any(f.required and f.name not in present for f in fields.EVIDENCE_FIELDS)
+    if ident is None or indicator is None or unit is None or day is None or required_missing:
         return None
-    assert indicator is not None and unit is not None and isinstance(day, date)
     given_names = set(data["facts"]) if isinstance(data.get("facts"), Mapping) else set()
     if indicator.section == ROW and indicator.required_facts and not given_names:
         needed = "、".join(indicator.required_facts)
@@ -510,9 +468,63 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
                  f"本文件没有给出指标 {indicator.id} 计分所需的任何事实（{needed}），不会影响得分", "no-facts")
     return Evidence(
         id=ident, path=rel, indicator=indicator.id, unit=unit.name, unit_id=unit.id, date=day,
-        title=str(data["title"]), kind=kind, url=str(url), attachments=attachments, facts=facts,
+        title=str(present["title"]), kind=kind, url=str(url), attachments=attachments, facts=facts,
         visibility=str(visibility), body=body, body_line=body_line, fact_lines=fact_lines,
     )
+
+
+def _evidence_id(data: LineDict, path: Path, ctx: _Ctx) -> str | None:
+    ident = str(data.get("id", path.stem))
+    if ID_RE.match(ident):
+        return ident
+    where = data.line_of("id") if "id" in data else 2
+    ctx.err(where, f"证据编号“{ident}”无效：只能用小写字母、数字、点和横线"
+            + ("（文件名不符合时，请填写 id 字段）" if "id" not in data else ""), "evidence-id")
+    return None
+
+
+def _indicator(data: LineDict, scheme: Scheme, ctx: _Ctx) -> Indicator | None:
+    indicator_id = str(data["indicator"])
+    indicator = scheme.indicator(indicator_id)
+    if indicator is None:
+        ids = [i.id for i in scheme.all_indicators()]
+        ctx.err(data.line_of("indicator"), f"未知指标 {indicator_id}{suggest(indicator_id, ids)}", "unknown-indicator")
+    return indicator
+
+
+def _unit(data: LineDict, scheme: Scheme, indicator: Indicator | None, ctx: _Ctx) -> Unit | None:
+    name = str(data["unit"])
+    unit = scheme.unit_by_name(name)
+    if unit is None:
+        names = [n for u in scheme.units for n in (u.name, *u.aliases)]
+        ctx.err(data.line_of("unit"), f"未知单位“{name}”{suggest(name, names)}", "unknown-unit")
+    elif indicator is not None and not _responsible(scheme, indicator, unit):
+        owners = "、".join(indicator.units)
+        ctx.warn(data.line_of("unit"), f"单位“{unit.name}”不是指标 {indicator.id} 的责任单位（{owners}）",
+                 "unit-not-responsible")
+    return unit
+
+
+def _responsible(scheme: Scheme, indicator: Indicator, unit: Unit) -> bool:
+    """True when the unit owns the row, or the row names no unit, or names every unit."""
+    if not indicator.unit_ids or unit.id in indicator.unit_ids:
+        return True
+    return any(u.everyone for u in scheme.units if u.id in indicator.unit_ids)
+
+
+def _date(data: LineDict, scheme: Scheme, indicator: Indicator | None, ctx: _Ctx) -> date | None:
+    day = data["date"]
+    if not isinstance(day, date):
+        ctx.err(data.line_of("date"), f"日期“{day}”格式不对，应为 YYYY-MM-DD，如 2021-03-18", "bad-date")
+        return None
+    last = scheme.period_end
+    latest = _latest_deadline(indicator) if indicator is not None else None
+    if latest is not None and latest > last:
+        last = latest
+    if not scheme.period_start <= day <= last:
+        ctx.err(data.line_of("date"), f"日期 {day.isoformat()} 不在考核期内"
+                f"（{scheme.period_start.isoformat()} 至 {last.isoformat()}）", "date-outside")
+    return day
 
 
 def _attachments(root: Path, path: Path, data: LineDict, ctx: _Ctx) -> tuple[Attachment, ...]:

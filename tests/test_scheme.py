@@ -8,11 +8,12 @@ from pathlib import Path
 
 from scoring.check import check_scheme
 from scoring.load import load_scheme
+from scoring.model import Scheme
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _scheme():  # type: ignore[no-untyped-def]
+def _scheme() -> Scheme:
     scheme, problems = load_scheme(ROOT)
     assert scheme is not None and not problems, problems
     return scheme
