@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import tables
+from .numbers import fmt
 from .output import write_files
 from .pipeline import Project, gather
 from .problems import DataError, Problem, Severity, UsageError
@@ -64,13 +65,34 @@ def _parser() -> _Parser:
     sub.required = True
     for name, text in COMMANDS_HELP.items():
         sub.add_parser(name, parents=[common], help=text, description=text)
+    _diff_and_new_arguments(sub.choices)
     return parser
+
+
+def _diff_and_new_arguments(parsers: dict[str, _Parser]) -> None:
+    """The arguments of ``diff`` and ``new``, the two commands that do not score one gathered project."""
+    diff = parsers["diff"]
+    diff.add_argument("base", metavar="BASE", help="基准版本：提交编号、分支或标签，如 origin/main、HEAD~1")
+    diff.add_argument("head", metavar="HEAD", nargs="?", default=None,
+                      help="要比较的版本，默认为当前工作区（含未提交的修改）")
+    diff.add_argument("--json", action="store_true", help="输出 JSON（供程序读取），默认输出 Markdown")
+    new = parsers["new"]
+    new.add_argument("row", metavar="ROW", help="指标编号，如 zzld.yjbz（也可用三级指标名称）")
+    new.add_argument("--unit", metavar="单位", help="提交材料的单位名称；指标只有一个责任单位时可省略")
+    new.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="事情发生或材料形成的日期，默认今天")
+    new.add_argument("--title", metavar="标题", help="材料标题，一句话说明做了什么；不填则留空待填写")
+    new.add_argument("--kind", metavar="类型", help="材料类型，如 会议纪要、台账、网页截图；不填则留空待填写")
 
 
 COMMANDS_HELP = {
     "check": "校验考核方案和全部证据，列出所有错误和警告",
     "score": "计分，在终端打印得分表，并写出 build/scores.json、scores.csv、scores.xlsx",
-    "all": "依次执行校验、计分，生成全部输出",
+    "site": "生成审阅网站 build/site/",
+    "pdf": "生成 PDF 材料汇编 build/dossier.pdf",
+    "serve": "本地预览审阅网站，indicators/ 或 evidence/ 有改动时自动重新生成",
+    "all": "依次执行校验、计分，生成得分表、审阅网站和 PDF 材料汇编",
+    "diff": "比较两个版本（git 提交）的得分、证据文件和校验结果，输出 Markdown（或 --json）",
+    "new": "为一项指标新建证据文件，列出该指标计分所需的全部事实，待填写",
 }
 
 
@@ -88,6 +110,13 @@ def _summary(problems: Sequence[Problem]) -> str:
 def cmd_check(project: Project, args: argparse.Namespace) -> int:
     _print_problems(project.problems)
     print(f"校验通过：{len(project.scheme.rows)} 项指标，{len(project.evidence)} 份证据；{_summary(project.problems)}")
+    owing = [r for r in project.table.rows if r.missing_facts]
+    if owing:
+        print(f"以下 {len(owing)} 项指标还缺少计分所需的事实（缺少的部分按最不利情形计分）：")
+        for r in owing:
+            units = "、".join(r.indicator.units) or "未指定责任单位"
+            print(f"  {r.indicator.id} {r.indicator.level3}（{units}）：缺少 {'、'.join(r.missing_facts)}，"
+                  f"可挽回 {fmt(r.at_risk)} 分")
     return 0
 
 
@@ -107,14 +136,31 @@ def cmd_score(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(project: Project, args: argparse.Namespace) -> int:
+    from .site import cmd_site as run
+
+    return run(project, args)
+
+
+def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
+    from .dossier import cmd_pdf as run
+
+    return run(project, args)
+
+
 def cmd_all(project: Project, args: argparse.Namespace) -> int:
-    cmd_check(project, args)
-    return cmd_score(project, args)
+    for step in (cmd_check, cmd_score, cmd_site, cmd_pdf):
+        code = step(project, args)
+        if code:
+            return code
+    return 0
 
 
 COMMANDS: dict[str, Callable[[Project, argparse.Namespace], int]] = {
     "check": cmd_check,
     "score": cmd_score,
+    "site": cmd_site,
+    "pdf": cmd_pdf,
     "all": cmd_all,
 }
 
@@ -125,6 +171,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = args.project.resolve()
         if not root.is_dir():
             raise UsageError(f"项目目录 {args.project} 不存在")
+        if args.command == "serve":  # keeps running and shows errors instead of stopping on them
+            from .site import serve
+
+            return serve(root, args)
+        if args.command == "diff":  # scores two git revisions, each gathered on its own
+            from .diff import cmd_diff
+
+            return cmd_diff(root, args)
+        if args.command == "new":  # needs only the scheme, and works while evidence has errors
+            from .scaffold import cmd_new
+
+            return cmd_new(root, args)
         project = gather(root, strict=args.strict, as_of=args.as_of)
         return COMMANDS[args.command](project, args)
     except UsageError as exc:

