@@ -1,0 +1,413 @@
+"""The PDF dossier for the assessors: the scored model → HTML → WeasyPrint → build/dossier.pdf.
+
+Everything the pages show is prepared here as small view objects (the 整改情况
+text, each evidence body as sanitised HTML, each attachment's size and SHA-256);
+the Jinja2 templates in ``site_templates/dossier/`` only lay them out.
+The output is byte-identical for the same input: every date comes from
+``BuildInfo`` (the commit, or SOURCE_DATE_EPOCH), never from the clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+import markdown
+import nh3
+import weasyprint
+from tqdm import tqdm
+
+from .charts import level_chart
+from .model import Attachment, Evidence
+from .numbers import ZERO, cn_date, fmt, fmt_signed
+from .output import write_files
+from .pipeline import Project
+from .score import STATUS_LABELS, LevelScore, RowScore, ScoreTable
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "dossier"
+PDF_NAME = "dossier.pdf"
+# Dates a reader sees are Beijing time; a fixed offset keeps them independent of the machine.
+BEIJING = timezone(timedelta(hours=8))
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
+_DIGITS = "零一二三四五六七八九"
+CLAMP_RULES = {
+    "level1": "各行扣分可超出本行赋分，每个一级指标扣分以其分值为限",
+    "row": "各行扣分以本行赋分为限（扣完为止）",
+    "none": "扣分不设上限",
+}
+
+
+# --- view objects -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileView:
+    """An attachment: shown inline when it is an image, listed with its checksum, embedded in the PDF."""
+
+    path: str  # relative to the project root, posix
+    name: str
+    uri: str
+    size: int
+    sha256: str
+    evidence: Evidence
+    evidence_anchor: str
+
+    @property
+    def image(self) -> bool:
+        return Path(self.path).suffix.lower() in IMAGE_SUFFIXES
+
+    @property
+    def size_text(self) -> str:
+        if self.size < 1024:
+            return f"{self.size} 字节"
+        if self.size < 1024 * 1024:
+            return f"{self.size / 1024:.1f} KB"
+        return f"{self.size / 1024 / 1024:.1f} MB"
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    evidence: Evidence
+    anchor: str
+    body: str  # sanitised HTML
+    files: tuple[FileView, ...]
+
+
+@dataclass(frozen=True)
+class RowView:
+    row: RowScore
+    anchor: str
+    number: int  # position inside its 一级指标: the "1." of its heading
+    remedy: str  # 整改情况
+    evidence: tuple[EvidenceView, ...]
+
+    @property
+    def name(self) -> str:
+        return ("*" if self.row.indicator.key else "") + self.row.indicator.level3
+
+
+@dataclass(frozen=True)
+class LevelView:
+    score: LevelScore
+    anchor: str
+    numeral: str  # 一、二、… of its heading in 三、逐项说明
+    rows: tuple[RowView, ...]
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    subject: str
+    keywords: str
+    created: str  # W3C datetime, Beijing time
+    date_text: str  # 2021年12月1日
+
+
+@dataclass(frozen=True)
+class Dossier:
+    project: Project
+    meta: Meta
+    levels: tuple[LevelView, ...]
+    comprehensive: tuple[RowView, ...]
+    major: tuple[RowView, ...]
+    files: tuple[FileView, ...]
+    chart: str
+
+    @property
+    def table(self) -> ScoreTable:
+        return self.project.table
+
+    @property
+    def grade_rule(self) -> str:
+        """优秀≥90分，良好≥80分，…，较差＜60分 (on the normalised score when the scheme normalises)."""
+        bands = self.project.scheme.grade_bands
+        parts = [f"{b.grade}≥{fmt(b.min)}分" for b in bands[:-1]]
+        if bands:
+            parts.append(f"{bands[-1].grade}＜{fmt(bands[-2].min)}分" if len(bands) > 1 else bands[-1].grade)
+        basis = "按折算百分制：" if self.project.scheme.normalise else ""
+        return basis + "，".join(parts)
+
+    @property
+    def clamp_rule(self) -> str:
+        return CLAMP_RULES.get(self.project.scheme.clamp, "")
+
+
+# --- deriving what the pages say ------------------------------------------------
+
+
+def cn_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (up to 99)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else _DIGITS[tens] + "十"
+    return head + (_DIGITS[ones] if ones or not head else "")
+
+
+def remedy(row: RowScore) -> str:
+    """整改情况: what recovers points that evidence could still show, and what is lost for good."""
+    parts: list[str] = []
+    if row.at_risk > 0:
+        facts = "、".join(f"“{name}”" for name in row.missing_facts) or "印证材料"
+        owners = dict.fromkeys(ln.unit for ln in row.lines if ln.at_risk and ln.unit)
+        owner = "、".join(owners) or "、".join(row.indicator.units)
+        parts.append(f"补充材料：{facts}（{owner}，{cn_date(row.due)}前），可挽回{fmt(row.at_risk)}分")
+    settled = row.deduction - row.at_risk
+    if settled > 0:
+        parts.append(f"已扣{fmt(settled)}分，待整改")
+    return "；".join(parts) or "—"
+
+
+def build_meta(project: Project) -> Meta:
+    scheme, when = project.scheme, project.info.date.astimezone(BEIJING)
+    return Meta(
+        title=f"{scheme.issuer}{scheme.year}年度政务公开工作考核自评材料",
+        subject=f"依据{scheme.title}（{scheme.doc_number}）的自评得分、失分原因和印证材料",
+        keywords=", ".join(("政务公开", "考核", "自评", f"{scheme.year}年度", scheme.issuer)),
+        created=when.isoformat(timespec="seconds"),
+        date_text=cn_date(when.date()),
+    )
+
+
+# --- evidence bodies ------------------------------------------------------------
+
+_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "blockquote", "ul", "ol", "li",
+         "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "a", "img", "hr",
+         "sub", "sup", "span"}
+_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"colspan", "rowspan"},
+               "td": {"colspan", "rowspan"}, "ol": {"start"}}
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _image_uri(root: Path, evidence: Evidence, src: str) -> str | None:
+    """A body image is kept only when it is a file inside evidence/; remote images are not fetched."""
+    if urlsplit(src).scheme or src.startswith(("/", "\\")):
+        return None
+    folder = (root / evidence.path).parent
+    target = (folder / unquote(src)).resolve()
+    if not target.is_relative_to((root / "evidence").resolve()) or not target.is_file():
+        return None
+    return target.as_uri()
+
+
+def render_body(root: Path, evidence: Evidence, md: markdown.Markdown) -> str:
+    """Markdown to HTML, raw HTML sanitised with nh3; links only to the web, images only from evidence/."""
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src":
+            return _image_uri(root, evidence, value)
+        if tag == "a" and attribute == "href":
+            return value if value.startswith(_LINK_SCHEMES) else None
+        return value
+
+    html = md.reset().convert(evidence.body)
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, attribute_filter=keep, link_rel=None,
+                     url_schemes={"http", "https", "mailto", "file"})
+
+
+# --- attachments ----------------------------------------------------------------
+
+
+def file_view(root: Path, attachment: Attachment, evidence: Evidence, anchor: str) -> FileView:
+    target = root / attachment.path
+    data = target.read_bytes()
+    return FileView(attachment.path, attachment.name, target.resolve().as_uri(), len(data),
+                    hashlib.sha256(data).hexdigest(), evidence, anchor)
+
+
+def pdf_attachments(files: tuple[FileView, ...], root: Path, when: datetime) -> list[weasyprint.Attachment]:
+    """Every attachment once, named by its path, dated by the build (never the file's mtime)."""
+    seen: dict[str, FileView] = {}
+    for f in files:
+        seen.setdefault(f.path, f)
+    return [weasyprint.Attachment(filename=str(root / f.path), name=f.path, description=f.evidence.title,
+                                  created=when, modified=when, relationship="Supplement")
+            for f in seen.values()]
+
+
+# --- the dossier ----------------------------------------------------------------
+
+
+class _Builder:
+    """Turns the scored project into view objects, numbering evidence anchors as it goes."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.root = project.root
+        self.by_id = project.table.evidence_by_id()
+        self.md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"], output_format="html")
+        self.files: list[FileView] = []
+        self.count = 0
+
+    def evidence(self, ev: Evidence) -> EvidenceView:
+        self.count += 1
+        anchor = f"ev-{self.count}"
+        files = tuple(file_view(self.root, a, ev, anchor) for a in ev.attachments)
+        self.files.extend(files)
+        return EvidenceView(ev, anchor, render_body(self.root, ev, self.md), files)
+
+    def row(self, row: RowScore, number: int) -> RowView:
+        evidence = tuple(self.evidence(self.by_id[e]) for e in row.evidence if e in self.by_id)
+        return RowView(row, f"row-{row.indicator.id}", number, remedy(row), evidence)
+
+    def level(self, level: LevelScore, index: int) -> LevelView:
+        rows = tuple(self.row(r, i) for i, r in enumerate(level.rows, 1))
+        return LevelView(level, f"level-{level.level.id}", cn_numeral(index), rows)
+
+    def build(self) -> Dossier:
+        table = self.project.table
+        levels = tuple(self.level(lv, i) for i, lv in enumerate(table.levels, 1))
+        comprehensive = tuple(self.row(r, i) for i, r in enumerate(table.comprehensive, 1))
+        major = tuple(self.row(r, i) for i, r in enumerate(table.major, 1))
+        return Dossier(self.project, build_meta(self.project), levels, comprehensive, major,
+                       tuple(self.files), level_chart(table))
+
+
+def build_dossier(project: Project) -> Dossier:
+    return _Builder(project).build()
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(fmt=fmt, signed=fmt_signed, cn_date=cn_date, numeral=cn_numeral)
+    env.globals["STATUS_LABELS"] = STATUS_LABELS
+    env.globals["ZERO"] = ZERO
+    return env
+
+
+def render_html(dossier: Dossier) -> str:
+    css = (TEMPLATES / "dossier.css").read_text(encoding="utf-8")
+    return _environment().get_template("dossier.html").render(d=dossier, css=css)
+
+
+# --- WeasyPrint -----------------------------------------------------------------
+
+
+class _ProjectFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
+    """Fetches only local files inside the project: a dossier never depends on the network."""
+
+    def __init__(self, root: Path):
+        super().__init__(allowed_protocols=["file"])
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
+        path = Path(unquote(urlsplit(url).path)).resolve()
+        if not path.is_relative_to(self.root):
+            raise ValueError(f"outside the project: {url}")
+        return super().fetch(url, headers)
+
+
+_STAGES = {
+    "Step 1": "解析 HTML", "Step 2": "读取样式", "Step 3": "应用样式", "Step 4": "构建版面",
+    "Step 5": "排版", "Step 6": "写出 PDF", "Step 7": "写入元数据和附件",
+}
+
+
+class _ProgressHandler(logging.Handler):
+    """Follows WeasyPrint's own progress messages: its stages, and each page as it is laid out.
+
+    Layout runs again when page references (the contents' page numbers) change: the bar says so.
+    """
+
+    def __init__(self, bar: tqdm[Any]):
+        super().__init__(logging.INFO)
+        self.bar = bar
+        self.stage = ""
+        self.layout = _STAGES["Step 5"]
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = str(record.msg)
+        stage = _STAGES.get(message[:6])
+        if stage is None:
+            return
+        args = record.args if isinstance(record.args, tuple) else ()
+        number = args[0] if args and isinstance(args[0], int) else None
+        if "Repagination" in message and number is not None:
+            self.layout = f"排版（第{number + 1}遍，更新页码）"
+        if message.startswith("Step 5"):
+            stage = self.layout
+        if stage != self.stage:
+            self.stage = stage
+            self.bar.set_description_str(stage)
+        if message.startswith("Step 5 - Creating layout - Page") and number is not None:
+            self.bar.n = number
+            self.bar.refresh()
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _following(bar: tqdm[Any]) -> Iterator[_Warnings]:
+    progress, main = logging.getLogger("weasyprint.progress"), logging.getLogger("weasyprint")
+    handler, warnings = _ProgressHandler(bar), _Warnings()
+    saved = progress.level, progress.propagate
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+    progress.addHandler(handler)
+    main.addHandler(warnings)
+    try:
+        yield warnings
+    finally:
+        progress.removeHandler(handler)
+        main.removeHandler(warnings)
+        progress.setLevel(saved[0])
+        progress.propagate = saved[1]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+    warnings: tuple[str, ...]
+
+
+def render_pdf(html: str, dossier: Dossier, bar: tqdm[Any]) -> Rendered:
+    root = dossier.project.root
+    attachments = pdf_attachments(dossier.files, root, dossier.project.info.date)
+    with _following(bar) as warnings:
+        document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=_ProjectFetcher(root)).render()
+        bar.total = len(document.pages)
+        data = document.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments)
+    return Rendered(data, len(document.pages), tuple(dict.fromkeys(warnings.messages)))
+
+
+def progress_bar() -> tqdm[Any]:
+    """A bar on stderr while the PDF renders; silent when stderr is not a terminal (CI, pipes)."""
+    return tqdm(desc="生成 HTML", unit="页", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False,
+                bar_format="{desc}：第 {n_fmt} 页 [{elapsed}]")
+
+
+def build_pdf(project: Project, html_out: Path | None = None) -> Rendered:
+    """The dossier as PDF bytes; ``html_out`` also keeps the HTML that was rendered (for benchmarks)."""
+    with progress_bar() as bar:
+        dossier = build_dossier(project)
+        html = render_html(dossier)
+        if html_out is not None:
+            html_out.write_text(html, encoding="utf-8")
+        return render_pdf(html, dossier, bar)
+
+
+def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
+    out: Path = args.out or project.root / "build"
+    rendered = build_pdf(project)
+    write_files(out, {PDF_NAME: rendered.pdf})
+    for message in rendered.warnings:
+        print(f"PDF 排版提示（WeasyPrint 原文）：{message}", file=sys.stderr)
+    print(f"已写出 {out / PDF_NAME}（{rendered.pages} 页，{len(rendered.pdf) / 1024 / 1024:.1f} MB）")
+    return 0
