@@ -1,0 +1,99 @@
+"""Review-site build time and peak memory, against a plain MkDocs build of the same pages in the same run.
+
+For each project (the sample at the repository root, then ones with N generated
+evidence files) two fresh processes run:
+
+- ours: ``build_site`` on the gathered project: page generation (view objects,
+  Jinja2, evidence bodies through Markdown and nh3, attachments), jieba tuning,
+  the MkDocs + Material build in strict mode, and the swap into place. After the
+  timed run it writes the same pages once more into a kept docs dir ("gen s":
+  our generation on its own, warm).
+- alone: MkDocs + Material on that already-generated docs dir with the same
+  config and navigation: the floor no site code can go below.
+
+Loading and scoring (``gather``) and the MkDocs imports run before the clock in
+both; bench_score.py measures gathering. Targets: ours adds under 25% to MkDocs
+alone, and time grows linearly with the number of evidence files (evidence pages
+are off the global navigation; with them on it, MkDocs + Material is quadratic).
+Usage: python bench/bench_site.py [--runs N] [N ...]   (default: 1000 and 5000 generated files)
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import tempfile
+from pathlib import Path
+
+from common import ROOT, best_of
+from generate import generate
+
+SETUP = """
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+import mkdocs.commands.build, mkdocs.config  # imports before the clock, in both
+from scoring import site
+from scoring.pipeline import BuildInfo, gather
+info = BuildInfo("", datetime(2021, 12, 1, tzinfo=timezone.utc), False)
+project = gather(Path({root!r}), info=info)
+"""
+
+OURS = SETUP + """
+t0, c0 = time.perf_counter(), time.process_time()
+plan = site.build_site(project, Path({out!r}) / "ours")
+_elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+t1 = time.perf_counter()
+site.generate_docs(project, Path({docs!r}))  # the same pages, kept for the plain build
+_extra = {{"pages": plan.pages, "gen_s": time.perf_counter() - t1, "cpu_s": cpu}}
+"""
+
+ALONE = SETUP + """
+t0, c0 = time.perf_counter(), time.process_time()
+with site.mkdocs_session(info.date) as messages:
+    config = site.mkdocs_config(site.config_file(project.root), Path({docs!r}), Path({out!r}) / "alone", project.scheme)
+    site.mkdocs_build(config)
+_elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+assert not messages, messages
+_extra = {{"cpu_s": cpu}}
+"""
+
+HEADER = (f"{'project':<22} {'pages':>6} {'ours s':>8} {'alone s':>8} {'ratio':>6} {'cpu ratio':>9} {'ours MB':>8} "
+          f"{'alone MB':>9} {'gen s':>6} {'ms/page':>8}")
+
+
+def measure(label: str, root: Path, work: Path, runs: int) -> float:
+    docs, out = work / f"{label}-docs", work / label
+    ours = best_of(runs, OURS.format(root=str(root), out=str(out), docs=str(docs)))
+    alone = best_of(runs, ALONE.format(root=str(root), out=str(out), docs=str(docs)))
+    pages = int(ours["pages"])
+    ratio = ours["seconds"] / alone["seconds"]
+    cpu = ours["cpu_s"] / alone["cpu_s"]
+    print(f"{label:<22} {pages:>6} {ours['seconds']:>8.2f} {alone['seconds']:>8.2f} {ratio:>6.2f} {cpu:>9.2f} "
+          f"{ours['peak_mb']:>8.0f} {alone['peak_mb']:>9.0f} {ours['gen_s']:>6.2f} "
+          f"{1000 * ours['seconds'] / pages:>8.2f}")
+    print(f"{'':<22} our part adds {100 * (ratio - 1):+.1f}% to MkDocs alone"
+          f" ({ours['seconds'] - alone['seconds']:+.2f} s; target under +25%)", flush=True)
+    return ours["seconds"]
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1, help="fresh-process runs per step; the fastest counts")
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 5000], help="numbers of generated evidence files")
+    args = parser.parse_args(argv)
+    print(HEADER, flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        work = Path(tmp)
+        measure("sample", ROOT, work, args.runs)
+        times = {n: measure(f"{n} evidence files", generate(ROOT, work / f"gen-{n}", n), work, args.runs)
+                 for n in args.sizes}
+    sizes = sorted(times)
+    for small, large in itertools.pairwise(sizes):
+        print(f"{small} → {large} evidence files: {large / small:.1f}× the files, "
+              f"{times[large] / times[small]:.2f}× the time (linear would be {large / small:.1f}×)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

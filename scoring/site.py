@@ -1,0 +1,960 @@
+"""The review site: Markdown pages generated from the scored model, built by MkDocs.
+
+The path: a scored ``Project`` → Markdown pages in a scratch docs dir (Jinja2
+templates in ``site_templates/site/``) → MkDocs + Material in strict mode →
+``build/site/``, swapped in whole so a failed build leaves the old site intact.
+
+Evidence is untrusted: its body is rendered to HTML here and sanitized with nh3
+(links and images must stay inside ``evidence/``); every other string from the
+data is escaped so that it shows verbatim and can carry no Markdown or HTML.
+
+What is MkDocs-specific (config, navigation, logging, the build call) sits in one
+section below, so that a move to Zensical, which reads mkdocs.yml, stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import jieba
+import jieba.finalseg
+import jinja2
+import markdown
+import nh3
+
+from . import fields
+from .charts import level_chart
+from .model import Adjustment, Correction, Evidence, FactSpec, FactValue, Indicator, Scheme
+from .numbers import cn_date, fmt, fmt_signed
+from .output import BuildDir
+from .pipeline import Project, gather
+from .problems import DataError, Problem, Severity, error, has_errors, sort_problems, warning
+from .score import COMPLETE, STATUS_LABELS, DeadlineItem, RowScore, ScoreLine, ScoreTable, UnitScore
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "site_templates" / "site"
+DEFAULT_CONFIG = REPO / "mkdocs.yml"
+
+TEXT_LABELS = (("deduction", "扣分标准"), ("bonus", "加分标准"), ("method", "考核方式"),
+               ("content", "涉及内容"), ("remarks", "备注"))
+FIELD_LABELS = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "name": "名称", "points": "赋分",
+                "units": "责任组", "key": "重要指标标记", "columns": "栏目错位", "rules": "计分规则",
+                **{f"text.{key}": label for key, label in TEXT_LABELS}}
+FACT_TYPE_LABELS = {"items": "名称列表", "count": "数量", "number": "数值", "flag": "是否",
+                    "date": "日期", "adjustments": "调整记录"}
+CLAMP_TEXT = {
+    "level1": "三级指标的扣分可以超过该行自身的赋分，但每个一级指标合计扣分不超过该一级指标的赋分；"
+              "超出部分在一级指标上不再扣减。",
+    "row": "每一行（三级指标）扣分以该行赋分为限，扣完为止，超出部分不计。",
+    "none": "扣分不设上限：各行、各一级指标的扣分都照实计算，一级指标得分可以为负。",
+}
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
+# Files a browser would run as a page of this site if opened directly: never copied into it.
+ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".js", ".mjs"})
+
+
+# --- escaping -----------------------------------------------------------------
+
+# Every ASCII character that inline Markdown, its extensions (attr_list, tables)
+# or raw HTML could act on becomes a character reference: the text shows verbatim.
+_MD_ESCAPES = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()<>&|~^=!$#:\""}
+
+
+def md_text(value: object) -> str:
+    """Any text as inline Markdown that renders exactly as written, on one line."""
+    return " ".join(str(value).split()).translate(_MD_ESCAPES)
+
+
+def md_lines(value: str) -> str:
+    """Multi-line verbatim text for a table cell."""
+    return "<br>".join(md_text(line) for line in value.splitlines() if line.strip())
+
+
+def plain_title(value: object) -> str:
+    """A title that stays text wherever MkDocs or the theme print it raw or unescaped.
+
+    MkDocs keeps a page title's character references, and Material prints it
+    through ``striptags`` (which unescapes) into ``<title>``: ``&#60;/title&#62;``
+    would come out as markup. Titles, nav entries, site name and footer therefore
+    carry no ``<``, ``>`` or ``&`` at all: they become their full-width forms.
+    """
+    return " ".join(str(value).split()).replace("&", "＆").replace("<", "＜").replace(">", "＞")
+
+
+def meta_title(value: object) -> str:
+    """A page's front-matter title (a JSON string is a YAML scalar)."""
+    return json.dumps(plain_title(value), ensure_ascii=False)
+
+
+def url_path(path: str) -> str:
+    return quote(path, safe="/#.-_~")
+
+
+def page_name(ident: str) -> str:
+    """A page's file name from an id; ``index`` would collide with a section's index page."""
+    return "_index" if ident == "index" else ident
+
+
+# --- what each page shows -------------------------------------------------------
+
+
+def fact_text(spec: FactSpec | None, value: FactValue) -> str:
+    unit = spec.unit if spec else ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return f"{value}{unit}"
+    if isinstance(value, Decimal):
+        return f"{fmt(value)}{unit}"
+    if not value:
+        return "（无）"
+    return "；".join(_item_text(item) for item in value)
+
+
+def _item_text(item: object) -> str:
+    if isinstance(item, date):
+        return cn_date(item)
+    if isinstance(item, Adjustment):
+        return f"{fmt(item.amount)}分（{item.reason}）"
+    return str(item)
+
+
+@dataclass(frozen=True)
+class FactView:
+    spec: FactSpec
+    type_label: str
+    how: str  # how to write it, from fields.FACT_TYPE_HELP
+    required: bool
+    given: bool
+
+
+@dataclass(frozen=True)
+class LineView:
+    line: ScoreLine
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class RowView:
+    score: RowScore
+    units: tuple[tuple[str, str], ...]  # (name as written, unit page or "")
+    texts: tuple[tuple[str, str], ...]  # (column label, verbatim text)
+    facts: tuple[FactView, ...]
+    lines: tuple[LineView, ...]
+    evidence: tuple[Evidence, ...]
+    corrections: tuple[tuple[str, Correction], ...]
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.score.indicator
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.score.status]
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    item: DeadlineItem
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where each page lives in the docs dir; templates prefix the page's ``root``."""
+
+    page_of_row: dict[str, str]
+    totals: str = "scheme/_totals.md"  # 综合加分项 and 重大扣分项; "_" is never in an id
+
+    def row(self, ident: str) -> str:
+        return f"{self.page_of_row.get(ident, self.totals)}#{ident}"
+
+    @staticmethod
+    def level(ident: str) -> str:
+        return f"scheme/{page_name(ident)}.md"
+
+    @staticmethod
+    def unit(ident: str) -> str:
+        return f"units/{page_name(ident)}.md"
+
+    @staticmethod
+    def evidence(ident: str) -> str:
+        return f"evidence/{page_name(ident)}.md"
+
+
+TOTALS_PAGE = Links.totals
+
+
+class SiteModel:
+    """Everything the templates show, prepared from one scored project."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.scheme: Scheme = project.scheme
+        self.table: ScoreTable = project.table
+        self.evidence = self.table.evidence_by_id()
+        page_of_row = {r.id: Links.level(lv.id) for lv in self.scheme.levels for r in lv.rows}
+        self.links = Links(page_of_row)
+        self.order = {ind.id: i for i, ind in enumerate(self.scheme.all_indicators())}
+        self.rows = {r.indicator.id: self.row_view(r) for r in (*self.table.rows, *self.table.comprehensive,
+                                                               *self.table.major)}
+        self.cited = self._cited()
+
+    def row_view(self, score: RowScore) -> RowView:
+        ind = score.indicator
+        units = tuple((name, self._unit_link(name)) for name in ind.units)
+        texts = tuple((label, getattr(ind.text, key)) for key, label in TEXT_LABELS
+                      if ind.section == "row" or getattr(ind.text, key))
+        required = set(ind.required_facts)
+        given = {name for ev in self._evidence_of(score) for name, _ in ev.facts}
+        facts = tuple(FactView(spec, FACT_TYPE_LABELS.get(spec.type, spec.type), fields.FACT_TYPE_HELP.get(spec.type, ""),
+                               spec.name in required, spec.name in given) for spec in ind.facts)
+        lines = tuple(LineView(ln, tuple(self.evidence[e] for e in ln.evidence if e in self.evidence))
+                      for ln in score.lines)
+        corrections = tuple((FIELD_LABELS.get(c.field, c.field), c) for c in ind.corrections)
+        return RowView(score, units, texts, facts, lines, self._evidence_of(score), corrections)
+
+    def _unit_link(self, name: str) -> str:
+        unit = self.scheme.unit_by_name(name)
+        if unit is None:
+            return ""
+        return "units/index.md" if unit.everyone else Links.unit(unit.id)
+
+    def _evidence_of(self, score: RowScore) -> tuple[Evidence, ...]:
+        return tuple(self.evidence[e] for e in score.evidence if e in self.evidence)
+
+    def _cited(self) -> dict[str, list[tuple[RowView, ScoreLine]]]:
+        """For each evidence file, the score lines that rest on it."""
+        cited: dict[str, list[tuple[RowView, ScoreLine]]] = defaultdict(list)
+        for view in self.rows.values():
+            for ln in view.score.lines:
+                for ident in ln.evidence:
+                    cited[ident].append((view, ln))
+        return cited
+
+    def evidence_sorted(self, items: Iterable[Evidence]) -> list[Evidence]:
+        return sorted(items, key=lambda e: (self.order.get(e.indicator, 0), e.date, e.id))
+
+    def summary(self) -> list[tuple[str, str]]:
+        t, s = self.table, self.scheme
+        lines = [("满分（各一级指标赋分合计）", fmt(t.full_marks)),
+                 ("一级指标得分合计", fmt(t.base)),
+                 ("指标加分", fmt_signed(t.row_bonus)),
+                 ("综合加分", fmt_signed(t.comprehensive_bonus) + self._comp_cap_note()),
+                 ("重大扣分", fmt_signed(-t.major_deduction)),
+                 ("自评总分", fmt(t.total) + self._floor_note())]
+        if t.normalised is not None:
+            lines.append(("折算百分制（得分 ÷ 满分 × 100）", fmt(t.normalised)))
+        lines.append(("等次", t.grade or "（方案未设等次）"))
+        if s.grade_bands:
+            lines.append(("等次标准", self.bands_text()))
+        return lines
+
+    def _comp_cap_note(self) -> str:
+        t = self.table
+        if t.comprehensive_raw > t.comprehensive_bonus:
+            return f"（各项合计{fmt(t.comprehensive_raw)}分，以上限{fmt(t.comprehensive_bonus)}分计）"
+        return ""
+
+    def _floor_note(self) -> str:
+        t = self.table
+        if t.raw_total != t.total:
+            return f"（计算得{fmt(t.raw_total)}分，低于最低分，按{fmt(t.total)}分计）"
+        return ""
+
+    def bands_text(self) -> str:
+        basis = "折算百分制得分" if self.scheme.normalise else "总分"
+        bands = "，".join(f"{fmt(b.min)}分及以上为{b.grade}" for b in self.scheme.grade_bands)
+        return f"按{basis}：{bands}"
+
+    @property
+    def key_count(self) -> int:
+        return sum(1 for r in self.scheme.rows if r.key)
+
+    @property
+    def missing_count(self) -> int:
+        return sum(1 for r in self.table.rows if r.status != COMPLETE)
+
+    @property
+    def due_passed(self) -> bool:
+        return self.scheme.due_date < self.table.as_of
+
+    def units_by_risk(self) -> list[UnitScore]:
+        return sorted(self.table.units, key=lambda u: (-u.at_risk, -u.deduction, u.unit.id))
+
+    def incomplete(self) -> list[RowView]:
+        rows = [self.rows[r.indicator.id] for r in self.table.rows if r.status != COMPLETE]
+        return sorted(rows, key=lambda v: (-v.score.at_risk, self.order[v.indicator.id]))
+
+    def deadlines(self) -> tuple[list[DeadlineView], list[DeadlineView]]:
+        """Deadlines before the reference date, and those on or after it."""
+        views = [DeadlineView(d, d.row.missing_facts) for d in self.table.deadlines]
+        passed = [v for v in views if v.item.deadline < self.table.as_of]
+        return passed, [v for v in views if v.item.deadline >= self.table.as_of]
+
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        return [(status, STATUS_LABELS[status], n) for status, n in self.table.status_counts().items()]
+
+    def rule_kinds(self) -> list[tuple[str, list[Indicator]]]:
+        kinds: dict[str, list[Indicator]] = defaultdict(list)
+        for ind in self.scheme.all_indicators():
+            for rule in ind.rules:
+                if ind not in kinds[rule.label]:
+                    kinds[rule.label].append(ind)
+        return sorted(kinds.items(), key=lambda kv: -len(kv[1]))
+
+
+# --- evidence bodies: untrusted Markdown → sanitized HTML ----------------------------
+
+
+BODY_TAGS = frozenset(nh3.ALLOWED_TAGS) - {"nav", "header", "footer", "map", "area"}
+BODY_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+class Copies:
+    """Files from ``evidence/`` to place into the docs dir, by their path under ``files/``."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.files: dict[str, Path] = {}
+
+    def add(self, source: Path) -> str:
+        rel = source.relative_to((self.root / "evidence").resolve()).as_posix()
+        self.files[f"files/{rel}"] = source
+        return f"files/{rel}"
+
+    def place(self, docs: Path) -> None:
+        for rel, source in sorted(self.files.items()):
+            dest = docs / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.unlink(missing_ok=True)
+            try:
+                os.link(source, dest)  # large scans: a hard link when the scratch dir allows one
+            except OSError:
+                shutil.copyfile(source, dest)
+
+
+class BodyRenderer:
+    """Renders evidence bodies; refuses links that leave ``evidence/``, naming file and line."""
+
+    def __init__(self, root: Path, copies: Copies, evidence_pages: dict[str, str], directory_urls: bool):
+        self.root = root
+        self.base = (root / "evidence").resolve()
+        self.copies = copies
+        self.pages = evidence_pages  # evidence file path (relative to root) → page path in docs
+        self.directory_urls = directory_urls
+        self.problems: list[Problem] = []
+        self.md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
+
+    def render(self, ev: Evidence) -> str:
+        self.md.reset()
+        html = self.md.convert(ev.body)
+        prefix = "../" * page_depth(Links.evidence(ev.id), self.directory_urls)
+
+        def check(tag: str, attr: str, value: str) -> str | None:
+            if (tag, attr) not in {("a", "href"), ("img", "src")}:
+                return value
+            return self._resolve(ev, value, prefix)
+
+        return nh3.clean(html, tags=set(BODY_TAGS), attribute_filter=check, url_schemes=set(BODY_SCHEMES))
+
+    def _resolve(self, ev: Evidence, url: str, prefix: str) -> str | None:
+        parts = urlsplit(url)
+        if parts.scheme:
+            return url if parts.scheme.lower() in BODY_SCHEMES else None
+        if not parts.path:
+            return url  # a fragment on the same page
+        if parts.netloc or parts.path.startswith(("/", "\\")):
+            self._refuse(ev, url, f"正文中的链接“{url}”是绝对路径，不能放入审阅网站；请改为相对于本文件的路径"
+                                  "（文件须在 evidence/ 目录内），或使用 http(s):// 网址")
+            return None
+        target = ((self.root / ev.path).parent / unquote(parts.path)).resolve()
+        problem = self._file_problem(target, url)
+        if problem:
+            self._refuse(ev, url, problem)
+            return None
+        if not target.is_file():  # a broken link or image inside evidence/: dropped, and a warning
+            self._refuse(ev, url, f"正文中的链接或图片“{url}”指向的文件不存在，已从网页中略去", warn=True)
+            return None
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        rel = target.relative_to(self.root.resolve()).as_posix()
+        if rel in self.pages:
+            return prefix + page_url(self.pages[rel], self.directory_urls) + fragment
+        return prefix + url_path(self.copies.add(target)) + fragment
+
+    def _file_problem(self, target: Path, url: str) -> str:
+        if not _inside(target, self.base):
+            return f"正文中的链接“{url}”指向 evidence/ 目录之外，不能放入审阅网站；请把文件放在证据文件旁边并用相对路径引用"
+        if not target.is_file():
+            return ""  # a warning, from the caller
+        rel = target.relative_to(self.root.resolve()).as_posix()
+        if target.suffix.lower() == ".md" and rel not in self.pages:
+            return f"正文中的链接“{url}”指向的 .md 文件不是证据文件"
+        if target.suffix.lower() in ACTIVE_SUFFIXES:
+            return active_problem(url)
+        return ""
+
+    def _refuse(self, ev: Evidence, url: str, message: str, *, warn: bool = False) -> None:
+        make = warning if warn else error
+        self.problems.append(make(ev.path, body_line_of(ev, url), message, "site-link"))
+
+
+def active_problem(name: str) -> str:
+    suffix = Path(urlsplit(name).path).suffix.lower()
+    return (f"“{name}”是 {suffix} 文件，浏览器打开时可能运行其中的脚本，不能放入审阅网站；"
+            "请转为 PDF 或 PNG 图片")
+
+
+def body_line_of(ev: Evidence, needle: str) -> int:
+    """The line of the .md file where ``needle`` first appears in the body (lines count from the file's top)."""
+    for offset, line in enumerate(ev.body.splitlines()):
+        if needle in line:
+            return ev.body_line + offset
+    return ev.body_line
+
+
+def _inside(path: Path, base: Path) -> bool:
+    return path == base or base in path.parents
+
+
+def attachment_line(root: Path, ev: Evidence, name: str) -> int:
+    try:
+        lines = (root / ev.path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    found = [i for i, line in enumerate(lines[: ev.body_line], start=1) if name in line]
+    return found[0] if found else 1
+
+
+# --- writing the pages ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    name: str
+    path: str  # in the docs dir
+    image: bool
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    nav: list[Any]
+    pages: int
+    evidence_pages: int
+    warnings: tuple[Problem, ...] = ()
+
+
+def page_depth(page: str, directory_urls: bool) -> int:
+    """How many folders deep a page's HTML lands in the site."""
+    depth = page.count("/")
+    if directory_urls and Path(page).name != "index.md":
+        depth += 1
+    return depth
+
+
+def page_url(page: str, directory_urls: bool) -> str:
+    stem = page[: -len(".md")]
+    if not directory_urls:
+        return url_path(stem + ".html")
+    if stem == "index" or stem.endswith("/index"):
+        return url_path(stem[: -len("index")])
+    return url_path(stem + "/")
+
+
+def template_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters.update(t=md_text, lines=md_lines, url=url_path, pts=fmt, signed=fmt_signed, cn_date=cn_date,
+                       meta_title=meta_title)
+    return env
+
+
+class PageWriter:
+    def __init__(self, docs: Path, env: jinja2.Environment, common: dict[str, Any]):
+        self.docs = docs
+        self.env = env
+        self.common = common
+        self.count = 0
+
+    def write(self, page: str, template: str, **context: Any) -> None:
+        root = "../" * page.count("/")
+        text = self.env.get_template(template).render(**self.common, **context, root=root)
+        path = self.docs / page
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.count += 1
+
+
+def site_nav(scheme: Scheme) -> list[Any]:
+    """The global navigation: section pages only; evidence pages stay off it (see DOMAIN.md)."""
+    levels: list[Any] = ["scheme/index.md", *({plain_title(lv.name): Links.level(lv.id)} for lv in scheme.levels)]
+    if scheme.comprehensive or scheme.major:
+        levels.append({"综合加分与重大扣分": TOTALS_PAGE})
+    units: list[Any] = ["units/index.md", *({plain_title(u.name): Links.unit(u.id)} for u in scheme.real_units)]
+    return [{"首页": "index.md"}, {"考核方案": levels}, {"责任单位": units}, {"证据材料": "evidence/index.md"},
+            {"方案核查": "check.md"}, {"计分说明": "rules.md"}]
+
+
+NOT_IN_NAV = "/evidence/*.md\n!/evidence/index.md\n"
+
+
+def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True, strict: bool = False) -> SitePlan:
+    """Write every page into ``docs``; raise ``DataError`` when an evidence body or attachment is refused."""
+    model = SiteModel(project)
+    copies = Copies(project.root)
+    pages = {ev.path: Links.evidence(ev.id) for ev in project.table.evidence}
+    renderer = BodyRenderer(project.root, copies, pages, directory_urls)
+    bodies = {ev.id: renderer.render(ev) for ev in project.table.evidence}
+    attachments, problems = _attachments(project, copies)
+    found = sort_problems([*renderer.problems, *problems])
+    if has_errors(found, strict):
+        raise DataError(found)
+    common = {"scheme": model.scheme, "table": model.table, "info": project.info, "links": model.links,
+              "model": model, "labels": STATUS_LABELS}
+    writer = PageWriter(docs, template_env(), common)
+    _write_pages(writer, model, project)
+    for ev in project.table.evidence:
+        writer.write(Links.evidence(ev.id), "evidence.md.j2", ev=ev, row=model.rows.get(ev.indicator),
+                     body=bodies[ev.id], attachments=attachments[ev.id], cited=model.cited.get(ev.id, []),
+                     facts=_evidence_facts(ev, project.scheme))
+    copies.place(docs)
+    shutil.copytree(TEMPLATES / "assets", docs / "assets", dirs_exist_ok=True)
+    return SitePlan(site_nav(project.scheme), writer.count, len(project.table.evidence), tuple(found))
+
+
+def _write_pages(writer: PageWriter, model: SiteModel, project: Project) -> None:
+    table = model.table
+    passed, coming = model.deadlines()
+    writer.write("index.md", "index.md.j2", chart=level_chart(table), passed=passed, coming=coming)
+    writer.write("scheme/index.md", "scheme.md.j2")
+    for level in table.levels:
+        writer.write(Links.level(level.level.id), "level.md.j2", level=level,
+                     rows=[model.rows[r.indicator.id] for r in level.rows])
+    if table.comprehensive or table.major:
+        writer.write(TOTALS_PAGE, "totals.md.j2", comprehensive=[model.rows[r.indicator.id] for r in table.comprehensive],
+                     major=[model.rows[r.indicator.id] for r in table.major])
+    writer.write("units/index.md", "units.md.j2", units=model.units_by_risk())
+    by_unit: dict[str, list[Evidence]] = defaultdict(list)
+    for ev in table.evidence:
+        by_unit[ev.unit_id].append(ev)
+    for unit in table.units:
+        writer.write(Links.unit(unit.unit.id), "unit.md.j2", unit=unit,
+                     rows=[model.rows[r.indicator.id] for r in unit.rows],
+                     evidence=model.evidence_sorted(by_unit.get(unit.unit.id, [])))
+    writer.write("evidence/index.md", "evidence_index.md.j2", evidence=model.evidence_sorted(table.evidence))
+    notes = [p for p in project.problems if p.severity != Severity.ERROR]
+    writer.write("check.md", "check.md.j2", warnings=[p for p in notes if p.severity == Severity.WARNING],
+                 notices=[p for p in notes if p.severity == Severity.NOTICE])
+    writer.write("rules.md", "rules.md.j2", clamp_text=CLAMP_TEXT.get(project.scheme.clamp, project.scheme.clamp))
+
+
+def _evidence_facts(ev: Evidence, scheme: Scheme) -> list[tuple[str, str, str]]:
+    indicator = scheme.indicator(ev.indicator)
+    out = []
+    for name, value in ev.facts:
+        spec = indicator.fact(name) if indicator else None
+        out.append((name, fact_text(spec, value), spec.help if spec else ""))
+    return out
+
+
+def _attachments(project: Project, copies: Copies) -> tuple[dict[str, list[AttachmentView]], list[Problem]]:
+    views: dict[str, list[AttachmentView]] = {}
+    problems: list[Problem] = []
+    for ev in project.table.evidence:
+        views[ev.id] = []
+        for att in ev.attachments:
+            source = (project.root / att.path).resolve()
+            if source.suffix.lower() in ACTIVE_SUFFIXES:
+                problems.append(error(ev.path, attachment_line(project.root, ev, att.name), "附件" + active_problem(att.name),
+                                      "site-attachment"))
+                continue
+            views[ev.id].append(AttachmentView(att.name, copies.add(source), source.suffix.lower() in IMAGE_SUFFIXES))
+    return views, problems
+
+
+# --- search: jieba tuned with the scheme's own terms ------------------------------------
+
+# Words a reviewer must find inside any compound (绩效考核 → 考核, 双公示台账 → 台账),
+# beside those taken from the scheme itself.
+SEARCH_HEADS = ("考核", "台账", "公开", "扣分", "加分", "得分", "赋分", "失分", "材料", "证据", "整改")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def search_terms(scheme: Scheme, evidence: Iterable[Evidence]) -> tuple[str, ...]:
+    """The scheme's own vocabulary: names of levels, rows, facts and their options, units, kinds."""
+    names: set[str] = {*SEARCH_HEADS, *fields.EVIDENCE_KINDS, *(ev.kind for ev in evidence)}
+    names.update(level.name for level in scheme.levels)
+    for ind in scheme.all_indicators():
+        names.update((ind.level2, ind.level3, *ind.units))
+        for spec in ind.facts:
+            names.update((spec.name, *spec.options))
+    for unit in scheme.units:
+        names.update((unit.name, *unit.aliases))
+    return tuple(sorted({run for name in names for run in _HAN.findall(name)}))
+
+
+class SearchTuning:
+    """Tunes jieba, whose dictionary the search plugin reads, for one build.
+
+    Material's search plugin calls ``jieba.cut`` (accurate mode, HMM on) on every
+    run of Han characters and joins the words with ``\\u200b``; the browser then
+    matches a query word against the start of indexed words. So a word is found
+    inside a compound only when jieba cuts the compound before it. The tuning:
+    every word of the scheme's terms (as jieba cuts them) and SEARCH_HEADS becomes
+    a *head*, added to the dictionary when missing; every dictionary word that
+    holds a head after its first character is deleted, so jieba cuts there
+    (绩效考核 → 绩效 考核). jieba's state is process-global: ``undo`` restores it,
+    so repeated builds in one process (``serve``) tune from the same start.
+    """
+
+    def __init__(self) -> None:
+        self.saved: dict[str, int | None] = {}
+        self.total: int | None = None
+        self.forced: set[str] = set()
+
+    def apply(self, terms: Iterable[str]) -> tuple[int, int]:
+        """Tune for ``terms``; return (heads added, compounds split)."""
+        self.undo()
+        jieba.setLogLevel(logging.WARNING)
+        dt = jieba.dt
+        dt.check_initialized()
+        self.total, self.forced = dt.total, set(jieba.finalseg.Force_Split_Words)
+        heads = self.heads(terms)
+        added = [h for h in sorted(heads) if not dt.FREQ.get(h)]
+        for head in added:
+            self._remember(head)
+            dt.add_word(head)
+        longest, starts = max(map(len, heads)), {h[:2] for h in heads}
+        split = [w for w, freq in dt.FREQ.items() if freq and len(w) > 2 and _holds_head(w, heads, starts, longest)]
+        for word in split:
+            self._remember(word)
+            dt.del_word(word)
+        return len(added), len(split)
+
+    @staticmethod
+    def heads(terms: Iterable[str]) -> set[str]:
+        heads = set(SEARCH_HEADS)
+        for term in terms:
+            heads.update(w for w in jieba.dt.cut(term, HMM=False) if len(w) >= 2 and _HAN.fullmatch(w))
+        return heads
+
+    def _remember(self, word: str) -> None:
+        for end in range(1, len(word) + 1):
+            self.saved.setdefault(word[:end], jieba.dt.FREQ.get(word[:end]))
+
+    def undo(self) -> None:
+        if self.total is None:
+            return
+        freq = jieba.dt.FREQ
+        for word, value in self.saved.items():
+            if value is None:
+                freq.pop(word, None)
+            else:
+                freq[word] = value
+        jieba.dt.total = self.total
+        jieba.finalseg.Force_Split_Words.clear()
+        jieba.finalseg.Force_Split_Words.update(self.forced)
+        self.saved, self.total = {}, None
+
+
+def _holds_head(word: str, heads: set[str], starts: set[str], longest: int) -> bool:
+    """True when a head starts inside ``word``, after its first character."""
+    n = len(word)
+    return any(word[i : i + 2] in starts and _head_at(word, i, heads, longest) for i in range(1, n - 1))
+
+
+def _head_at(word: str, i: int, heads: set[str], longest: int) -> bool:
+    return any(word[i:j] in heads for j in range(i + 2, min(len(word), i + longest) + 1))
+
+
+TUNING = SearchTuning()  # one per process, like jieba's own dictionary
+
+
+# --- MkDocs: everything specific to it is here ----------------------------------------------
+
+
+def config_file(root: Path) -> Path:
+    """The project's own mkdocs.yml when it has one, else this repository's."""
+    own = root / "mkdocs.yml"
+    return own if own.is_file() else DEFAULT_CONFIG
+
+
+class _Collect(logging.Handler):
+    def __init__(self, messages: list[str]):
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def mkdocs_session(when: datetime) -> Iterator[list[str]]:
+    """MkDocs' warnings collected (not printed), and SOURCE_DATE_EPOCH set from the commit."""
+    logger = logging.getLogger("mkdocs")
+    messages: list[str] = []
+    handler = _Collect(messages)
+    saved = logger.propagate, os.environ.get("SOURCE_DATE_EPOCH")
+    logger.addHandler(handler)
+    logger.propagate = False
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = saved[0]
+        if saved[1] is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved[1]
+
+
+def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme) -> Any:
+    from mkdocs.config import load_config
+
+    cfg = load_config(str(config), docs_dir=str(docs), site_dir=str(site_dir), strict=True,
+                      site_name=plain_title(scheme.title) or None, nav=site_nav(scheme), not_in_nav=NOT_IN_NAV)
+    if not cfg.copyright and scheme.issuer:
+        cfg.copyright = plain_title(scheme.issuer)  # the theme prints it as HTML
+    return cfg
+
+
+def mkdocs_build(cfg: Any) -> None:
+    from mkdocs.commands.build import build
+
+    cfg.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(cfg)
+    finally:
+        cfg.plugins.on_shutdown()
+
+
+def _mkdocs_failed(config: Path, exc: Exception, messages: list[str]) -> DataError:
+    details = "；".join(messages) or str(exc)
+    return DataError([error(str(config), 0, f"网站生成失败（MkDocs 严格模式，有警告即停止）：{details}", "mkdocs")])
+
+
+# --- the build ---------------------------------------------------------------------------
+
+
+def build_site(project: Project, target: Path, *, strict: bool = False) -> SitePlan:
+    """Generate the pages and build the site into ``target``; the old site stays on any failure."""
+    from mkdocs.exceptions import MkDocsException
+
+    config = config_file(project.root)
+    scratch = BuildDir(target)
+    docs = Path(tempfile.mkdtemp(prefix=".site-docs.", dir=target.parent))
+    try:
+        with mkdocs_session(project.info.date) as messages:
+            try:
+                cfg = mkdocs_config(config, docs, scratch.path, project.scheme)
+                plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls), strict=strict)
+                TUNING.apply(search_terms(project.scheme, project.table.evidence))
+                mkdocs_build(cfg)
+            except MkDocsException as exc:
+                raise _mkdocs_failed(config, exc, messages) from None
+        scratch.commit(target)
+        return plan
+    except BaseException:
+        scratch.discard()
+        raise
+    finally:
+        shutil.rmtree(docs, ignore_errors=True)
+
+
+def site_dir(project_root: Path, args: argparse.Namespace, name: str = "site") -> Path:
+    out: Path = args.out or project_root / "build"
+    return out.resolve() / name
+
+
+def cmd_site(project: Project, args: argparse.Namespace) -> int:
+    target = site_dir(project.root, args)
+    plan = build_site(project, target, strict=args.strict)
+    for problem in plan.warnings:
+        print(problem.format(), file=sys.stderr)
+    print(f"已生成审阅网站 {target}：{plan.pages} 页（其中证据 {plan.evidence_pages} 页）。"
+          "本地预览请运行 python build.py serve")
+    return 0
+
+
+# --- live preview ---------------------------------------------------------------------------
+
+
+PREVIEW_PATH = "/__zwgk__/"
+PREVIEW_SCRIPT = f'<script src="{PREVIEW_PATH}preview.js"></script>'
+
+
+class PreviewState:
+    """What the preview server shows: the current build's number, or the problems that stopped it."""
+
+    def __init__(self, root: Path, target: Path, args: argparse.Namespace):
+        self.root = root
+        self.target = target
+        self.args = args
+        self.generation = 0
+        self.problems: list[Problem] = []
+        self.lock = threading.Lock()
+
+    def rebuild(self) -> None:
+        try:
+            project = gather(self.root, strict=self.args.strict, as_of=self.args.as_of)
+            plan = build_site(project, self.target, strict=self.args.strict)
+            for problem in plan.warnings:
+                print(problem.format(), file=sys.stderr)
+            problems: list[Problem] = []
+        except DataError as exc:
+            problems = [p for p in exc.problems if p.severity != Severity.NOTICE]
+        except Exception as exc:  # a bug must not stop the preview: show it like a data problem
+            problems = [error("（内部错误）", 0, f"{type(exc).__name__}: {exc}；这是程序的缺陷，请告诉维护人员")]
+        with self.lock:
+            self.problems = problems
+            self.generation += 1
+        self.report(problems)
+
+    @staticmethod
+    def report(problems: list[Problem]) -> None:
+        if problems:
+            for problem in problems:
+                print(problem.format(), file=sys.stderr)
+            print(f"校验未通过：{len(problems)} 个问题，预览页面显示问题清单；改正后自动重新生成", file=sys.stderr, flush=True)
+        else:
+            print("已重新生成审阅网站", flush=True)
+
+    def error_page(self) -> bytes:
+        with self.lock:
+            problems = list(self.problems)
+        html = template_env().get_template("error.html").render(problems=problems, script=PREVIEW_PATH + "preview.js")
+        return html.encode("utf-8")
+
+
+def preview_handler(state: PreviewState) -> type[SimpleHTTPRequestHandler]:
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(state.target), **kwargs)
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet terminal
+            return
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            if path.startswith(PREVIEW_PATH):
+                self._preview_file(path[len(PREVIEW_PATH):])
+            elif state.problems and (path.endswith("/") or path.endswith(".html")):
+                self._send(200, "text/html; charset=utf-8", state.error_page())
+            elif path.endswith("/") or path.endswith(".html"):
+                self._page(path)
+            else:
+                super().do_GET()
+
+        def _preview_file(self, name: str) -> None:
+            if name == "build":
+                with state.lock:
+                    body = f'{{"generation": {state.generation}, "ok": {str(not state.problems).lower()}}}'
+                self._send(200, "application/json", body.encode())
+            elif name == "preview.js":
+                self._send(200, "text/javascript; charset=utf-8", (TEMPLATES / "preview.js").read_bytes())
+            else:
+                self.send_error(404)
+
+        def _page(self, path: str) -> None:
+            local = Path(self.translate_path(path))
+            if local.is_dir():
+                local = local / "index.html"
+            if not local.is_file():
+                super().do_GET()
+                return
+            html = local.read_bytes().replace(b"</body>", PREVIEW_SCRIPT.encode() + b"</body>", 1)
+            self._send(200, "text/html; charset=utf-8", html)
+
+        def _send(self, code: int, kind: str, body: bytes) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def _server(state: PreviewState) -> ThreadingHTTPServer:
+    port = int(os.environ.get("ZWGK_PORT", "8000"))
+    try:
+        return ThreadingHTTPServer(("127.0.0.1", port), preview_handler(state))
+    except OSError:  # the port is taken: any free one
+        return ThreadingHTTPServer(("127.0.0.1", 0), preview_handler(state))
+
+
+def _watch(root: Path, changed: threading.Event) -> Any:
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    watched = [root / "indicators", root / "evidence"]
+
+    class OnChange(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
+            if event.event_type in ("opened", "closed_no_write") or not any(paths):
+                return
+            if any(p.startswith(str(w)) or p == str(root / "mkdocs.yml") for p in paths for w in watched):
+                changed.set()
+
+    observer = Observer()
+    observer.schedule(OnChange(), str(root), recursive=False)  # mkdocs.yml, and evidence/ appearing
+    for folder in watched:
+        if folder.is_dir():
+            observer.schedule(OnChange(), str(folder), recursive=True)
+    observer.start()
+    return observer
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(root: Path, args: argparse.Namespace) -> int:
+    """Serve the site on 127.0.0.1 and rebuild it when indicators/ or evidence/ change."""
+    state = PreviewState(root, site_dir(root, args, "preview"), args)
+    changed = threading.Event()
+    print("正在生成审阅网站……", flush=True)
+    state.rebuild()
+    httpd = _server(state)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    observer = _watch(root, changed)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the preview as cleanly as Ctrl+C
+    host, port = httpd.server_address[:2]
+    print(f"预览地址：http://{host!s}:{port}/  （修改 indicators/ 或 evidence/ 后自动重新生成；按 Ctrl+C 结束）", flush=True)
+    try:
+        while True:
+            changed.wait()
+            while changed.wait(0.3):  # let an editor finish writing: rebuild after 0.3 s of quiet
+                changed.clear()
+            state.rebuild()
+    except KeyboardInterrupt:
+        print("预览已结束", flush=True)
+        return 0
+    finally:
+        observer.stop()
+        httpd.shutdown()
