@@ -49,6 +49,7 @@ class HistoryPoint:
 class History:
     points: tuple[HistoryPoint, ...]
     notes: tuple[str, ...]  # revisions skipped, in Chinese
+    tagged: bool = False  # the points are the tags (else the recent commits)
 
 
 class Candidate(NamedTuple):
@@ -150,7 +151,8 @@ def history(root: Path, limit: int = HISTORY_LIMIT, cache: Path | None = None) -
     points: list[HistoryPoint] = []
     notes: list[str] = []
     fresh = False
-    for c in revisions(root, limit):
+    candidates = revisions(root, limit)
+    for c in candidates:
         if c.commit not in known:
             known[c.commit] = score_commit(root, c.commit, c.date)
             fresh = True
@@ -161,7 +163,8 @@ def history(root: Path, limit: int = HISTORY_LIMIT, cache: Path | None = None) -
             notes.append(f"{c.label}（{c.date.isoformat()}）未通过校验（错误 {data.get('errors', 0)} 个），未计入历史得分")
     if fresh:
         _write_cache(cache, version, known)
-    return History(tuple(points), tuple(notes))
+    tagged = bool(candidates) and candidates[-1].label != candidates[-1].commit[:7]
+    return History(tuple(points), tuple(notes), tagged)
 
 
 # --- the chart ----------------------------------------------------------------

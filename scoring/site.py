@@ -25,9 +25,9 @@ import sys
 import tempfile
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -43,6 +43,7 @@ import nh3
 
 from . import fields
 from .charts import level_chart
+from .history import Change, History, history, history_chart, last_changes
 from .model import Adjustment, Correction, Evidence, FactSpec, FactValue, Indicator, Scheme
 from .numbers import cn_date, fmt, fmt_signed
 from .output import BuildDir
@@ -520,7 +521,20 @@ def site_nav(scheme: Scheme) -> list[Any]:
 NOT_IN_NAV = "/evidence/*.md\n!/evidence/index.md\n"
 
 
-def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True, strict: bool = False) -> SitePlan:
+@dataclass(frozen=True)
+class GitRecord:
+    """What git knows beyond the working tree: the score over time and who last changed each file."""
+
+    history: History = field(default_factory=lambda: History((), ()))
+    changes: Mapping[str, Change] = field(default_factory=dict)
+
+
+def git_record(project: Project) -> GitRecord:
+    return GitRecord(history(project.root), last_changes(project.root, [ev.path for ev in project.table.evidence]))
+
+
+def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True, strict: bool = False,
+                  record: GitRecord | None = None) -> SitePlan:
     """Write every page into ``docs``; raise ``DataError`` when an evidence body or attachment is refused."""
     model = SiteModel(project)
     copies = Copies(project.root)
@@ -534,20 +548,22 @@ def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True, 
     common = {"scheme": model.scheme, "table": model.table, "info": project.info, "links": model.links,
               "model": model, "labels": STATUS_LABELS}
     writer = PageWriter(docs, template_env(), common)
-    _write_pages(writer, model, project)
+    record = record or GitRecord()
+    _write_pages(writer, model, project, record.history)
     for ev in project.table.evidence:
         writer.write(Links.evidence(ev.id), "evidence.md.j2", ev=ev, row=model.rows.get(ev.indicator),
                      body=bodies[ev.id], attachments=attachments[ev.id], cited=model.cited.get(ev.id, []),
-                     facts=_evidence_facts(ev, project.scheme))
+                     facts=_evidence_facts(ev, project.scheme), change=record.changes.get(ev.path))
     copies.place(docs)
     shutil.copytree(TEMPLATES / "assets", docs / "assets", dirs_exist_ok=True)
     return SitePlan(site_nav(project.scheme), writer.count, len(project.table.evidence), tuple(found))
 
 
-def _write_pages(writer: PageWriter, model: SiteModel, project: Project) -> None:
+def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: History) -> None:
     table = model.table
     passed, coming = model.deadlines()
-    writer.write("index.md", "index.md.j2", chart=level_chart(table), passed=passed, coming=coming)
+    writer.write("index.md", "index.md.j2", chart=level_chart(table), passed=passed, coming=coming,
+                 history=past, history_chart=history_chart(past.points) if past.points else "")
     writer.write("scheme/index.md", "scheme.md.j2")
     for level in table.levels:
         writer.write(Links.level(level.level.id), "level.md.j2", level=level,
@@ -770,7 +786,8 @@ def build_site(project: Project, target: Path, *, strict: bool = False) -> SiteP
         with mkdocs_session(project.info.date) as messages:
             try:
                 cfg = mkdocs_config(config, docs, scratch.path, project.scheme)
-                plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls), strict=strict)
+                plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls), strict=strict,
+                                     record=git_record(project))
                 TUNING.apply(search_terms(project.scheme, project.table.evidence))
                 mkdocs_build(cfg)
             except MkDocsException as exc:

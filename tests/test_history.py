@@ -188,3 +188,17 @@ def test_last_changes_in_a_subfolder_project(tmp_path: Path) -> None:
     found = last_changes(top / "kaohe", ["evidence/bgs/zixun.md"])
     assert found["evidence/bgs/zixun.md"].author == "王五"
     assert last_changes(top / "kaohe", []) == {}
+
+
+def test_site_shows_history_and_who_last_changed_each_evidence_file(repo: Path) -> None:
+    from scoring.pipeline import gather
+    from scoring.site import build_site
+
+    project = gather(repo)
+    build_site(project, repo / "build" / "site")
+    dashboard = (repo / "build" / "site" / "index.html").read_text(encoding="utf-8")
+    assert "得分变化" in dashboard and "共 3 个版本" in dashboard
+    page = (repo / "build" / "site" / "evidence" / "yanjiu-2" / "index.html").read_text(encoding="utf-8")
+    assert "最后修改" in page and "李四" in page
+    page = (repo / "build" / "site" / "evidence" / "yanjiu" / "index.html").read_text(encoding="utf-8")
+    assert "张三" in page
