@@ -91,7 +91,8 @@ def test_setup_is_cached_on_its_inputs() -> None:
     for name, job in (("pull-request.yml", "review"), ("publish.yml", "build")):
         cache = next(s for s in steps(load(name), job) if str(s.get("uses", "")).startswith("actions/cache@"))
         assert "~/.cache/pip" in cache["with"]["path"] and "/var/cache/apt/archives" in cache["with"]["path"]
-        assert "hashFiles('requirements.txt', 'scripts/setup.sh', 'package-lock.json')" in cache["with"]["key"]
+        for source in ("requirements.txt", "constraints.txt", "scripts/setup.sh", "package-lock.json"):
+            assert f"'{source}'" in cache["with"]["key"] and "hashFiles(" in cache["with"]["key"], source
 
 
 def test_publish_workflow_builds_on_main_and_pages_is_github_only() -> None:
