@@ -34,11 +34,7 @@ def _walk(rules: tuple[Rule, ...]) -> Iterator[Rule]:
 
 
 def _policy_hint(scheme: Scheme) -> str:
-    if scheme.clamp == "level1":
-        return "本方案按一级指标封顶（clamp: level1），超出部分会计入所在一级指标，以一级指标分值为限"
-    if scheme.clamp == "row":
-        return "本方案按行扣完为止（clamp: row），超出部分不计"
-    return "本方案不封顶（clamp: none），超出部分照扣"
+    return f"本方案的计分政策（clamp: {scheme.clamp}）：{scheme.clamp_text}"
 
 
 def _row_checks(scheme: Scheme, row: Indicator) -> Iterator[Problem]:

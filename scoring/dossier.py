@@ -40,11 +40,6 @@ PDF_NAME = "dossier.pdf"
 BEIJING = timezone(timedelta(hours=8))
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
 _DIGITS = "零一二三四五六七八九"
-CLAMP_RULES = {
-    "level1": "各行扣分可超出本行赋分，每个一级指标扣分以其分值为限",
-    "row": "各行扣分以本行赋分为限（扣完为止）",
-    "none": "扣分不设上限",
-}
 
 
 # --- view objects -------------------------------------------------------------
@@ -126,20 +121,6 @@ class Dossier:
     @property
     def table(self) -> ScoreTable:
         return self.project.table
-
-    @property
-    def grade_rule(self) -> str:
-        """优秀≥90分，良好≥80分，…，较差＜60分 (on the normalised score when the scheme normalises)."""
-        bands = self.project.scheme.grade_bands
-        parts = [f"{b.grade}≥{fmt(b.min)}分" for b in bands[:-1]]
-        if bands:
-            parts.append(f"{bands[-1].grade}＜{fmt(bands[-2].min)}分" if len(bands) > 1 else bands[-1].grade)
-        basis = "按折算百分制：" if self.project.scheme.normalise else ""
-        return basis + "，".join(parts)
-
-    @property
-    def clamp_rule(self) -> str:
-        return CLAMP_RULES.get(self.project.scheme.clamp, "")
 
 
 # --- deriving what the pages say ------------------------------------------------

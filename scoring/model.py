@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .numbers import fmt
+
 if TYPE_CHECKING:
     from .rules import Rule
 
@@ -18,6 +20,13 @@ BONUS = "bonus"  # a 综合加分项
 MAJOR = "major"  # a 重大扣分项
 
 CLAMP_POLICIES = ("level1", "row", "none")
+# What each policy means, in the words every output uses (check, site, PDF).
+CLAMP_TEXT = {
+    "level1": "三级指标的扣分可以超过该行自身的赋分，但每个一级指标合计扣分不超过该一级指标的赋分；"
+              "超出部分在一级指标上不再扣减。",
+    "row": "每一行（三级指标）扣分以该行赋分为限，扣完为止，超出部分不计。",
+    "none": "扣分不设上限：各行、各一级指标的扣分都照实计算，一级指标得分可以为负。",
+}
 
 
 @dataclass(frozen=True)
@@ -147,6 +156,17 @@ class Scheme:
     @property
     def full_marks(self) -> Decimal:
         return sum((level.points for level in self.levels), Decimal(0))
+
+    @property
+    def clamp_text(self) -> str:
+        return CLAMP_TEXT[self.clamp]
+
+    @property
+    def bands_text(self) -> str:
+        """按折算百分制得分：90分及以上为优秀，…: the grade bands in one sentence."""
+        basis = "折算百分制得分" if self.normalise else "总分"
+        bands = "，".join(f"{fmt(b.min)}分及以上为{b.grade}" for b in self.grade_bands)
+        return f"按{basis}：{bands}"
 
     def all_indicators(self) -> tuple[Indicator, ...]:
         return self.rows + self.comprehensive + self.major

@@ -62,12 +62,6 @@ FIELD_LABELS = {"level1": "一级指标", "level2": "二级指标", "level3": "�
                 **{f"text.{key}": label for key, label in TEXT_LABELS}}
 FACT_TYPE_LABELS = {"items": "名称列表", "count": "数量", "number": "数值", "flag": "是否",
                     "date": "日期", "adjustments": "调整记录"}
-CLAMP_TEXT = {
-    "level1": "三级指标的扣分可以超过该行自身的赋分，但每个一级指标合计扣分不超过该一级指标的赋分；"
-              "超出部分在一级指标上不再扣减。",
-    "row": "每一行（三级指标）扣分以该行赋分为限，扣完为止，超出部分不计。",
-    "none": "扣分不设上限：各行、各一级指标的扣分都照实计算，一级指标得分可以为负。",
-}
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
 # Files a browser would run as a page of this site if opened directly: never copied into it.
 ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".js", ".mjs"})
@@ -267,7 +261,7 @@ class SiteModel:
             lines.append(("折算百分制（得分 ÷ 满分 × 100）", fmt(t.normalised)))
         lines.append(("等次", t.grade or "（方案未设等次）"))
         if s.grade_bands:
-            lines.append(("等次标准", self.bands_text()))
+            lines.append(("等次标准", s.bands_text))
         return lines
 
     def _comp_cap_note(self) -> str:
@@ -281,11 +275,6 @@ class SiteModel:
         if t.raw_total != t.total:
             return f"（计算得{fmt(t.raw_total)}分，低于最低分，按{fmt(t.total)}分计）"
         return ""
-
-    def bands_text(self) -> str:
-        basis = "折算百分制得分" if self.scheme.normalise else "总分"
-        bands = "，".join(f"{fmt(b.min)}分及以上为{b.grade}" for b in self.scheme.grade_bands)
-        return f"按{basis}：{bands}"
 
     @property
     def key_count(self) -> int:
@@ -583,7 +572,7 @@ def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: H
     notes = [p for p in project.problems if p.severity != Severity.ERROR]
     writer.write("check.md", "check.md.j2", warnings=[p for p in notes if p.severity == Severity.WARNING],
                  notices=[p for p in notes if p.severity == Severity.NOTICE])
-    writer.write("rules.md", "rules.md.j2", clamp_text=CLAMP_TEXT.get(project.scheme.clamp, project.scheme.clamp))
+    writer.write("rules.md", "rules.md.j2")
 
 
 def _evidence_facts(ev: Evidence, scheme: Scheme) -> list[tuple[str, str, str]]:
