@@ -13,24 +13,7 @@ from collections.abc import Iterator
 from .model import ROW, Indicator, Scheme, normalise_name
 from .numbers import cn_date, fmt
 from .problems import Problem, notice
-from .rules import (
-    Deadline,
-    Graded,
-    Group,
-    PerDeadline,
-    PerMissing,
-    RatioScore,
-    Required,
-    Rule,
-    Tiered,
-)
-
-
-def _walk(rules: tuple[Rule, ...]) -> Iterator[Rule]:
-    for rule in rules:
-        yield rule
-        if isinstance(rule, Group):
-            yield from _walk(rule.rules)
+from .rules import Deadline, Graded, PerDeadline, PerMissing, RatioScore, Required, Tiered, walk
 
 
 def _policy_hint(scheme: Scheme) -> str:
@@ -40,7 +23,7 @@ def _policy_hint(scheme: Scheme) -> str:
 def _row_checks(scheme: Scheme, row: Indicator) -> Iterator[Problem]:
     points = row.points
     hint = _policy_hint(scheme)
-    for rule in _walk(row.rules):
+    for rule in walk(row.rules):
         where = (row.path, rule.line or row.line)
         cap = getattr(rule, "cap", None)
         if points > 0 and cap is not None and cap > points and not rule.gives_bonus:
@@ -68,7 +51,7 @@ def _row_checks(scheme: Scheme, row: Indicator) -> Iterator[Problem]:
         if rule.as_written:
             yield notice(*where, f"指标 {row.id}（{row.name}）原文为“{rule.as_written}”，本方案按文意计分："
                          f"{rule.describe()}，请与考核组确认", "as-written")
-        for deadline in _deadlines(rule):
+        for deadline in rule.judged_dates():
             if deadline > scheme.due_date:
                 yield notice(*where, f"指标 {row.id}（{row.name}）的时限 {cn_date(deadline)} 晚于本方案完成时限"
                              f"{cn_date(scheme.due_date)}，自评时该项尚无法完成", "deadline-after-due")
@@ -79,19 +62,11 @@ def _row_checks(scheme: Scheme, row: Indicator) -> Iterator[Problem]:
                          "可能重复加分，请与考核组确认只计一次", "double-bonus")
 
 
-def _deadlines(rule: Rule) -> tuple:  # type: ignore[type-arg]
-    if isinstance(rule, PerDeadline):
-        return rule.deadlines
-    if isinstance(rule, Deadline):
-        return (rule.deadline,)
-    return ()
-
-
 def _unit_names(scheme: Scheme) -> Iterator[Problem]:
     seen: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
     for row in scheme.all_indicators():
         names = list(row.units)
-        for rule in _walk(row.rules):
+        for rule in walk(row.rules):
             if isinstance(rule, PerMissing):
                 names.extend(unit for _, unit in rule.required if unit)
         for name in names:

@@ -37,7 +37,7 @@ from .model import (
 )
 from .numbers import to_decimal
 from .problems import Problem, error, warning
-from .rules import Deadline, Group, PerDeadline, Rule, RuleError, check_fact_types, parse_rule, with_measures
+from .rules import Rule, RuleError, check_fact_types, parse_rule, with_measures
 from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -344,22 +344,6 @@ def evidence_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def _latest_deadline(indicator: Indicator) -> date | None:
-    dates: list[date] = []
-
-    def walk(rules: tuple[Rule, ...]) -> None:
-        for rule in rules:
-            if isinstance(rule, PerDeadline):
-                dates.extend(rule.deadlines)
-            elif isinstance(rule, Deadline):
-                dates.append(rule.deadline)
-            elif isinstance(rule, Group):
-                walk(rule.rules)
-
-    walk(indicator.rules)
-    return max(dates) if dates else None
-
-
 def _fact_value(spec: FactSpec, value: Any) -> FactValue:
     """A fact as its declared type, or ValueError with a Chinese reason."""
     t = spec.type
@@ -518,7 +502,7 @@ def _date(data: LineDict, scheme: Scheme, indicator: Indicator | None, ctx: _Ctx
         ctx.err(data.line_of("date"), f"日期“{day}”格式不对，应为 YYYY-MM-DD，如 2021-03-18", "bad-date")
         return None
     last = scheme.period_end
-    latest = _latest_deadline(indicator) if indicator is not None else None
+    latest = max(indicator.deadlines, default=None) if indicator is not None else None
     if latest is not None and latest > last:
         last = latest
     if not scheme.period_start <= day <= last:

@@ -99,6 +99,13 @@ class Indicator:
         return None
 
     @property
+    def deadlines(self) -> tuple[date, ...]:
+        """Every deadline the row's rules judge, in rule order."""
+        from .rules import walk
+
+        return tuple(d for rule in walk(self.rules) for d in rule.judged_dates())
+
+    @property
     def required_facts(self) -> tuple[str, ...]:
         """Facts whose absence costs points: those of deduction rules."""
         seen: dict[str, None] = {}

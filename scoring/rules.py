@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -76,6 +76,10 @@ class Rule:
         return self.is_bonus
 
     def fact_names(self) -> tuple[str, ...]:
+        return ()
+
+    def judged_dates(self) -> tuple[date, ...]:
+        """The deadlines this rule itself judges (a group's clauses answer for their own)."""
         return ()
 
     def apply(self, ctx: Context) -> list[Line]:
@@ -324,6 +328,9 @@ class PerDeadline(Rule):
     def fact_names(self) -> tuple[str, ...]:
         return (self.fact,)
 
+    def judged_dates(self) -> tuple[date, ...]:
+        return self.deadlines
+
     def max_deduction(self, points: Decimal) -> Decimal | None:
         total = self.per * len(self.deadlines)
         return min(total, self.cap) if self.cap is not None else total
@@ -361,6 +368,9 @@ class Deadline(Rule):
 
     def fact_names(self) -> tuple[str, ...]:
         return (self.fact,)
+
+    def judged_dates(self) -> tuple[date, ...]:
+        return (self.deadline,)
 
     def max_deduction(self, points: Decimal) -> Decimal | None:
         return self.deduct
@@ -769,6 +779,14 @@ def parse_rule(data: Any, period_start: date | None = None) -> Rule:
     if unknown:
         raise RuleError(r.line_of(unknown[0]), f"规则 {kind} 不认识参数 {unknown[0]}")
     return cls(**common, **params)
+
+
+def walk(rules: tuple[Rule, ...]) -> Iterator[Rule]:
+    """Every rule, and every clause inside a group, in order."""
+    for rule in rules:
+        yield rule
+        if isinstance(rule, Group):
+            yield from walk(rule.rules)
 
 
 def with_measures(rule: Rule, facts: Mapping[str, FactSpec]) -> Rule:
