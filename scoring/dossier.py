@@ -28,7 +28,7 @@ import weasyprint
 from tqdm import tqdm
 
 from .charts import level_chart
-from .model import Attachment, Evidence
+from .model import IMAGE_SUFFIXES, Attachment, Evidence
 from .numbers import ZERO, cn_date, fmt, fmt_signed
 from .output import write_files
 from .pipeline import Project
@@ -38,7 +38,6 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "dossier
 PDF_NAME = "dossier.pdf"
 # Dates a reader sees are Beijing time; a fixed offset keeps them independent of the machine.
 BEIJING = timezone(timedelta(hours=8))
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
 _DIGITS = "零一二三四五六七八九"
 
 

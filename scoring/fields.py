@@ -49,4 +49,8 @@ FACT_TYPE_HELP: dict[str, str] = {
     "adjustments": "调整列表，每项含 分值 和 理由，如 [{分值: 0.5, 理由: 逾期答复一件}]",
 }
 
+FACT_TYPE_LABELS: dict[str, str] = {
+    "items": "名称列表", "count": "数量", "number": "数值", "flag": "是否", "date": "日期", "adjustments": "调整记录",
+}
+
 FACT_TYPES = tuple(FACT_TYPE_HELP)

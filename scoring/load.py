@@ -391,14 +391,6 @@ def _fact_value(spec: FactSpec, value: Any) -> FactValue:
     raise ValueError(f"未知类型 {t}")
 
 
-def _inside(path: Path, base: Path) -> bool:
-    try:
-        path.relative_to(base)
-    except ValueError:
-        return False
-    return True
-
-
 def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Problem]) -> Evidence | None:
     rel = _rel(root, path)
     ctx = _Ctx(rel, problems)
@@ -526,7 +518,7 @@ def _attachments(root: Path, path: Path, data: LineDict, ctx: _Ctx) -> tuple[Att
         name = str(name)
         target = (path.parent / name).resolve()
         line = data.line_of("attachments")
-        if not _inside(target, base):
+        if not target.is_relative_to(base):
             ctx.err(line, f"附件路径“{name}”超出了 evidence/ 目录，请把附件放在证据文件旁边", "attachment-outside")
         elif not target.is_file():
             ctx.err(line, f"附件“{name}”不存在（应放在 {Path(ctx.rel).parent.as_posix()}/ 目录下）", "attachment-missing")

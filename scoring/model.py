@@ -224,10 +224,18 @@ class Adjustment:
 FactValue = tuple[str, ...] | int | Decimal | bool | tuple[date, ...] | tuple[Adjustment, ...]
 
 
+# Raster images the site shows inline and WeasyPrint places in the PDF.
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
+
+
 @dataclass(frozen=True)
 class Attachment:
     path: str  # relative to the project root, posix
     name: str  # as written in the evidence file
+
+    @property
+    def image(self) -> bool:
+        return "." + self.path.rsplit(".", 1)[-1].lower() in IMAGE_SUFFIXES
 
 
 @dataclass(frozen=True)

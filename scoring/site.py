@@ -60,9 +60,6 @@ TEXT_LABELS = (("deduction", "扣分标准"), ("bonus", "加分标准"), ("metho
 FIELD_LABELS = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "name": "名称", "points": "赋分",
                 "units": "责任组", "key": "重要指标标记", "columns": "栏目错位", "rules": "计分规则",
                 **{f"text.{key}": label for key, label in TEXT_LABELS}}
-FACT_TYPE_LABELS = {"items": "名称列表", "count": "数量", "number": "数值", "flag": "是否",
-                    "date": "日期", "adjustments": "调整记录"}
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
 # Files a browser would run as a page of this site if opened directly: never copied into it.
 ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".js", ".mjs"})
 
@@ -221,7 +218,7 @@ class SiteModel:
                       if ind.section == "row" or getattr(ind.text, key))
         required = set(ind.required_facts)
         given = {name for ev in self._evidence_of(score) for name, _ in ev.facts}
-        facts = tuple(FactView(spec, FACT_TYPE_LABELS.get(spec.type, spec.type), fields.FACT_TYPE_HELP.get(spec.type, ""),
+        facts = tuple(FactView(spec, fields.FACT_TYPE_LABELS.get(spec.type, spec.type), fields.FACT_TYPE_HELP.get(spec.type, ""),
                                spec.name in required, spec.name in given) for spec in ind.facts)
         lines = tuple(LineView(ln, tuple(self.evidence[e] for e in ln.evidence if e in self.evidence))
                       for ln in score.lines)
@@ -392,7 +389,7 @@ class BodyRenderer:
         return prefix + url_path(self.copies.add(target)) + fragment
 
     def _file_problem(self, target: Path, url: str) -> str:
-        if not _inside(target, self.base):
+        if not target.is_relative_to(self.base):
             return f"正文中的链接“{url}”指向 evidence/ 目录之外，不能放入审阅网站；请把文件放在证据文件旁边并用相对路径引用"
         if not target.is_file():
             return ""  # a warning, from the caller
@@ -420,10 +417,6 @@ def body_line_of(ev: Evidence, needle: str) -> int:
         if needle in line:
             return ev.body_line + offset
     return ev.body_line
-
-
-def _inside(path: Path, base: Path) -> bool:
-    return path == base or base in path.parents
 
 
 def attachment_line(root: Path, ev: Evidence, name: str) -> int:
@@ -595,7 +588,7 @@ def _attachments(project: Project, copies: Copies) -> tuple[dict[str, list[Attac
                 problems.append(error(ev.path, attachment_line(project.root, ev, att.name), "附件" + active_problem(att.name),
                                       "site-attachment"))
                 continue
-            views[ev.id].append(AttachmentView(att.name, copies.add(source), source.suffix.lower() in IMAGE_SUFFIXES))
+            views[ev.id].append(AttachmentView(att.name, copies.add(source), att.image))
     return views, problems
 
 
