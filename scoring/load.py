@@ -107,14 +107,6 @@ def _yaml_file(root: Path, path: Path, problems: list[Problem]) -> tuple[Any, _C
 # --- the scheme -------------------------------------------------------------
 
 
-def _req(ctx: _Ctx, data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
-    value = data.get(key)
-    if value is None or not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        ctx.err(_line(data, key) or _line(data), f"缺少或无效的字段 {key}（{what}）", "scheme-field")
-        return None
-    return value
-
-
 def _dec(ctx: _Ctx, data: Mapping[str, Any], key: str, default: Decimal | None = None) -> Decimal | None:
     if data.get(key) is None:
         return default

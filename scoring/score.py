@@ -52,10 +52,6 @@ class RowScore:
         return self.indicator.points - self.deduction + self.bonus
 
     @property
-    def lost_lines(self) -> tuple[ScoreLine, ...]:
-        return tuple(ln for ln in self.lines if ln.amount != 0)
-
-    @property
     def reasons(self) -> str:
         """失分原因: every line that lost points, in one sentence each."""
         return "；".join(ln.reason for ln in self.lines if ln.amount < 0 and not ln.bonus)
@@ -87,11 +83,10 @@ class LevelScore:
 
 @dataclass(frozen=True)
 class Todo:
+    """A row a unit still owes evidence for: the points that unit can recover (the row says what and by when)."""
+
     row: RowScore
-    unit: str
     at_risk: Decimal
-    missing_facts: tuple[str, ...]
-    due: date
 
 
 @dataclass(frozen=True)
@@ -265,8 +260,8 @@ def _units(scheme: Scheme, rows: tuple[RowScore, ...]) -> tuple[UnitScore, ...]:
             deduction += max(min(row_deduction, r.deduction), ZERO)
             at_risk += row_risk
             if r.missing_facts or row_risk > 0:
-                todo.append(Todo(r, unit.name, row_risk, r.missing_facts, r.due))
-        todo.sort(key=lambda t: (-t.at_risk, t.due, t.row.indicator.id))
+                todo.append(Todo(r, row_risk))
+        todo.sort(key=lambda t: (-t.at_risk, t.row.due, t.row.indicator.id))
         result.append(UnitScore(unit, mine, deduction, at_risk, tuple(todo)))
     return tuple(result)
 

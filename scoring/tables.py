@@ -76,8 +76,8 @@ def to_json(table: ScoreTable, info: BuildInfo) -> str:
         "units": [{"id": u.unit.id, "name": u.unit.name, "points": _num(u.points), "score": _num(u.score),
                    "deduction": _num(u.deduction), "at_risk": _num(u.at_risk),
                    "rows": [r.indicator.id for r in u.rows],
-                   "todo": [{"row": t.row.indicator.id, "at_risk": _num(t.at_risk), "due": t.due.isoformat(),
-                             "missing_facts": list(t.missing_facts)} for t in u.todo]} for u in table.units],
+                   "todo": [{"row": t.row.indicator.id, "at_risk": _num(t.at_risk), "due": t.row.due.isoformat(),
+                             "missing_facts": list(t.row.missing_facts)} for t in u.todo]} for u in table.units],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
