@@ -172,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not root.is_dir():
             raise UsageError(f"项目目录 {args.project} 不存在")
         if args.command == "serve":  # keeps running and shows errors instead of stopping on them
-            from .site import serve
+            from .preview import serve
 
             return serve(root, args)
         if args.command == "diff":  # scores two git revisions, each gathered on its own

@@ -18,25 +18,19 @@ import argparse
 import json
 import logging
 import os
-import re
 import shutil
-import signal
 import sys
 import tempfile
-import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-import jieba
-import jieba.finalseg
 import jinja2
 import markdown
 import nh3
@@ -47,9 +41,10 @@ from .history import Change, History, history, history_chart, last_changes
 from .model import Adjustment, Correction, Evidence, FactSpec, FactValue, Indicator, Scheme
 from .numbers import cn_date, fmt, fmt_signed
 from .output import BuildDir
-from .pipeline import Project, gather
+from .pipeline import Project
 from .problems import DataError, Problem, Severity, error, has_errors, sort_problems, warning
 from .score import COMPLETE, STATUS_LABELS, DeadlineItem, RowScore, ScoreLine, ScoreTable, UnitScore
+from .search import TUNING, search_terms
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "site_templates" / "site"
@@ -592,104 +587,6 @@ def _attachments(project: Project, copies: Copies) -> tuple[dict[str, list[Attac
     return views, problems
 
 
-# --- search: jieba tuned with the scheme's own terms ------------------------------------
-
-# Words a reviewer must find inside any compound (绩效考核 → 考核, 双公示台账 → 台账),
-# beside those taken from the scheme itself.
-SEARCH_HEADS = ("考核", "台账", "公开", "扣分", "加分", "得分", "赋分", "失分", "材料", "证据", "整改")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-
-
-def search_terms(scheme: Scheme, evidence: Iterable[Evidence]) -> tuple[str, ...]:
-    """The scheme's own vocabulary: names of levels, rows, facts and their options, units, kinds."""
-    names: set[str] = {*SEARCH_HEADS, *fields.EVIDENCE_KINDS, *(ev.kind for ev in evidence)}
-    names.update(level.name for level in scheme.levels)
-    for ind in scheme.all_indicators():
-        names.update((ind.level2, ind.level3, *ind.units))
-        for spec in ind.facts:
-            names.update((spec.name, *spec.options))
-    for unit in scheme.units:
-        names.update((unit.name, *unit.aliases))
-    return tuple(sorted({run for name in names for run in _HAN.findall(name)}))
-
-
-class SearchTuning:
-    """Tunes jieba, whose dictionary the search plugin reads, for one build.
-
-    Material's search plugin calls ``jieba.cut`` (accurate mode, HMM on) on every
-    run of Han characters and joins the words with ``\\u200b``; the browser then
-    matches a query word against the start of indexed words. So a word is found
-    inside a compound only when jieba cuts the compound before it. The tuning:
-    every word of the scheme's terms (as jieba cuts them) and SEARCH_HEADS becomes
-    a *head*, added to the dictionary when missing; every dictionary word that
-    holds a head after its first character is deleted, so jieba cuts there
-    (绩效考核 → 绩效 考核). jieba's state is process-global: ``undo`` restores it,
-    so repeated builds in one process (``serve``) tune from the same start.
-    """
-
-    def __init__(self) -> None:
-        self.saved: dict[str, int | None] = {}
-        self.total: int | None = None
-        self.forced: set[str] = set()
-
-    def apply(self, terms: Iterable[str]) -> tuple[int, int]:
-        """Tune for ``terms``; return (heads added, compounds split)."""
-        self.undo()
-        jieba.setLogLevel(logging.WARNING)
-        dt = jieba.dt
-        dt.check_initialized()
-        self.total, self.forced = dt.total, set(jieba.finalseg.Force_Split_Words)
-        heads = self.heads(terms)
-        added = [h for h in sorted(heads) if not dt.FREQ.get(h)]
-        for head in added:
-            self._remember(head)
-            dt.add_word(head)
-        longest, starts = max(map(len, heads)), {h[:2] for h in heads}
-        split = [w for w, freq in dt.FREQ.items() if freq and len(w) > 2 and _holds_head(w, heads, starts, longest)]
-        for word in split:
-            self._remember(word)
-            dt.del_word(word)
-        return len(added), len(split)
-
-    @staticmethod
-    def heads(terms: Iterable[str]) -> set[str]:
-        heads = set(SEARCH_HEADS)
-        for term in terms:
-            heads.update(w for w in jieba.dt.cut(term, HMM=False) if len(w) >= 2 and _HAN.fullmatch(w))
-        return heads
-
-    def _remember(self, word: str) -> None:
-        for end in range(1, len(word) + 1):
-            self.saved.setdefault(word[:end], jieba.dt.FREQ.get(word[:end]))
-
-    def undo(self) -> None:
-        if self.total is None:
-            return
-        freq = jieba.dt.FREQ
-        for word, value in self.saved.items():
-            if value is None:
-                freq.pop(word, None)
-            else:
-                freq[word] = value
-        jieba.dt.total = self.total
-        jieba.finalseg.Force_Split_Words.clear()
-        jieba.finalseg.Force_Split_Words.update(self.forced)
-        self.saved, self.total = {}, None
-
-
-def _holds_head(word: str, heads: set[str], starts: set[str], longest: int) -> bool:
-    """True when a head starts inside ``word``, after its first character."""
-    n = len(word)
-    return any(word[i : i + 2] in starts and _head_at(word, i, heads, longest) for i in range(1, n - 1))
-
-
-def _head_at(word: str, i: int, heads: set[str], longest: int) -> bool:
-    return any(word[i:j] in heads for j in range(i + 2, min(len(word), i + longest) + 1))
-
-
-TUNING = SearchTuning()  # one per process, like jieba's own dictionary
-
-
 # --- MkDocs: everything specific to it is here ----------------------------------------------
 
 
@@ -796,164 +693,3 @@ def cmd_site(project: Project, args: argparse.Namespace) -> int:
     print(f"已生成审阅网站 {target}：{plan.pages} 页（其中证据 {plan.evidence_pages} 页）。"
           "本地预览请运行 python build.py serve")
     return 0
-
-
-# --- live preview ---------------------------------------------------------------------------
-
-
-PREVIEW_PATH = "/__zwgk__/"
-PREVIEW_SCRIPT = f'<script src="{PREVIEW_PATH}preview.js"></script>'
-
-
-class PreviewState:
-    """What the preview server shows: the current build's number, or the problems that stopped it."""
-
-    def __init__(self, root: Path, target: Path, args: argparse.Namespace):
-        self.root = root
-        self.target = target
-        self.args = args
-        self.generation = 0
-        self.problems: list[Problem] = []
-        self.lock = threading.Lock()
-
-    def rebuild(self) -> None:
-        try:
-            project = gather(self.root, strict=self.args.strict, as_of=self.args.as_of)
-            plan = build_site(project, self.target, strict=self.args.strict)
-            for problem in plan.warnings:
-                print(problem.format(), file=sys.stderr)
-            problems: list[Problem] = []
-        except DataError as exc:
-            problems = [p for p in exc.problems if p.severity != Severity.NOTICE]
-        except Exception as exc:  # a bug must not stop the preview: show it like a data problem
-            problems = [error("（内部错误）", 0, f"{type(exc).__name__}: {exc}；这是程序的缺陷，请告诉维护人员")]
-        with self.lock:
-            self.problems = problems
-            self.generation += 1
-        self.report(problems)
-
-    @staticmethod
-    def report(problems: list[Problem]) -> None:
-        if problems:
-            for problem in problems:
-                print(problem.format(), file=sys.stderr)
-            print(f"校验未通过：{len(problems)} 个问题，预览页面显示问题清单；改正后自动重新生成", file=sys.stderr, flush=True)
-        else:
-            print("已重新生成审阅网站", flush=True)
-
-    def error_page(self) -> bytes:
-        with self.lock:
-            problems = list(self.problems)
-        html = template_env().get_template("error.html").render(problems=problems, script=PREVIEW_PATH + "preview.js")
-        return html.encode("utf-8")
-
-
-def preview_handler(state: PreviewState) -> type[SimpleHTTPRequestHandler]:
-    class Handler(SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(state.target), **kwargs)
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet terminal
-            return
-
-        def do_GET(self) -> None:
-            path = urlsplit(self.path).path
-            if path.startswith(PREVIEW_PATH):
-                self._preview_file(path[len(PREVIEW_PATH):])
-            elif state.problems and (path.endswith("/") or path.endswith(".html")):
-                self._send(200, "text/html; charset=utf-8", state.error_page())
-            elif path.endswith("/") or path.endswith(".html"):
-                self._page(path)
-            else:
-                super().do_GET()
-
-        def _preview_file(self, name: str) -> None:
-            if name == "build":
-                with state.lock:
-                    body = f'{{"generation": {state.generation}, "ok": {str(not state.problems).lower()}}}'
-                self._send(200, "application/json", body.encode())
-            elif name == "preview.js":
-                self._send(200, "text/javascript; charset=utf-8", (TEMPLATES / "preview.js").read_bytes())
-            else:
-                self.send_error(404)
-
-        def _page(self, path: str) -> None:
-            local = Path(self.translate_path(path))
-            if local.is_dir():
-                local = local / "index.html"
-            if not local.is_file():
-                super().do_GET()
-                return
-            html = local.read_bytes().replace(b"</body>", PREVIEW_SCRIPT.encode() + b"</body>", 1)
-            self._send(200, "text/html; charset=utf-8", html)
-
-        def _send(self, code: int, kind: str, body: bytes) -> None:
-            self.send_response(code)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
-
-    return Handler
-
-
-def _server(state: PreviewState) -> ThreadingHTTPServer:
-    port = int(os.environ.get("ZWGK_PORT", "8000"))
-    try:
-        return ThreadingHTTPServer(("127.0.0.1", port), preview_handler(state))
-    except OSError:  # the port is taken: any free one
-        return ThreadingHTTPServer(("127.0.0.1", 0), preview_handler(state))
-
-
-def _watch(root: Path, changed: threading.Event) -> Any:
-    from watchdog.events import FileSystemEvent, FileSystemEventHandler
-    from watchdog.observers import Observer
-
-    watched = [root / "indicators", root / "evidence"]
-
-    class OnChange(FileSystemEventHandler):
-        def on_any_event(self, event: FileSystemEvent) -> None:
-            paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
-            if event.event_type in ("opened", "closed_no_write") or not any(paths):
-                return
-            if any(p.startswith(str(w)) or p == str(root / "mkdocs.yml") for p in paths for w in watched):
-                changed.set()
-
-    observer = Observer()
-    observer.schedule(OnChange(), str(root), recursive=False)  # mkdocs.yml, and evidence/ appearing
-    for folder in watched:
-        if folder.is_dir():
-            observer.schedule(OnChange(), str(folder), recursive=True)
-    observer.start()
-    return observer
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def serve(root: Path, args: argparse.Namespace) -> int:
-    """Serve the site on 127.0.0.1 and rebuild it when indicators/ or evidence/ change."""
-    state = PreviewState(root, site_dir(root, args, "preview"), args)
-    changed = threading.Event()
-    print("正在生成审阅网站……", flush=True)
-    state.rebuild()
-    httpd = _server(state)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    observer = _watch(root, changed)
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the preview as cleanly as Ctrl+C
-    host, port = httpd.server_address[:2]
-    print(f"预览地址：http://{host!s}:{port}/  （修改 indicators/ 或 evidence/ 后自动重新生成；按 Ctrl+C 结束）", flush=True)
-    try:
-        while True:
-            changed.wait()
-            while changed.wait(0.3):  # let an editor finish writing: rebuild after 0.3 s of quiet
-                changed.clear()
-            state.rebuild()
-    except KeyboardInterrupt:
-        print("预览已结束", flush=True)
-        return 0
-    finally:
-        observer.stop()
-        httpd.shutdown()

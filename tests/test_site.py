@@ -20,7 +20,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from scoring import site
+from scoring import search, site
 from scoring.cli import main
 from scoring.numbers import fmt
 from scoring.pipeline import gather
@@ -335,14 +335,14 @@ def test_search_finds_words_inside_compounds(built: Path) -> None:
 
 def test_jieba_needs_the_tuning() -> None:
     project = gather(FIXTURES / "mini")
-    terms = site.search_terms(project.scheme, project.evidence)
-    site.TUNING.undo()
+    terms = search.search_terms(project.scheme, project.evidence)
+    search.TUNING.undo()
     assert jieba.lcut("绩效考核和双公示台账") in (["绩效考核", "和", "双", "公示", "台账"], ["绩效考核", "和", "双公示", "台账"])
-    site.TUNING.apply(terms)
+    search.TUNING.apply(terms)
     assert jieba.lcut("绩效考核") == ["绩效", "考核"]
-    site.TUNING.apply(terms)  # again: the same result from the same start
+    search.TUNING.apply(terms)  # again: the same result from the same start
     assert jieba.lcut("绩效考核") == ["绩效", "考核"]
-    site.TUNING.undo()
+    search.TUNING.undo()
     assert jieba.lcut("绩效考核") == ["绩效考核"]
 
 

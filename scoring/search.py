@@ -1,0 +1,108 @@
+"""Search that works in Chinese: jieba tuned with the scheme's own terms before each site build."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+import jieba
+import jieba.finalseg
+
+from . import fields
+from .model import Evidence, Scheme
+
+# Words a reviewer must find inside any compound (绩效考核 → 考核, 双公示台账 → 台账),
+# beside those taken from the scheme itself.
+SEARCH_HEADS = ("考核", "台账", "公开", "扣分", "加分", "得分", "赋分", "失分", "材料", "证据", "整改")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def search_terms(scheme: Scheme, evidence: Iterable[Evidence]) -> tuple[str, ...]:
+    """The scheme's own vocabulary: names of levels, rows, facts and their options, units, kinds."""
+    names: set[str] = {*SEARCH_HEADS, *fields.EVIDENCE_KINDS, *(ev.kind for ev in evidence)}
+    names.update(level.name for level in scheme.levels)
+    for ind in scheme.all_indicators():
+        names.update((ind.level2, ind.level3, *ind.units))
+        for spec in ind.facts:
+            names.update((spec.name, *spec.options))
+    for unit in scheme.units:
+        names.update((unit.name, *unit.aliases))
+    return tuple(sorted({run for name in names for run in _HAN.findall(name)}))
+
+
+class SearchTuning:
+    """Tunes jieba, whose dictionary the search plugin reads, for one build.
+
+    Material's search plugin calls ``jieba.cut`` (accurate mode, HMM on) on every
+    run of Han characters and joins the words with ``\\u200b``; the browser then
+    matches a query word against the start of indexed words. So a word is found
+    inside a compound only when jieba cuts the compound before it. The tuning:
+    every word of the scheme's terms (as jieba cuts them) and SEARCH_HEADS becomes
+    a *head*, added to the dictionary when missing; every dictionary word that
+    holds a head after its first character is deleted, so jieba cuts there
+    (绩效考核 → 绩效 考核). jieba's state is process-global: ``undo`` restores it,
+    so repeated builds in one process (``serve``) tune from the same start.
+    """
+
+    def __init__(self) -> None:
+        self.saved: dict[str, int | None] = {}
+        self.total: int | None = None
+        self.forced: set[str] = set()
+
+    def apply(self, terms: Iterable[str]) -> tuple[int, int]:
+        """Tune for ``terms``; return (heads added, compounds split)."""
+        self.undo()
+        jieba.setLogLevel(logging.WARNING)
+        dt = jieba.dt
+        dt.check_initialized()
+        self.total, self.forced = dt.total, set(jieba.finalseg.Force_Split_Words)
+        heads = self.heads(terms)
+        added = [h for h in sorted(heads) if not dt.FREQ.get(h)]
+        for head in added:
+            self._remember(head)
+            dt.add_word(head)
+        longest, starts = max(map(len, heads)), {h[:2] for h in heads}
+        split = [w for w, freq in dt.FREQ.items() if freq and len(w) > 2 and _holds_head(w, heads, starts, longest)]
+        for word in split:
+            self._remember(word)
+            dt.del_word(word)
+        return len(added), len(split)
+
+    @staticmethod
+    def heads(terms: Iterable[str]) -> set[str]:
+        heads = set(SEARCH_HEADS)
+        for term in terms:
+            heads.update(w for w in jieba.dt.cut(term, HMM=False) if len(w) >= 2 and _HAN.fullmatch(w))
+        return heads
+
+    def _remember(self, word: str) -> None:
+        for end in range(1, len(word) + 1):
+            self.saved.setdefault(word[:end], jieba.dt.FREQ.get(word[:end]))
+
+    def undo(self) -> None:
+        if self.total is None:
+            return
+        freq = jieba.dt.FREQ
+        for word, value in self.saved.items():
+            if value is None:
+                freq.pop(word, None)
+            else:
+                freq[word] = value
+        jieba.dt.total = self.total
+        jieba.finalseg.Force_Split_Words.clear()
+        jieba.finalseg.Force_Split_Words.update(self.forced)
+        self.saved, self.total = {}, None
+
+
+def _holds_head(word: str, heads: set[str], starts: set[str], longest: int) -> bool:
+    """True when a head starts inside ``word``, after its first character."""
+    n = len(word)
+    return any(word[i : i + 2] in starts and _head_at(word, i, heads, longest) for i in range(1, n - 1))
+
+
+def _head_at(word: str, i: int, heads: set[str], longest: int) -> bool:
+    return any(word[i:j] in heads for j in range(i + 2, min(len(word), i + longest) + 1))
+
+
+TUNING = SearchTuning()  # one per process, like jieba's own dictionary
