@@ -34,6 +34,8 @@ from .model import (
     Scheme,
     Texts,
     Unit,
+    normalise_name,
+    unit_index,
 )
 from .numbers import to_decimal
 from .problems import Problem, error, warning
@@ -197,14 +199,15 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: 
         for line, message in check_fact_types(rule, facts):
             ctx.err(line, f"指标 {ident}：{message}", "rule-fact")
         rules.append(with_measures(rule, facts))
-    by_name = {normalise: u for u in units for normalise in (u.name, *u.aliases)}
+    by_name = unit_index(units)
     unit_names = tuple(str(u) for u in data.get("units") or ())
     unit_ids: list[str] = []
     for name in unit_names:
-        unit = by_name.get(name)
+        unit = by_name.get(normalise_name(name))
         if unit is None:
+            known = [n for u in units for n in (u.name, *u.aliases)]
             ctx.err(_line(data, "units"), f"指标 {ident}：责任单位“{name}”不在单位名录中"
-                    f"{suggest(name, list(by_name))}", "unknown-unit")
+                    f"{suggest(name, known)}", "unknown-unit")
         elif unit.id not in unit_ids:
             unit_ids.append(unit.id)
     text = data.get("text") or {}

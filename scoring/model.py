@@ -191,10 +191,7 @@ class Scheme:
     def unit_by_name(self, name: str) -> Unit | None:
         cache = self.__dict__.get("_unit_cache")
         if cache is None:
-            cache = {}
-            for unit in self.units:
-                for alias in (unit.name, *unit.aliases):
-                    cache[normalise_name(alias)] = unit
+            cache = unit_index(self.units)
             object.__setattr__(self, "_unit_cache", cache)
         found: Unit | None = cache.get(normalise_name(name))
         return found
@@ -208,6 +205,11 @@ class Scheme:
     @property
     def real_units(self) -> tuple[Unit, ...]:
         return tuple(u for u in self.units if not u.everyone)
+
+
+def unit_index(units: tuple[Unit, ...]) -> dict[str, Unit]:
+    """Every name and alias of every unit, normalised, to its unit."""
+    return {normalise_name(alias): unit for unit in units for alias in (unit.name, *unit.aliases)}
 
 
 def normalise_name(name: str) -> str:

@@ -138,3 +138,15 @@ def test_policy_names_are_accepted(mini: Path, policy: str) -> None:
     (mini / "indicators" / "scheme.yaml").write_text(text, encoding="utf-8")
     scheme, problems = load_scheme(mini)
     assert scheme is not None and scheme.clamp == policy and not problems
+
+
+def test_scheme_and_evidence_resolve_unit_names_the_same_way(mini: Path) -> None:
+    # Spaces and half-width brackets are ignored for the scheme's 责任组 as for evidence files.
+    path = mini / "indicators" / "02-gongkai.yaml"
+    text = path.read_text(encoding="utf-8").replace("units: [各组(科室、单位)]", "units: [各组（科室、单位 )]")
+    path.write_text(text, encoding="utf-8")
+    scheme, problems = load_scheme(mini)
+    assert scheme is not None and not problems
+    row = scheme.indicator("gongkai.tuozhan")
+    assert row is not None and row.unit_ids == ("all",)
+    assert scheme.unit_by_name("各组（科室、单位 )") is scheme.unit_by_name("各组(科室、单位)")
