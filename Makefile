@@ -21,3 +21,4 @@ bench: setup
 	$(PY) bench/bench_score.py
 	$(PY) bench/bench_site.py
 	$(PY) bench/bench_pdf.py
+	$(PY) bench/bench_leaks.py

@@ -29,6 +29,9 @@ EVIDENCE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("attachments", False, "列表", "附件文件名列表，路径相对于本文件，且须在 evidence/ 目录内", "[jiyao.pdf]"),
     FieldSpec("facts", False, "映射", "计分所需的事实，名称和类型见所印证指标的“所需事实”", "{研究事项: [政务服务公开]}"),
     FieldSpec("visibility", False, "文字", "公开范围：internal（仅内部，默认）或 public（可公开）", "internal"),
+    FieldSpec("reviewed_personal_data", False, "列表",
+              "已复核、确认可以公开的个人信息（检查提示“疑似个人信息”时填写），每项写明内容（或提示中的 sha256 指纹）和理由",
+              "[{内容: zwgk@example.gov.cn, 理由: 单位公开的政务公开信箱}]"),
 )
 
 EVIDENCE_FIELD_NAMES = tuple(f.name for f in EVIDENCE_FIELDS)

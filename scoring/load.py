@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import fields
+from . import fields, privacy
 from .model import (
     BONUS,
     CLAMP_POLICIES,
@@ -402,6 +402,7 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
         ctx.err(2, "front matter 应为“字段: 值”的形式", "front-matter")
         return None
     ctx.duplicates(data)
+    problems.extend(privacy.check_text(rel, text, data))
     for key in data:
         if key not in fields.EVIDENCE_FIELD_NAMES:
             ctx.err(data.line_of(key), f"未知字段 {key}{suggest(str(key), list(fields.EVIDENCE_FIELD_NAMES))}",
