@@ -95,7 +95,7 @@ def suffix_problem(name: str) -> str | None:
     suffix = Path(name).suffix.lower()
     if suffix in BY_SUFFIX:
         return None
-    shown = f"{suffix} 文件" if suffix else "没有扩展名的文件"
+    shown = f" {suffix} 文件" if suffix else "没有扩展名的文件"
     return f"附件“{name}”是{shown}，不在允许的附件类型中；可用的类型：{accepted_text()}"
 
 
@@ -106,7 +106,10 @@ def content_problem(name: str, head: bytes) -> str | None:
         return suffix_problem(name)
     if kind.matches(head):
         return None
-    return (f"附件“{name}”的内容不是{kind.label}（文件开头与 {Path(name).suffix.lower()} 格式不符，"
+    if kind.matches is _text:
+        return (f"附件“{name}”不是纯文本，或以网页标记（如 <html>、<svg>）开头，浏览器可能把它当作网页运行；"
+                "请另存为 PDF")
+    return (f"附件“{name}”的内容不是 {kind.label}（文件开头与 {Path(name).suffix.lower()} 格式不符，"
             "可能是改了扩展名的其他文件）；请用原软件另存为正确的格式")
 
 

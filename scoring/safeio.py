@@ -45,7 +45,7 @@ class ReadRefused(Exception):
 
 def size_text(size: int) -> str:
     if size >= MB:
-        return f"{size / MB:.1f} MB".replace(".0 MB", " MB")
+        return f"{size / MB:.2f}".rstrip("0").rstrip(".") + " MB"
     return f"{max(1, size // 1024)} KB"
 
 
@@ -114,7 +114,7 @@ def decode(data: bytes) -> str:
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         code = ord(bad.group())
-        name = "NUL 空字符" if code == 0 else f"控制字符 U+{code:04X}"
+        name = "空字符（NUL）" if code == 0 else f"控制字符（U+{code:04X}）"
         raise ReadRefused(line, f"本行含有{name}，文件可能已损坏或不是文本文件；请删除该字符，或重新以 UTF-8 文本保存")
     return text
 

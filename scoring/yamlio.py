@@ -172,6 +172,7 @@ _HINTS = (
     ("did not find expected ',' or ']'", "方括号列表 [ ] 没有闭合，或其中缺少逗号"),
     ("did not find expected ',' or '}'", "花括号映射 { } 没有闭合，或其中缺少逗号"),
     ("found unknown escape character", "双引号中的反斜杠“\\”无效，请改用单引号"),
+    ("while scanning a tag", "不支持以 ! 开头的 YAML 标签；以 ! 开头的文字请用引号括起来"),
     ("found undefined tag handle", "不支持以 ! 开头的 YAML 标签；以 ! 开头的文字请用引号括起来"),
     ("could not find expected ':'", "缺少冒号“:”，或缩进不一致"),
     ("did not find expected key", "缩进不一致，或列表项与字段混用"),
