@@ -138,6 +138,8 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
     """Parse YAML; raise ``YamlSyntaxError`` with a file line and a Chinese message."""
     try:
         _scan(text, line_offset)
+    except UnicodeError:  # a lone surrogate: never from a decoded file, but refused all the same
+        raise YamlSyntaxError(line_offset + 1, "YAML 中含有无效字符，请以 UTF-8 重新保存") from None
     except yaml.MarkedYAMLError as exc:
         raise YamlSyntaxError(_error_line(exc, line_offset), _describe(exc, text)) from None
     except yaml.YAMLError:
