@@ -146,9 +146,11 @@ def file_hashes(root: Path) -> dict[str, str]:
         for dirpath, dirnames, filenames in os.walk(root / top):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in filenames:
-                if not name.startswith("."):
-                    path = Path(dirpath) / name
-                    found[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+                path = Path(dirpath) / name
+                if not name.startswith(".") and path.is_file() and not path.is_symlink():  # no FIFO, device, link
+                    with path.open("rb") as handle:
+                        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+                    found[path.relative_to(root).as_posix()] = digest
     return dict(sorted(found.items()))
 
 
