@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 
 from .model import ROW, Indicator, Scheme, normalise_name
 from .numbers import cn_date, fmt
-from .problems import Problem, notice
+from .problems import Problem, error, notice
 from .rules import Deadline, Graded, PerDeadline, PerMissing, RatioScore, Required, Tiered, walk
 
 
@@ -82,8 +83,27 @@ def _unit_names(scheme: Scheme) -> Iterator[Problem]:
                          "已按单位名录视为同一单位", "unit-aliases")
 
 
+def _totals(scheme: Scheme) -> Iterator[Problem]:
+    """Errors: a scheme whose full marks are nothing, or whose top grade no total can reach."""
+    where = ("indicators/scheme.yaml", 0)
+    if scheme.full_marks <= 0:
+        yield error(*where, "各一级指标的赋分合计为0分，无法计分；请检查各指标的 points", "no-full-marks")
+        return
+    if not scheme.grade_bands:
+        return
+    top = scheme.grade_bands[0]
+    reachable = Decimal(100) if scheme.normalise else scheme.full_marks
+    if top.min > reachable and not _bonus_possible(scheme):
+        yield error(*where, f"等次“{top.grade}”要求{fmt(top.min)}分，但满分只有{fmt(reachable)}分，永远无法达到；"
+                    "请检查 grade_bands 或 normalise", "band-unreachable")
+
+
+def _bonus_possible(scheme: Scheme) -> bool:
+    return bool(scheme.comprehensive) or any(r.gives_bonus for row in scheme.rows for r in walk(row.rules))
+
+
 def check_scheme(scheme: Scheme) -> list[Problem]:
-    problems: list[Problem] = []
+    problems: list[Problem] = list(_totals(scheme))
     for row in scheme.all_indicators():
         if row.section == ROW or row.rules:
             problems.extend(_row_checks(scheme, row))

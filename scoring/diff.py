@@ -10,6 +10,7 @@ A side that fails its check is not a crash: its errors are part of the diff.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from . import codechange
 from .numbers import fmt, fmt_signed
 from .pipeline import BuildInfo, build_info, gather
 from .problems import DataError, Problem, Severity, UsageError
@@ -144,9 +146,11 @@ def file_hashes(root: Path) -> dict[str, str]:
         for dirpath, dirnames, filenames in os.walk(root / top):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in filenames:
-                if not name.startswith("."):
-                    path = Path(dirpath) / name
-                    found[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+                path = Path(dirpath) / name
+                if not name.startswith(".") and path.is_file() and not path.is_symlink():  # no FIFO, device, link
+                    with path.open("rb") as handle:
+                        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+                    found[path.relative_to(root).as_posix()] = digest
     return dict(sorted(found.items()))
 
 
@@ -223,6 +227,7 @@ class ScoreDiff:
     scheme: FileChanges
     new_problems: tuple[Problem, ...]
     fixed_problems: tuple[Problem, ...]
+    code_changes: tuple[str, ...] = ()  # program or configuration files changed: a maintainer must review
 
     @property
     def total_changed(self) -> bool:
@@ -341,7 +346,8 @@ def diff_revisions(root: Path, base_name: str, head_name: str | None, as_of: dat
         head_side = load_side(root, WORKTREE + ("（含未提交的修改）" if info.dirty else ""), "", day, info)
     else:
         head_side = load_revision(root, head, day, info)
-    return compare(base_side, head_side, day)
+    code = codechange.changed_code(root, base.commit, head.commit if head else None)
+    return dataclasses.replace(compare(base_side, head_side, day), code_changes=code)
 
 
 # --- Markdown ---------------------------------------------------------------
@@ -435,7 +441,10 @@ def _problem_lines(title: str, problems: Sequence[Problem]) -> list[str]:
 
 
 def to_markdown(d: ScoreDiff) -> str:
-    out = ["## 得分变化", "", _headline(d), "", *_summary_table(d), "",
+    out = ["## 得分变化", ""]
+    if d.code_changes:
+        out += [f"> **{codechange.NOTICE}**：" + "、".join(f"`{p}`" for p in d.code_changes), ""]
+    out += [_headline(d), "", *_summary_table(d), "",
            f"两个版本都以 {d.as_of.isoformat()} 为参照日期计分（判断时限是否已过）。"]
     sections: list[list[str]] = []
     if d.new_problems:
@@ -497,6 +506,7 @@ def to_json(d: ScoreDiff) -> str:
         "evidence": _files_json(d.evidence), "scheme": _files_json(d.scheme),
         "new_problems": [_problem_json(p) for p in d.new_problems],
         "fixed_problems": [_problem_json(p) for p in d.fixed_problems],
+        "code_changes": list(d.code_changes),
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 

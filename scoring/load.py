@@ -7,6 +7,7 @@ line; the caller decides whether to stop.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 from collections.abc import Mapping
@@ -16,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import fields, privacy
+from . import fields, filetypes, privacy
 from .model import (
     BONUS,
     CLAMP_POLICIES,
@@ -39,7 +40,8 @@ from .model import (
 )
 from .numbers import to_decimal
 from .problems import Problem, error, warning
-from .rules import Rule, RuleError, check_fact_types, parse_rule, with_measures
+from .rules import PercentFloor, RatioScore, Rule, RuleError, check_fact_types, parse_rule, walk, with_measures
+from .safeio import LIMIT_CEILINGS_MB, LIMIT_KEYS, MB, Limits, ReadRefused, read_text, size_text
 from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -50,20 +52,16 @@ def suggest(word: str, choices: list[str]) -> str:
     return f"，是否为 {close[0]}？" if close else ""
 
 
-def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
-    """UTF-8 text of a file, or None with a problem that says what the bytes look like."""
-    data = path.read_bytes()
+# Dates anywhere in a scheme or evidence: a year outside this is a typing slip (2201, 0021).
+SANE_DATES = (date(1990, 1, 1), date(2099, 12, 31))
+
+
+def _checked_text(root: Path, path: Path, rel: str, limit: int, problems: list[Problem]) -> str | None:
+    """A file's text, or None with one problem: not a regular file in the project, too large, not UTF-8."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        hint = ""
-        try:
-            data.decode("gbk")
-            hint = "（看起来是 GBK/GB2312 编码，可能是在 Windows 上保存的）"
-        except UnicodeDecodeError:
-            pass
-        problems.append(error(rel, line, f"文件不是 UTF-8 编码{hint}，请用 UTF-8 另存后再提交", "encoding"))
+        return read_text(root, path, limit)
+    except ReadRefused as exc:
+        problems.append(error(rel, exc.line, exc.message, "unreadable"))
         return None
 
 
@@ -82,11 +80,6 @@ class _Ctx:
     def warn(self, line: int, message: str, code: str = "") -> None:
         self.problems.append(warning(self.rel, line, message, code))
 
-    def duplicates(self, data: Any) -> None:
-        if isinstance(data, LineDict):
-            for key, line in data.duplicates:
-                self.err(line, f"字段 {key} 重复出现，后一个会覆盖前一个", "duplicate-key")
-
 
 def _line(data: Any, key: str | None = None) -> int:
     if isinstance(data, LineDict):
@@ -94,9 +87,9 @@ def _line(data: Any, key: str | None = None) -> int:
     return 0
 
 
-def _yaml_file(root: Path, path: Path, problems: list[Problem]) -> tuple[Any, _Ctx] | None:
+def _yaml_file(root: Path, path: Path, problems: list[Problem], limits: Limits) -> tuple[Any, _Ctx] | None:
     ctx = _Ctx(_rel(root, path), problems)
-    text = read_text(path, ctx.rel, problems)
+    text = _checked_text(root, path, ctx.rel, limits.yaml, problems)
     if text is None:
         return None
     try:
@@ -110,28 +103,72 @@ def _yaml_file(root: Path, path: Path, problems: list[Problem]) -> tuple[Any, _C
 
 
 def _dec(ctx: _Ctx, data: Mapping[str, Any], key: str, default: Decimal | None = None) -> Decimal | None:
+    """A non-negative number (points, caps, floors), or the default with an error at its line."""
     if data.get(key) is None:
         return default
     try:
-        return to_decimal(data[key])
+        number = to_decimal(data[key])
     except ValueError as exc:
         ctx.err(_line(data, key), f"字段 {key} 应为数字：{exc}", "scheme-field")
         return default
+    if number < 0:
+        ctx.err(_line(data, key), f"字段 {key} 不能为负数（{data[key]}）", "negative")
+        return default
+    return number
 
 
-def _load_units(root: Path, problems: list[Problem]) -> tuple[Unit, ...]:
+def _mapping(ctx: _Ctx, data: Mapping[str, Any], key: str, what: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        ctx.err(_line(data, key), f"{key} 应为{what}", "scheme-field")
+        return {}
+    return value
+
+
+def _seq(ctx: _Ctx, data: Mapping[str, Any], key: str, what: str) -> list[Any]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        ctx.err(_line(data, key), f"{key} 应为{what}列表", "scheme-field")
+        return []
+    return value
+
+
+def _limits(ctx: _Ctx, meta: Mapping[str, Any]) -> Limits:
+    raw = _mapping(ctx, meta, "limits", "映射，如 {yaml_mb: 1, body_mb: 2, attachment_mb: 50}")
+    values: dict[str, int] = {}
+    for key in raw:
+        if key not in LIMIT_KEYS:
+            ctx.err(_line(raw, key), f"limits 不认识 {key}；可用：{'、'.join(LIMIT_KEYS)}", "scheme-field")
+            continue
+        number = _dec(ctx, raw, key)
+        if number is None:
+            continue
+        if not 0 < number <= LIMIT_CEILINGS_MB[key]:
+            ctx.err(_line(raw, key), f"limits.{key} 应大于0且不超过 {LIMIT_CEILINGS_MB[key]}（单位 MB）",
+                    "scheme-field")
+            continue
+        values[LIMIT_KEYS[key][0]] = int(number * MB)
+    return Limits(**values)
+
+
+def _load_units(root: Path, problems: list[Problem], limits: Limits) -> tuple[Unit, ...] | None:
+    """The unit registry; None when the file cannot be read at all."""
     path = root / "indicators" / "units.yaml"
     if not path.exists():
         problems.append(error("indicators/units.yaml", 0, "缺少单位名录文件 indicators/units.yaml", "missing-file"))
-        return ()
-    loaded = _yaml_file(root, path, problems)
+        return None
+    loaded = _yaml_file(root, path, problems, limits)
     if loaded is None:
-        return ()
+        return None
     data, ctx = loaded
     entries = data.get("units") if isinstance(data, Mapping) else None
     if not isinstance(entries, list):
         ctx.err(1, "units.yaml 应有 units: 列表", "scheme-field")
-        return ()
+        return None
     units: list[Unit] = []
     seen: dict[str, int] = {}
     for entry in entries:
@@ -143,6 +180,9 @@ def _load_units(root: Path, problems: list[Problem]) -> tuple[Unit, ...]:
             ctx.err(_line(entry), "单位应有 ASCII 编号 id 和名称 name", "scheme-field")
             continue
         aliases = entry.get("aliases") or []
+        if not isinstance(aliases, list):
+            ctx.err(_line(entry, "aliases"), "aliases 应为名称列表，如 [政务中心]", "scheme-field")
+            aliases = []
         for alias in (name, *aliases):
             if alias in seen:
                 ctx.err(_line(entry), f"单位名称“{alias}”在名录中出现了两次（第{seen[alias]}行）", "unit-dup")
@@ -169,10 +209,19 @@ def _load_facts(ctx: _Ctx, data: Any) -> dict[str, FactSpec]:
             continue
         if not spec.get("help"):
             ctx.err(line, f"事实“{name}”缺少中文说明 help")
+        limit = spec.get("max")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+            ctx.err(spec.line_of("max") if isinstance(spec, LineDict) else line,
+                    f"事实“{name}”的 max 应为非负整数", "scheme-field")
+            limit = None
+        options = spec.get("options") or ()
+        if not isinstance(options, list | tuple):
+            ctx.err(line, f"事实“{name}”的 options 应为列表")
+            options = ()
         facts[str(name)] = FactSpec(
             name=str(name), type=str(ftype), help=str(spec.get("help") or ""),
-            options=tuple(str(o) for o in spec.get("options") or ()),
-            max=spec.get("max"), unit=str(spec.get("unit") or ""), adverse=bool(spec.get("adverse", False)),
+            options=tuple(str(o) for o in options),
+            max=limit, unit=str(spec.get("unit") or ""), adverse=bool(spec.get("adverse", False)),
             line=line,
         )
     return facts
@@ -183,14 +232,13 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: 
     if not isinstance(data, Mapping):
         ctx.err(_line(data), "每个指标应为一个映射")
         return None
-    ctx.duplicates(data)
     ident = data.get("id")
     if not isinstance(ident, str) or not ID_RE.match(ident):
         ctx.err(_line(data, "id"), f"指标编号 {ident!r} 无效：只能用小写字母、数字、点和横线", "indicator-id")
         return None
     facts = _load_facts(ctx, data.get("facts"))
     rules: list[Rule] = []
-    for raw in data.get("rules") or []:
+    for raw in _seq(ctx, data, "rules", "规则"):
         try:
             rule = parse_rule(raw, period_start)
         except RuleError as exc:
@@ -200,7 +248,7 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: 
             ctx.err(line, f"指标 {ident}：{message}", "rule-fact")
         rules.append(with_measures(rule, facts))
     by_name = unit_index(units)
-    unit_names = tuple(str(u) for u in data.get("units") or ())
+    unit_names = tuple(str(u) for u in _seq(ctx, data, "units", "责任单位"))
     unit_ids: list[str] = []
     for name in unit_names:
         unit = by_name.get(normalise_name(name))
@@ -220,7 +268,7 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: 
     corrections = tuple(
         Correction(str(c.get("field", "")), str(c.get("source", "")), str(c.get("corrected", "")),
                    str(c.get("note", "")))
-        for c in data.get("corrections") or () if isinstance(c, Mapping)
+        for c in _seq(ctx, data, "corrections", "更正") if isinstance(c, Mapping)
     )
     return Indicator(
         id=ident, section=section, level1_id=level1_id, level1=level1,
@@ -233,41 +281,73 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: 
     )
 
 
-def _date_field(ctx: _Ctx, data: Mapping[str, Any], key: str) -> date | None:
-    value = data.get(key)
-    if not isinstance(value, date):
-        ctx.err(_line(data, key) or 1, f"字段 {key} 应为 YYYY-MM-DD 格式的日期", "scheme-field")
+def date_problem(value: Any) -> str | None:
+    """Why a YAML value is not a usable date, or None."""
+    if isinstance(value, date):
+        if not SANE_DATES[0] <= value <= SANE_DATES[1]:
+            return f"日期 {value.isoformat()} 不在合理范围内（{SANE_DATES[0].year}—{SANE_DATES[1].year}年），请检查年份"
         return None
+    if isinstance(value, str) and re.match(r"^\d{4}-\d\d?-\d\d?[ Tt]\d", value.strip()):
+        return f"“{value}”带有时刻：这里只能写日期 YYYY-MM-DD，如 2021-08-09"
+    return f"“{value}”不是 YYYY-MM-DD 格式的日期"
+
+
+def _date_field(ctx: _Ctx, data: Mapping[str, Any], key: str, optional: bool = False) -> date | None:
+    value = data.get(key)
+    if value is None and optional:
+        return None
+    problem = "缺少该字段" if value is None else date_problem(value)
+    if problem is not None:
+        ctx.err(_line(data, key) or 1, f"字段 {key} 应为 YYYY-MM-DD 格式的日期：{problem}", "scheme-field")
+        return None
+    assert isinstance(value, date)
     return value
 
 
 def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
+    """The scheme, or None when any of its files cannot be read or parsed.
+
+    One unreadable or malformed file stops here: scoring evidence against a
+    scheme with rows missing would bury the one message that matters under
+    follow-on errors.
+    """
     problems: list[Problem] = []
     ind = root / "indicators"
     scheme_path = ind / "scheme.yaml"
     if not scheme_path.exists():
         return None, [error("indicators/scheme.yaml", 0, "缺少方案文件 indicators/scheme.yaml", "missing-file")]
-    loaded = _yaml_file(root, scheme_path, problems)
-    units = _load_units(root, problems)
+    loaded = _yaml_file(root, scheme_path, problems, Limits())
     if loaded is None:
         return None, problems
     meta, ctx = loaded
     if not isinstance(meta, Mapping):
-        ctx.err(1, "scheme.yaml 应为映射")
+        ctx.err(1, "scheme.yaml 应为“字段: 值”的映射")
         return None, problems
-    ctx.duplicates(meta)
-    period = meta.get("period") or {}
-    start = _date_field(ctx, period, "start") if isinstance(period, Mapping) else None
-    end = _date_field(ctx, period, "end") if isinstance(period, Mapping) else None
+    limits = _limits(ctx, meta)
+    units = _load_units(root, problems, limits)
+    parts = [_yaml_file(root, path, problems, limits) for path in sorted(ind.glob("*.yaml"))
+             if path.name not in ("scheme.yaml", "units.yaml")]
+    if units is None or any(part is None for part in parts):
+        return None, problems
+    period = _mapping(ctx, meta, "period", "映射 {start: 日期, end: 日期}")
+    start = end = None
+    if period:
+        start, end = _date_field(ctx, period, "start"), _date_field(ctx, period, "end")
+    else:
+        ctx.err(_line(meta, "period") or 1, "缺少考核期 period: {start: 2021-01-01, end: 2021-12-31}", "scheme-field")
+    if start is not None and end is not None and end < start:
+        ctx.err(_line(period, "end"), f"考核期结束日期 {end.isoformat()} 早于开始日期 {start.isoformat()}", "scheme-field")
+        end = None
     due = _date_field(ctx, meta, "due_date")
+    issued = _date_field(ctx, meta, "issued", optional=True)
     clamp = meta.get("clamp", "level1")
     if clamp not in CLAMP_POLICIES:
         ctx.err(_line(meta, "clamp"), f"clamp 应为 {' / '.join(CLAMP_POLICIES)} 之一", "scheme-field")
     bands: list[GradeBand] = []
-    for band in meta.get("grade_bands") or []:
+    for band in _seq(ctx, meta, "grade_bands", "等次档位"):
         minimum = _dec(ctx, band, "min") if isinstance(band, Mapping) else None
         if minimum is None or not isinstance(band, Mapping) or not band.get("grade"):
-            ctx.err(_line(meta, "grade_bands"), "等次档位应为 {min: 分数, grade: 等次}", "scheme-field")
+            ctx.err(_line(band) or _line(meta, "grade_bands"), "等次档位应为 {min: 分数, grade: 等次}", "scheme-field")
             continue
         bands.append(GradeBand(minimum, str(band["grade"])))
     bands.sort(key=lambda b: b.min, reverse=True)
@@ -277,33 +357,28 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
     comp_cap: Decimal | None = None
     major_text = ""
     period_start = start or date(1970, 1, 1)
-    for path in sorted(ind.glob("*.yaml")):
-        if path.name in ("scheme.yaml", "units.yaml"):
-            continue
-        loaded_part = _yaml_file(root, path, problems)
-        if loaded_part is None:
-            continue
-        data, pctx = loaded_part
+    for part in parts:
+        assert part is not None
+        data, pctx = part
         if not isinstance(data, Mapping):
-            pctx.err(1, "文件内容应为映射")
+            pctx.err(1, "文件内容应为“字段: 值”的映射")
             continue
-        pctx.duplicates(data)
         if "rows" in data:
             rows = [_load_indicator(pctx, r, ROW, str(data.get("id", "")), str(data.get("name", "")), units,
-                                    period_start) for r in data.get("rows") or []]
+                                    period_start) for r in _seq(pctx, data, "rows", "指标")]
             levels.append(Level1(str(data.get("id", "")), str(data.get("name", "")),
                                  tuple(r for r in rows if r is not None), pctx.rel))
         elif "comprehensive" in data or "major" in data:
-            comp = data.get("comprehensive") or {}
+            comp = _mapping(pctx, data, "comprehensive", "映射 {cap, items}")
             comp_cap = _dec(pctx, comp, "cap")
             comprehensive = tuple(i for i in (
                 _load_indicator(pctx, it, BONUS, "comprehensive", "综合加分项", units, period_start)
-                for it in comp.get("items") or []) if i is not None)
-            maj = data.get("major") or {}
+                for it in _seq(pctx, comp, "items", "加分项")) if i is not None)
+            maj = _mapping(pctx, data, "major", "映射 {text, items}")
             major_text = str(maj.get("text") or "")
             major = tuple(i for i in (
                 _load_indicator(pctx, it, MAJOR, "major", "重大扣分项", units, period_start)
-                for it in maj.get("items") or []) if i is not None)
+                for it in _seq(pctx, maj, "items", "扣分项")) if i is not None)
         else:
             pctx.err(1, "无法识别的方案文件：一级指标文件应有 rows:，加分与扣分文件应有 comprehensive: 或 major:")
     seen: dict[str, str] = {}
@@ -315,14 +390,18 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
     if start is None or end is None or due is None or clamp not in CLAMP_POLICIES:
         return None, problems
     floor = _dec(ctx, meta, "total_floor")
+    year = meta.get("year") or start.year
+    if isinstance(year, bool) or not isinstance(year, int) or not SANE_DATES[0].year <= year <= SANE_DATES[1].year:
+        ctx.err(_line(meta, "year"), f"year 应为年份，如 {start.year}", "scheme-field")
+        year = start.year
     scheme = Scheme(
         title=str(meta.get("title") or ""), issuer=str(meta.get("issuer") or ""),
-        doc_number=str(meta.get("doc_number") or ""),
-        issued=meta.get("issued") if isinstance(meta.get("issued"), date) else None,
-        year=int(meta.get("year") or start.year), period_start=start, period_end=end, due_date=due,
+        doc_number=str(meta.get("doc_number") or ""), issued=issued,
+        year=year, period_start=start, period_end=end, due_date=due,
         clamp=str(clamp), grade_bands=tuple(bands), normalise=bool(meta.get("normalise", False)),
         total_floor=floor, note=str(meta.get("note") or ""), units=units, levels=tuple(levels),
         comprehensive=comprehensive, comprehensive_cap=comp_cap, major=major, major_text=major_text,
+        limits=limits,
     )
     return scheme, problems
 
@@ -339,7 +418,7 @@ def evidence_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def _fact_value(spec: FactSpec, value: Any) -> FactValue:
+def _fact_value(spec: FactSpec, value: Any, scheme: Scheme) -> FactValue:
     """A fact as its declared type, or ValueError with a Chinese reason."""
     t = spec.type
     if t == "items":
@@ -354,6 +433,8 @@ def _fact_value(spec: FactSpec, value: Any) -> FactValue:
     if t == "count":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"应为非负整数，而不是“{value}”")
+        if value >= 10**12:
+            raise ValueError(f"“{value}”过大")
         if spec.max is not None and value > spec.max:
             raise ValueError(f"不能大于 {spec.max}")
         return value
@@ -361,6 +442,8 @@ def _fact_value(spec: FactSpec, value: Any) -> FactValue:
         number = to_decimal(value)
         if number < 0:
             raise ValueError("不能为负数")
+        if spec.unit in ("%", "％") and number > 100:
+            raise ValueError(f"百分比应在 0 到 100 之间，而不是 {value}")
         return number
     if t == "flag":
         if not isinstance(value, bool):
@@ -368,9 +451,15 @@ def _fact_value(spec: FactSpec, value: Any) -> FactValue:
         return value
     if t == "date":
         dates = value if isinstance(value, list) else [value]
+        earliest = scheme.period_start.replace(year=scheme.period_start.year - 1, day=1)
+        latest = scheme.period_end.replace(year=scheme.period_end.year + 1, day=1)
         for d in dates:
-            if not isinstance(d, date):
-                raise ValueError(f"“{d}”不是 YYYY-MM-DD 格式的日期")
+            problem = date_problem(d)
+            if problem:
+                raise ValueError(problem)
+            if not earliest <= d <= latest:
+                raise ValueError(f"日期 {d.isoformat()} 离考核期太远（应在 {earliest.isoformat()} 至 {latest.isoformat()} 之间），"
+                                 "请检查年份")
         return tuple(dates)
     if t == "adjustments":
         entries = value if isinstance(value, list) else [value]
@@ -386,14 +475,17 @@ def _fact_value(spec: FactSpec, value: Any) -> FactValue:
     raise ValueError(f"未知类型 {t}")
 
 
-def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Problem]) -> Evidence | None:
-    rel = _rel(root, path)
-    ctx = _Ctx(rel, problems)
-    text = read_text(path, rel, problems)
+def _front_and_body(root: Path, path: Path, limits: Limits, ctx: _Ctx) -> tuple[LineDict, str, int] | None:
+    text = _checked_text(root, path, ctx.rel, limits.yaml + limits.body, ctx.problems)
     if text is None:
         return None
     try:
         front, body, body_line = split_front_matter(text)
+        if len(front.encode("utf-8")) > limits.yaml:
+            raise FrontMatterError(1, f"front matter 超过上限 {size_text(limits.yaml)}")
+        if len(body.encode("utf-8")) > limits.body:
+            raise FrontMatterError(body_line, f"正文超过上限 {size_text(limits.body)}；请把长篇材料作为附件（PDF）提交"
+                                              "（上限可在 indicators/scheme.yaml 的 limits 中调整）")
         data = load_yaml(front, line_offset=1)
     except (FrontMatterError, YamlSyntaxError) as exc:
         ctx.err(exc.line, exc.message, "front-matter")
@@ -401,8 +493,17 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
     if not isinstance(data, LineDict):
         ctx.err(2, "front matter 应为“字段: 值”的形式", "front-matter")
         return None
-    ctx.duplicates(data)
-    problems.extend(privacy.check_text(rel, text, data))
+    ctx.problems.extend(privacy.check_text(ctx.rel, text, data))
+    return data, body, body_line
+
+
+def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Problem]) -> Evidence | None:
+    rel = _rel(root, path)
+    ctx = _Ctx(rel, problems)
+    parsed = _front_and_body(root, path, scheme.limits, ctx)
+    if parsed is None:
+        return None
+    data, body, body_line = parsed
     for key in data:
         if key not in fields.EVIDENCE_FIELD_NAMES:
             ctx.err(data.line_of(key), f"未知字段 {key}{suggest(str(key), list(fields.EVIDENCE_FIELD_NAMES))}",
@@ -428,8 +529,8 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
     visibility = present.get("visibility", "internal")
     if visibility not in fields.VISIBILITIES:
         ctx.err(data.line_of("visibility"), "visibility 应为 internal（仅内部）或 public（可公开）", "bad-visibility")
-    attachments = _attachments(root, path, data, ctx)
-    facts, fact_lines = _facts(data, indicator, ctx)
+    attachments = _attachments(root, path, data, ctx, scheme.limits)
+    facts, fact_lines = _facts(data, indicator, ctx, scheme)
     required_missing = any(f.required and f.name not in present for f in fields.EVIDENCE_FIELDS)
     if ident is None or indicator is None or unit is None or day is None or required_missing:
         return None
@@ -445,8 +546,19 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
     )
 
 
+def file_id(rel: str) -> str:
+    """An evidence id from a file name: the name itself when it is a valid id, else an ASCII
+    form of it with a short hash of the path (so 会议纪要 3月.md gets a stable id of its own)."""
+    stem = Path(rel).stem
+    if ID_RE.match(stem):
+        return stem
+    ascii_part = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    digest = hashlib.sha256(rel.encode("utf-8")).hexdigest()[:8]
+    return f"{ascii_part}-{digest}" if ascii_part else f"ev-{digest}"
+
+
 def _evidence_id(data: LineDict, path: Path, ctx: _Ctx) -> str | None:
-    ident = str(data.get("id", path.stem))
+    ident = str(data["id"]) if "id" in data else file_id(ctx.rel)
     if ID_RE.match(ident):
         return ident
     where = data.line_of("id") if "id" in data else 2
@@ -487,7 +599,9 @@ def _responsible(scheme: Scheme, indicator: Indicator, unit: Unit) -> bool:
 def _date(data: LineDict, scheme: Scheme, indicator: Indicator | None, ctx: _Ctx) -> date | None:
     day = data["date"]
     if not isinstance(day, date):
-        ctx.err(data.line_of("date"), f"日期“{day}”格式不对，应为 YYYY-MM-DD，如 2021-03-18", "bad-date")
+        problem = date_problem(day)
+        hint = f"：{problem}" if problem and "时刻" in problem else ""
+        ctx.err(data.line_of("date"), f"日期“{day}”格式不对，应为 YYYY-MM-DD，如 2021-03-18{hint}", "bad-date")
         return None
     last = scheme.period_end
     latest = max(indicator.deadlines, default=None) if indicator is not None else None
@@ -499,13 +613,13 @@ def _date(data: LineDict, scheme: Scheme, indicator: Indicator | None, ctx: _Ctx
     return day
 
 
-def _attachments(root: Path, path: Path, data: LineDict, ctx: _Ctx) -> tuple[Attachment, ...]:
+def _attachments(root: Path, path: Path, data: LineDict, ctx: _Ctx, limits: Limits) -> tuple[Attachment, ...]:
     raw = data.get("attachments") or []
     if not raw:
         return ()
     if isinstance(raw, str):
         raw = [raw]
-    if not isinstance(raw, list):
+    if not isinstance(raw, list) or not all(isinstance(n, str) and n.strip() for n in raw):
         ctx.err(data.line_of("attachments"), "attachments 应为文件名列表，如 [jiyao.pdf]", "bad-attachment")
         return ()
     base = (root / "evidence").resolve()
@@ -516,15 +630,19 @@ def _attachments(root: Path, path: Path, data: LineDict, ctx: _Ctx) -> tuple[Att
         line = data.line_of("attachments")
         if not target.is_relative_to(base):
             ctx.err(line, f"附件路径“{name}”超出了 evidence/ 目录，请把附件放在证据文件旁边", "attachment-outside")
-        elif not target.is_file():
+        elif not target.exists():
             ctx.err(line, f"附件“{name}”不存在（应放在 {Path(ctx.rel).parent.as_posix()}/ 目录下）", "attachment-missing")
         else:
-            out.append(Attachment(target.relative_to(root.resolve()).as_posix(), name))
+            problem = filetypes.attachment_problem(target, base, limits)
+            if problem:
+                ctx.err(line, problem, "attachment-type")
+            else:
+                out.append(Attachment(target.relative_to(root.resolve()).as_posix(), name))
     return tuple(out)
 
 
-def _facts(data: LineDict, indicator: Indicator | None,
-           ctx: _Ctx) -> tuple[tuple[tuple[str, FactValue], ...], tuple[tuple[str, int], ...]]:
+def _facts(data: LineDict, indicator: Indicator | None, ctx: _Ctx,
+           scheme: Scheme) -> tuple[tuple[tuple[str, FactValue], ...], tuple[tuple[str, int], ...]]:
     raw = data.get("facts")
     if raw is None:
         return (), ()
@@ -533,7 +651,6 @@ def _facts(data: LineDict, indicator: Indicator | None,
         return (), ()
     if indicator is None:
         return (), ()
-    ctx.duplicates(raw)
     specs = {f.name: f for f in indicator.facts}
     values: list[tuple[str, FactValue]] = []
     lines: list[tuple[str, int]] = []
@@ -546,7 +663,7 @@ def _facts(data: LineDict, indicator: Indicator | None,
                     f" 该指标的事实：{known}", "unknown-fact")
             continue
         try:
-            values.append((spec.name, _fact_value(spec, value)))
+            values.append((spec.name, _fact_value(spec, value, scheme)))
             lines.append((spec.name, line))
         except ValueError as exc:
             ctx.err(line, f"事实“{name}”（{fields.FACT_TYPE_HELP[spec.type]}）：{exc}", "bad-fact")
@@ -567,4 +684,30 @@ def load_evidence(root: Path, scheme: Scheme) -> tuple[tuple[Evidence, ...], lis
             continue
         seen[evidence.id] = evidence.path
         found.append(evidence)
+    problems.extend(ratio_problems(scheme, found))
     return tuple(found), problems
+
+
+def ratio_problems(scheme: Scheme, evidence: list[Evidence]) -> list[Problem]:
+    """A part larger than its whole (合规数据量 above 报送数据总量) is an error at the part's line.
+
+    Facts are combined over all of a row's evidence first, as scoring combines them.
+    """
+    from .score import aggregate
+
+    by_row: dict[str, list[Evidence]] = {}
+    for ev in evidence:
+        by_row.setdefault(ev.indicator, []).append(ev)
+    problems: list[Problem] = []
+    for row in scheme.all_indicators():
+        pairs = {(r.numerator, r.denominator) for r in walk(row.rules) if isinstance(r, RatioScore | PercentFloor)}
+        given = aggregate(row, by_row.get(row.id, [])) if pairs else {}
+        for numerator, denominator in sorted(pairs):
+            num, den = given.get(numerator), given.get(denominator)
+            if num is None or den is None or to_decimal(num.value) <= to_decimal(den.value):
+                continue
+            source = next(ev for ev in reversed(by_row[row.id]) if ev.id in num.evidence)
+            line = dict(source.fact_lines).get(numerator, 2)
+            problems.append(error(source.path, line, f"“{numerator}”（合计 {num.value}）大于“{denominator}”"
+                                  f"（合计 {den.value}）：部分不能大于总数，请核对两个数", "part-above-whole"))
+    return problems

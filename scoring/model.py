@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .numbers import fmt
+from .safeio import Limits
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -155,6 +156,7 @@ class Scheme:
     comprehensive_cap: Decimal | None = None
     major: tuple[Indicator, ...] = ()
     major_text: str = ""
+    limits: Limits = field(default_factory=Limits)  # file size limits, from scheme.yaml's limits:
 
     @property
     def rows(self) -> tuple[Indicator, ...]:

@@ -7,22 +7,34 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+LARGEST = Decimal(10) ** 12
 
 
 def to_decimal(value: object) -> Decimal:
-    """A YAML number or numeric string as an exact Decimal (floats via their text)."""
+    """A YAML number or numeric string as an exact Decimal (floats via their text).
+
+    Only ordinary numbers: NaN, infinities, magnitudes from 10^12 and more than
+    12 decimal places are refused, so no arithmetic on a file's number can fail
+    or take long.
+    """
     if isinstance(value, bool):
         raise ValueError("布尔值不是数字")
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, str):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str) and len(value) <= 64:
         try:
-            return Decimal(value.strip())
+            number = Decimal(value.strip())
         except InvalidOperation:
             raise ValueError(f"“{value}”不是数字") from None
-    raise ValueError(f"“{value}”不是数字")
+    else:
+        raise ValueError(f"“{str(value)[:40]}”不是数字")
+    if not number.is_finite():
+        raise ValueError(f"“{value}”不是有限的数值")
+    if abs(number) >= LARGEST or int(number.as_tuple().exponent) < -12:
+        raise ValueError(f"“{str(value)[:40]}”超出了可用的范围（小于一万亿，最多12位小数）")
+    return number
 
 
 def fmt(value: Decimal) -> str:

@@ -658,6 +658,14 @@ class _Reader:
             raise RuleError(self.line_of(key), f"规则参数 {key} 无效：{exc}") from None
 
 
+def _amount(value: Any) -> Decimal:
+    """Points, caps and steps: a number, never negative (whether it adds or deducts is the rule's kind)."""
+    number = to_decimal(value)
+    if number < 0:
+        raise ValueError(f"不能为负数（{value}）；扣分还是加分由规则类型决定")
+    return number
+
+
 def _str(value: Any) -> str:
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise ValueError("应为文字")
@@ -704,13 +712,13 @@ def _level(value: Any) -> Level:
     if not isinstance(value, Mapping):
         raise ValueError("每一档应为 {missing, match, deduct}")
     return Level(_list(_str)(value.get("missing")), _choice("any", "all")(value.get("match", "any")),
-                 to_decimal(value.get("deduct")))
+                 _amount(value.get("deduct")))
 
 
 def _tier(value: Any) -> Tier:
     if not isinstance(value, Mapping):
         raise ValueError("每一层级应为 {item, deduct}")
-    return Tier(_str(value.get("item")), to_decimal(value.get("deduct")))
+    return Tier(_str(value.get("item")), _amount(value.get("deduct")))
 
 
 def parse_rule(data: Any, period_start: date | None = None) -> Rule:
@@ -731,7 +739,7 @@ def parse_rule(data: Any, period_start: date | None = None) -> Rule:
         "as_written": r.get("as_written", _str, ""),
         "line": line,
     }
-    dec = to_decimal
+    dec = _amount
     opt_dec = None
     params: dict[str, Any]
     if kind == "per_missing":
@@ -747,6 +755,8 @@ def parse_rule(data: Any, period_start: date | None = None) -> Rule:
                   "on_zero": r.get("on_zero", _choice("met", "failed"), "met")}
         if params["step"] <= 0:
             raise RuleError(r.line_of("step"), "规则参数 step 应大于0")
+        if params["floor"] > 100:
+            raise RuleError(r.line_of("floor"), "规则参数 floor 是百分比，应在 0 到 100 之间")
     elif kind == "ratio_score":
         params = {"numerator": r.get("numerator", _str), "denominator": r.get("denominator", _str),
                   "invert": r.get("invert", _bool, False),

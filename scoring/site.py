@@ -35,7 +35,7 @@ import jinja2
 import markdown
 import nh3
 
-from . import fields
+from . import fields, filetypes
 from .charts import level_chart
 from .history import Change, History, history, history_chart, last_changes
 from .model import Adjustment, Correction, Evidence, FactSpec, FactValue, Indicator, Scheme
@@ -93,7 +93,13 @@ def meta_title(value: object) -> str:
 
 
 def url_path(path: str) -> str:
+    """A page link, whose ``#`` starts its anchor."""
     return quote(path, safe="/#.-_~")
+
+
+def file_url(path: str) -> str:
+    """A copied file's link: every ``#``, ``%``, ``?`` and space in its name is escaped."""
+    return quote(path, safe="/.-_~")
 
 
 def page_name(ident: str) -> str:
@@ -381,7 +387,7 @@ class BodyRenderer:
         rel = target.relative_to(self.root.resolve()).as_posix()
         if rel in self.pages:
             return prefix + page_url(self.pages[rel], self.directory_urls) + fragment
-        return prefix + url_path(self.copies.add(target)) + fragment
+        return prefix + file_url(self.copies.add(target)) + fragment
 
     def _file_problem(self, target: Path, url: str) -> str:
         if not target.is_relative_to(self.base):
@@ -393,6 +399,10 @@ class BodyRenderer:
             return f"正文中的链接“{url}”指向的 .md 文件不是证据文件"
         if target.suffix.lower() in ACTIVE_SUFFIXES:
             return active_problem(url)
+        if target.suffix.lower() != ".md":
+            refused = filetypes.attachment_problem(target, self.base)
+            if refused:
+                return f"正文中的链接“{url}”指向的文件不能放入审阅网站：{refused}"
         return ""
 
     def _refuse(self, ev: Evidence, url: str, message: str, *, warn: bool = False) -> None:
@@ -464,7 +474,7 @@ def template_env() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     )
-    env.filters.update(t=md_text, lines=md_lines, url=url_path, pts=fmt, signed=fmt_signed, cn_date=cn_date,
+    env.filters.update(t=md_text, lines=md_lines, url=url_path, file_url=file_url, pts=fmt, signed=fmt_signed, cn_date=cn_date,
                        meta_title=meta_title)
     return env
 

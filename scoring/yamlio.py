@@ -1,12 +1,23 @@
-"""YAML reading that keeps line numbers, and front matter splitting.
+"""YAML reading that keeps line numbers, refuses what a data file never needs,
+and splits front matter.
 
 Every mapping comes back as a ``LineDict``: a plain dict that also knows the
 line of each of its keys, so that a message can point at the line a person
 must edit. Lines are 1-based and count from the top of the file.
+
+The files come from pull requests, so the loader is bounded: anchors and
+aliases (the "billion laughs") are refused outright, nesting is capped, only
+the plain YAML types are accepted (no ``!!python`` or other tags), and a value
+YAML would turn into something no field can hold (a time of day, ``.nan``,
+``.inf``, a duplicate key) is refused at its line. Every problem is one
+``YamlSyntaxError`` with a Chinese message: a file with a YAML fault gives one
+message, never a cascade.
 """
 
 from __future__ import annotations
 
+import datetime
+import math
 import re
 from typing import Any
 
@@ -17,52 +28,19 @@ try:
 except ImportError:  # pragma: no cover - libyaml is part of the PyYAML wheel
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
+MAX_DEPTH = 24  # a scheme needs about 8 levels (file, rows, row, rules, group, rules, rule, list)
+_TAGS = frozenset({"!", *(f"tag:yaml.org,2002:{t}" for t in (
+    "str", "int", "float", "bool", "null", "seq", "map", "timestamp", "merge"))})
+
 
 class LineDict(dict[Any, Any]):
     """A dict with the 1-based line of the mapping and of each key."""
 
     line: int
     key_lines: dict[Any, int]
-    duplicates: list[tuple[Any, int]]
 
     def line_of(self, key: Any) -> int:
         return self.key_lines.get(key, self.line)
-
-
-class _Loader(_BaseLoader):
-    line_offset = 0
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    result = LineDict()
-    result.line = node.start_mark.line + 1 + loader.line_offset
-    result.key_lines = {}
-    result.duplicates = []
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1 + loader.line_offset
-        try:
-            hash(key)
-        except TypeError:
-            key = str(key)
-        if key in result:
-            result.duplicates.append((key, line))
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = line
-    return result
-
-
-def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
-    # An impossible date (2021-13-01) stays text, so the field check can say which line is wrong.
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 class YamlSyntaxError(Exception):
@@ -72,45 +50,167 @@ class YamlSyntaxError(Exception):
         self.message = message
 
 
+class _Loader(_BaseLoader):
+    line_offset = 0
+
+    def line(self, node: yaml.Node) -> int:
+        mark = node.start_mark
+        return (int(mark.line) if mark is not None else 0) + 1 + self.line_offset
+
+    def refuse(self, node: yaml.Node, message: str) -> YamlSyntaxError:
+        return YamlSyntaxError(self.line(node), message)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = loader.line(node)
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise loader.refuse(key_node, "字段名应为文字，不能是列表或映射") from None
+        if key in result:
+            first = result.key_lines[key]
+            raise loader.refuse(key_node, f"字段 {key} 重复出现（第一次在第{first}行），请删除或合并其中一个")
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = loader.line(key_node)
+    return result
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    text = str(node.value)
+    if re.fullmatch(r"\d{4}-\d\d?-\d\d?", text) is None:
+        raise loader.refuse(node, f"“{text}”带有时刻：这里只能写日期 YYYY-MM-DD，如 2021-08-09；"
+                                  "如果是文字，请用引号括起来")
+    try:
+        value = yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        # An impossible date (2021-13-01) stays text, so the field check can say which line is wrong.
+        return text
+    assert isinstance(value, datetime.date)
+    return value
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
+    value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
+    if math.isnan(value) or math.isinf(value):
+        raise loader.refuse(node, f"“{node.value}”不是有限的数值（.nan、.inf 或超出范围的数）；请填写普通数字")
+    return float(value)
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    try:
+        return int(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
+    except ValueError:
+        raise loader.refuse(node, "数字的位数过多，请填写普通大小的数字") from None
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def _scan(text: str, line_offset: int) -> None:
+    """Walk the parser's events once: refuse anchors, aliases, tags and deep nesting early."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        line = (int(event.start_mark.line) if event.start_mark is not None else 0) + 1 + line_offset
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise YamlSyntaxError(line, "不支持 YAML 锚点和引用（& 与 *）；请直接写出内容，"
+                                        "以 & 或 * 开头的文字请用引号括起来")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in _TAGS:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise YamlSyntaxError(line, f"不支持 YAML 标签 {shown}；请删除它，以 ! 开头的文字请用引号括起来")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlSyntaxError(line, f"嵌套层次过深（超过 {MAX_DEPTH} 层），请检查括号是否成对")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def load_yaml(text: str, line_offset: int = 0) -> Any:
     """Parse YAML; raise ``YamlSyntaxError`` with a file line and a Chinese message."""
+    try:
+        _scan(text, line_offset)
+    except UnicodeError:  # a lone surrogate: never from a decoded file, but refused all the same
+        raise YamlSyntaxError(line_offset + 1, "YAML 中含有无效字符，请以 UTF-8 重新保存") from None
+    except yaml.MarkedYAMLError as exc:
+        raise YamlSyntaxError(_error_line(exc, line_offset), _describe(exc, text)) from None
+    except yaml.YAMLError:
+        raise YamlSyntaxError(line_offset + 1, "YAML 格式错误，请检查冒号、引号和缩进") from None
     loader = _Loader(text)
     loader.line_offset = line_offset
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
-        raise YamlSyntaxError(line, _describe(exc)) from None
-    except yaml.YAMLError as exc:
-        raise YamlSyntaxError(line_offset + 1, f"YAML 格式错误：{exc}") from None
+        raise YamlSyntaxError(_error_line(exc, line_offset), _describe(exc, text)) from None
+    except yaml.YAMLError:
+        raise YamlSyntaxError(line_offset + 1, "YAML 格式错误，请检查冒号、引号和缩进") from None
     finally:
         loader.dispose()
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
-    problem = (exc.problem or "").strip()
-    hints = {
-        "mapping values are not allowed": "此处不能出现冒号“:”（值中含冒号时请用引号括起来）",
-        "block sequence entries are not allowed": "列表项“- ”的缩进不正确",
-        "found character that cannot start any token": "出现了不能作为开头的字符（如 Tab、@、`），请用空格缩进或用引号括起来",
-        "did not find expected ',' or ']'": "方括号列表 [ ] 没有闭合，或其中缺少逗号",
-        "did not find expected ',' or '}'": "花括号映射 { } 没有闭合，或其中缺少逗号",
-        "found unknown escape character": "双引号中的反斜杠“\\”无效，请改用单引号",
-        "could not find expected ':'": "缺少冒号“:”，或缩进不一致",
-        "found character '\\t' that cannot start any token": "YAML 中不能用制表符（Tab）缩进，请改用空格",
-        "did not find expected key": "缩进不一致，或列表项与键混用",
-        "found undefined alias": "引用了未定义的锚点（*）；以 * 开头的文字请用引号括起来",
-        "expected alphabetic or numeric character, but found": "以 * 或 & 开头的文字请用引号括起来",
-        "while scanning a quoted scalar": "引号没有闭合",
-        "found unexpected end of stream": "引号没有闭合",
-        "did not find expected node content": "值缺失或格式不正确",
-    }
-    for key, text in hints.items():
-        if problem.startswith(key) or key in (exc.context or ""):
+# The error is at the opening bracket or quote the user must close, not where the parser gave up.
+_AT_CONTEXT = ("while parsing a flow", "while scanning a quoted scalar", "while scanning a block scalar")
+
+
+def _error_line(exc: yaml.MarkedYAMLError, offset: int) -> int:
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and (exc.context or "").startswith(_AT_CONTEXT):
+        mark = exc.context_mark
+    return (int(mark.line) + 1 + offset) if mark else offset + 1
+
+
+_HINTS = (
+    ("tab", "YAML 中不能用制表符（Tab）缩进或对齐，请改用空格"),
+    ("mapping values are not allowed", "此处不能出现冒号“:”（值中含冒号时请用引号括起来）"),
+    ("block sequence entries are not allowed", "列表项“- ”的缩进不正确"),
+    ("did not find expected ',' or ']'", "方括号列表 [ ] 没有闭合，或其中缺少逗号"),
+    ("did not find expected ',' or '}'", "花括号映射 { } 没有闭合，或其中缺少逗号"),
+    ("found unknown escape character", "双引号中的反斜杠“\\”无效，请改用单引号"),
+    ("while scanning a tag", "不支持以 ! 开头的 YAML 标签；以 ! 开头的文字请用引号括起来"),
+    ("found undefined tag handle", "不支持以 ! 开头的 YAML 标签；以 ! 开头的文字请用引号括起来"),
+    ("could not find expected ':'", "缺少冒号“:”，或缩进不一致"),
+    ("did not find expected key", "缩进不一致，或列表项与字段混用"),
+    ("did not find expected '-' indicator", "列表项“- ”的缩进不一致"),
+    ("found undefined alias", "不支持 YAML 引用（*）；以 * 开头的文字请用引号括起来"),
+    ("did not find expected alphabetic or numeric character", "以 * 或 & 开头的文字请用引号括起来"),
+    ("expected alphabetic or numeric character", "以 * 或 & 开头的文字请用引号括起来"),
+    ("found unexpected end of stream", "引号或括号没有闭合"),
+    ("quoted scalar", "引号没有闭合"),
+    ("found unexpected document", "文件中只能有一份 YAML 内容（不要另起 --- 或 ...）"),
+    ("expected a single document", "文件中只能有一份 YAML 内容（不要另起 --- 或 ...）"),
+    ("found character that cannot start any token", "出现了不能作为开头的字符（如 @、`、%），请用引号括起来"),
+    ("did not find expected node content", "值缺失或格式不正确"),
+    ("found incompatible YAML document", "YAML 版本声明无效，请删除以 % 开头的行"),
+    ("directive", "不支持以 % 开头的指令行，请删除"),
+    ("block scalar", "多行文字（| 或 >）的写法不正确"),
+    ("simple key", "字段名过长或缺少冒号“:”"),
+    ("control characters are not allowed", "含有不可见的控制字符，请删除"),
+    ("invalid leading UTF-8", "含有无效字符，请以 UTF-8 重新保存"),
+)
+
+
+def _describe(exc: yaml.MarkedYAMLError, text: str) -> str:
+    said = f"{exc.problem or ''} {exc.context or ''}"
+    mark = exc.problem_mark
+    if mark is not None and "\t" in _line_text(text, int(mark.line))[: int(mark.column) + 1]:
+        said = "tab " + said  # libyaml names the tab only in some of its messages
+    for key, text in _HINTS:
+        if key in said:
             return f"YAML 格式错误：{text}"
-    detail = problem or exc.context or ""
-    return f"YAML 格式错误（{detail}），请检查本行的冒号、引号和缩进"
+    return "YAML 格式错误，请检查本行的冒号、引号和缩进"
+
+
+def _line_text(text: str, index: int) -> str:
+    lines = text.split("\n", index + 1)
+    return lines[index] if index < len(lines) else ""
 
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
@@ -126,8 +226,10 @@ class FrontMatterError(Exception):
 def split_front_matter(text: str) -> tuple[str, str, int]:
     """Return (front matter, body, 1-based line where the body starts).
 
-    The front matter's own first line is line 2 of the file.
+    The front matter's own first line is line 2 of the file. Windows line
+    endings and a byte-order mark are accepted: they read as plain LF text.
     """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.startswith("---"):
         raise FrontMatterError(1, "缺少 front matter：文件第一行应为 ---，其后是 YAML 字段，再以 --- 结束")
     first_nl = text.find("\n")

@@ -165,7 +165,8 @@ def test_json_shape(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "HEAD~1", "HEAD", "--json", "--project", str(repo)]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert set(doc) == {"schema", "as_of", "unchanged", "base", "head", "total_delta", "levels", "rows",
-                        "evidence", "scheme", "new_problems", "fixed_problems"}
+                        "evidence", "scheme", "new_problems", "fixed_problems", "code_changes"}
+    assert doc["code_changes"] == []
     assert doc["base"]["total"] == 7.9 and doc["head"]["total"] == 8.9 and doc["total_delta"] == 1
     assert doc["head"]["levels"] == {"zuzhi": 3, "gongkai": 5.9}
     assert doc["head"]["commit"] == git(repo, "rev-parse", "HEAD").strip()

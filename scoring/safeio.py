@@ -1,0 +1,136 @@
+"""Reading a project's files without trusting them.
+
+Every file of ``indicators/`` and ``evidence/`` may come from a pull request.
+Before a byte is parsed, a file must be a regular file inside the project
+(not a device, a FIFO, or a symbolic link leading out of the tree) and no
+larger than its limit; its text must be UTF-8 (a byte-order mark and Windows
+line endings are accepted and normalised) without NUL or other control
+characters. Every refusal is a ``ReadRefused`` with a line and a Chinese
+message that says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits in bytes; a scheme may change them under ``limits:`` (in MB)."""
+
+    yaml: int = 1 * MB  # an indicators/*.yaml file, or an evidence file's front matter
+    body: int = 2 * MB  # an evidence file's Markdown body
+    attachment: int = 50 * MB  # one attachment
+
+
+# What ``limits:`` in scheme.yaml accepts: key → (Limits field, Chinese name).
+LIMIT_KEYS = {"yaml_mb": ("yaml", "YAML 文件"), "body_mb": ("body", "证据正文"),
+              "attachment_mb": ("attachment", "附件")}
+# However a scheme sets them, no limit goes past these: bounded work stays bounded.
+LIMIT_CEILINGS_MB = {"yaml_mb": 16, "body_mb": 64, "attachment_mb": 1024}
+
+
+class ReadRefused(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def size_text(size: int) -> str:
+    if size >= MB:
+        return f"{size / MB:.2f}".rstrip("0").rstrip(".") + " MB"
+    return f"{max(1, size // 1024)} KB"
+
+
+def _inside(root: Path, path: Path) -> Path:
+    """The real path of ``path``, refusing a link that leads out of ``root``."""
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise ReadRefused(0, "该文件是指向项目目录之外的符号链接，不能读取；请放入文件本身而不是链接")
+    return real
+
+
+def open_regular(root: Path, path: Path, limit: int, what: str = "文件") -> int:
+    """A read-only descriptor of a regular file inside ``root`` no larger than ``limit``.
+
+    The descriptor is opened without following a last link and without
+    blocking (a FIFO swapped in after a check cannot hang the read), and the
+    checks are made on the open file itself.
+    """
+    real = _inside(root, path)
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise ReadRefused(0, f"无法读取该{what}（{exc.strerror}）") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise ReadRefused(0, f"该{what}不是普通文件（可能是设备、管道或目录），不能读取")
+    if info.st_size > limit:
+        os.close(fd)
+        raise ReadRefused(0, f"该{what}大小为 {size_text(info.st_size)}，超过上限 {size_text(limit)}；"
+                             "请压缩或拆分（上限可在 indicators/scheme.yaml 的 limits 中调整）")
+    return fd
+
+
+def read_bytes(root: Path, path: Path, limit: int, what: str = "文件") -> bytes:
+    fd = open_regular(root, path, limit, what)
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # the file grew after the check
+        raise ReadRefused(0, f"该{what}超过上限 {size_text(limit)}")
+    return data
+
+
+def read_head(root: Path, path: Path, limit: int, size: int = 8192) -> tuple[bytes, int]:
+    """The first ``size`` bytes of a regular file inside ``root``, and its length."""
+    fd = open_regular(root, path, limit, "附件")
+    with os.fdopen(fd, "rb") as handle:
+        length = os.fstat(handle.fileno()).st_size
+        return handle.read(size), length
+
+
+# C0 controls except tab, LF and CR; DEL; C1 controls. A form feed or a NUL in
+# a file a person wrote is a sign of a binary or damaged file.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (BOM dropped, CRLF and CR as LF), or ``ReadRefused`` with the line."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ReadRefused(line, _encoding_message(data)) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        code = ord(bad.group())
+        name = "空字符（NUL）" if code == 0 else f"控制字符（U+{code:04X}）"
+        raise ReadRefused(line, f"本行含有{name}，文件可能已损坏或不是文本文件；请删除该字符，或重新以 UTF-8 文本保存")
+    return text
+
+
+def _encoding_message(data: bytes) -> str:
+    for encoding, label in (("utf-16", "UTF-16"), ("gb18030", "GBK（GB2312/GB18030）")):
+        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return (f"文件是 {label}编码，不是 UTF-8；请转换为 UTF-8 后再提交：用记事本打开，"
+                f"“另存为”时编码选“UTF-8”，或运行 iconv -f {encoding.upper()} -t UTF-8 原文件 > 新文件")
+    return "文件不是 UTF-8 编码的文本（可能是二进制文件或已损坏）；请以 UTF-8 编码另存后再提交"
+
+
+def read_text(root: Path, path: Path, limit: int) -> str:
+    return decode(read_bytes(root, path, limit))
