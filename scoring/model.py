@@ -126,6 +126,11 @@ class Rule(Protocol):
     def label(self) -> str: ...
 
     @property
+    def summary(self) -> str:
+        """What the rule's kind computes, in general (计分说明)."""
+        ...
+
+    @property
     def text(self) -> str: ...
 
     @property

@@ -601,7 +601,7 @@ class NotApplicable(BaseRule):
     summary: ClassVar[str] = ("证据说明本单位无此项工作时，该行不检查：不计得分，也不计入满分和百分制折算；"
                               "没有证据时照常计分")
     phrasings: ClassVar[tuple[str, ...]] = ("无此项工作的，不检查该项指标", "未涉及该项工作的不考核")
-    fact: str = field(metadata=param(fact("flag"), "是否无此项工作（true 为无此项工作，该行不检查）"))
+    fact: str = field(metadata=param(fact("flag"), "按方案说法命名的事实，如“无此项工作”；true 时该行不检查"))
 
     def required_facts(self) -> tuple[str, ...]:
         return ()
@@ -615,8 +615,7 @@ class NotApplicable(BaseRule):
     def apply(self, ctx: Context) -> list[Line]:
         given = ctx.facts.get(self.fact)
         if given is not None and given.value is True:
-            what = self.text or "不检查该项指标"
-            return [Line(ZERO, f"{self.fact}：{what}，本项不计入满分", given.evidence, excluded=True)]
+            return [Line(ZERO, f"{self.fact}，不检查该项指标，不计入满分", given.evidence, excluded=True)]
         if given is None:
             return [Line(ZERO, f"未说明“{self.fact}”，本项照常计分")]
         return [_ok(f"“{self.fact}”：否，本项照常计分", given)]

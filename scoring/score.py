@@ -58,7 +58,9 @@ class RowScore:
 
     @property
     def reasons(self) -> str:
-        """失分原因: every line that lost points, in one sentence each."""
+        """失分原因: every line that lost points, in one sentence each; why a row is not applicable."""
+        if not self.applicable:
+            return "；".join(ln.reason for ln in self.lines)
         return "；".join(ln.reason for ln in self.lines if ln.amount < 0 and not ln.bonus)
 
 

@@ -317,7 +317,7 @@ def test_reasons_read_like_the_scheme() -> None:
     assert reasons(RETURNED, given(被退回=False)) == ["无“被退回”情形", "前一项未失分，不涉及再扣"]
     assert reasons(EARN, given(已落实=("建立制度",))) == [
         "“建立制度”：是，得0.5分", "“公开目录”：否，不得分（0.5分）", "“按时年报”：否，不得分（1分）"]
-    assert reasons(NA, given(无此项工作=True)) == ["无此项工作：不检查该项指标，本项不计入满分"]
+    assert reasons(NA, given(无此项工作=True)) == ["无此项工作，不检查该项指标，不计入满分"]
     assert reasons(EARN_PER, given(发布条数=3)) == ["“发布条数”3个，每个得0.5分，得1.5分（满分2分），未得0.5分"]
 
 

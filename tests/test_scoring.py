@@ -186,7 +186,7 @@ def test_a_row_not_applicable_leaves_the_full_marks_and_says_so(mini: Path) -> N
     row = t.row("zuzhi.shidian")
     assert row is not None and not row.applicable
     assert (row.points, row.score, row.deduction, row.at_risk, row.status) == (D(0), D(0), D(0), D(0), COMPLETE)
-    assert [ln.reason for ln in row.lines] == ["无此项工作：无此项工作的，不检查该项指标，本项不计入满分"]
+    assert [ln.reason for ln in row.lines] == ["无此项工作，不检查该项指标，不计入满分"]
     assert t.levels[0].points == D(3) and t.full_marks == D(11) and t.scheme.full_marks == D(13)
     assert t.total == D("7.9") and t.normalised == D("71.82")  # as if the row were not in the scheme
     units = {u.unit.id: u for u in t.units}
