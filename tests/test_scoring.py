@@ -243,3 +243,17 @@ def test_major_item_with_an_adverse_event_costs_nothing_until_it_happens(mini: P
     write(mini, "zonghe/baisu.md", evidence("major.baisu", "综合组", "2021-06-01", "  被判败诉: true"))
     t = table_for(mini)
     assert t.major_deduction == D(10) and [ln.reason for ln in t.major[0].lines] == ["被判败诉，扣10分"]
+
+
+def test_scheme_check_compares_earning_items_with_the_row_points(mini: Path) -> None:
+    from scoring.check import check_scheme
+
+    add_row(mini, "02-gongkai.yaml", EARNED_ROW)
+    scheme, problems = load_scheme(mini)
+    assert scheme is not None and not problems
+    assert not [p for p in check_scheme(scheme) if p.code == "earn-total"]  # 0.5 + 0.5 + 1 = 2
+    add_row(mini, "02-gongkai.yaml", EARNED_ROW.replace("gongkai.defen", "gongkai.defen2").replace("points: 2", "points: 3"))
+    scheme, _ = load_scheme(mini)
+    assert scheme is not None
+    found = [p.message for p in check_scheme(scheme) if p.code == "earn-total"]
+    assert found == ["指标 gongkai.defen2（公开制度建设情况）各得分项合计2分，与本行赋分3分不一致，请核对方案"]
