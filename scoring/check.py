@@ -14,7 +14,21 @@ from decimal import Decimal
 from .model import ROW, Indicator, Scheme, normalise_name
 from .numbers import cn_date, fmt
 from .problems import Problem, error, notice
-from .rules import Deadline, Graded, PerDeadline, PerMissing, RatioScore, Required, Tiered, walk
+from .rules import (
+    Deadline,
+    EarnFlag,
+    EarnItems,
+    EarnPerItem,
+    Event,
+    Graded,
+    PerDeadline,
+    PerMissing,
+    RatioScore,
+    RatioThreshold,
+    Required,
+    Tiered,
+    walk,
+)
 
 
 def _policy_hint(scheme: Scheme) -> str:
@@ -31,7 +45,7 @@ def _row_checks(scheme: Scheme, row: Indicator) -> Iterator[Problem]:
             yield notice(*where, f"指标 {row.id}（{row.name}）扣分上限{fmt(cap)}分超过本行赋分{fmt(points)}分；{hint}",
                          "cap-above-points")
         fixed = None
-        if isinstance(rule, (Required, Deadline)):
+        if isinstance(rule, (Required, Deadline, Event, RatioThreshold)):
             fixed = rule.deduct
         elif isinstance(rule, (Tiered, Graded)):
             fixed = rule.max_deduction(points)
@@ -61,6 +75,15 @@ def _row_checks(scheme: Scheme, row: Indicator) -> Iterator[Problem]:
             name = other.name if other else rule.overlaps
             yield notice(*where, f"指标 {row.id}（{row.name}）的加分与综合加分项“{name}”奖励同一事项，"
                          "可能重复加分，请与考核组确认只计一次", "double-bonus")
+
+
+def _earned_total(row: Indicator) -> Iterator[Problem]:
+    """An additive (得分制) row: its earning items should add up to its points."""
+    earning = [r for r in row.rules if isinstance(r, (EarnItems, EarnFlag, EarnPerItem))]
+    total = sum((r.max_deduction(row.points) or Decimal(0) for r in earning), Decimal(0))
+    if earning and total != row.points:
+        yield notice(row.path, earning[0].line or row.line, f"指标 {row.id}（{row.name}）各得分项合计{fmt(total)}分，"
+                     f"与本行赋分{fmt(row.points)}分不一致，请核对方案", "earn-total")
 
 
 def _unit_names(scheme: Scheme) -> Iterator[Problem]:
@@ -107,5 +130,6 @@ def check_scheme(scheme: Scheme) -> list[Problem]:
     for row in scheme.all_indicators():
         if row.section == ROW or row.rules:
             problems.extend(_row_checks(scheme, row))
+            problems.extend(_earned_total(row))
     problems.extend(_unit_names(scheme))
     return problems

@@ -1,20 +1,23 @@
 """The frozen model: a scheme, its units and indicators, and evidence.
 
 Loading turns files into these objects; scoring reads only these objects.
+
+The model also defines what scoring passes to a rule and gets back (``Given``,
+``Context``, ``Line``) and what it asks of a rule (the ``Rule`` protocol). The
+rule kinds themselves live in ``rules.py``, which depends on this module and
+never the other way round: the model knows a rule only by that protocol.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .numbers import fmt
 from .safeio import Limits
-
-if TYPE_CHECKING:
-    from .rules import Rule
 
 ROW = "row"  # a row of the breakdown table
 BONUS = "bonus"  # a 综合加分项
@@ -67,6 +70,118 @@ class Texts:
     remarks: str = ""
 
 
+# --- what scoring passes to a rule, and what it asks of one -----------------
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    amount: Decimal
+    reason: str
+
+
+FactValue = tuple[str, ...] | int | Decimal | bool | tuple[date, ...] | tuple[Adjustment, ...]
+
+
+@dataclass(frozen=True)
+class Given:
+    """A fact as the evidence of one indicator gives it, all files combined."""
+
+    value: FactValue
+    evidence: tuple[str, ...]
+    per_evidence: tuple[tuple[str, FactValue], ...] = ()
+
+
+@dataclass(frozen=True)
+class Line:
+    """One step of a rule's result: points lost (negative) or gained (positive), and why."""
+
+    amount: Decimal
+    reason: str
+    evidence: tuple[str, ...] = ()
+    at_risk: bool = False  # lost because evidence is absent: evidence could recover it
+    unit: str = ""  # the unit that owes this item, where the rule names one
+    deadline: date | None = None  # the deadline this line judges, for deadline rules
+    excluded: bool = False  # the row is not applicable: it leaves the full marks
+
+
+@dataclass(frozen=True)
+class Context:
+    facts: Mapping[str, Given]
+    points: Decimal
+    optional: bool = False  # absent facts mean nothing happened (bonus and major items)
+    limit: Decimal | None = None  # the enclosing group's cap: the worst case of an uncapped clause
+
+    @property
+    def worst(self) -> Decimal:
+        """The most an uncapped clause can cost when its fact is absent."""
+        return self.limit if self.limit is not None else self.points
+
+
+class Rule(Protocol):
+    """What the model, the check and the scorer ask of a rule; ``rules.py`` implements the kinds."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def summary(self) -> str:
+        """What the rule's kind computes, in general (计分说明)."""
+        ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def overlaps(self) -> str: ...
+
+    @property
+    def as_written(self) -> str: ...
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def gives_bonus(self) -> bool: ...
+
+    def fact_names(self) -> tuple[str, ...]:
+        """Every fact the rule reads."""
+        ...
+
+    def required_facts(self) -> tuple[str, ...]:
+        """The facts whose absence costs points in a row (not those of bonuses or judgment)."""
+        ...
+
+    def judged_dates(self) -> tuple[date, ...]:
+        """The deadlines this rule itself judges (a clause inside it answers for its own)."""
+        ...
+
+    def clauses(self) -> tuple[Rule, ...]:
+        """The rules nested inside this one (a group's clauses), else ()."""
+        ...
+
+    def max_deduction(self, points: Decimal) -> Decimal | None:
+        """The most this rule can take away, or None when unbounded."""
+        ...
+
+    def describe(self) -> str:
+        """What the rule computes, in one Chinese sentence generated from its parameters."""
+        ...
+
+    def apply(self, ctx: Context) -> list[Line]:
+        """Score lines from the facts given; pure."""
+        ...
+
+
+def walk(rules: tuple[Rule, ...]) -> Iterator[Rule]:
+    """Every rule, and every clause nested inside one, in order."""
+    for rule in rules:
+        yield rule
+        yield from walk(rule.clauses())
+
+
 @dataclass(frozen=True)
 class Indicator:
     """A row of the table, a 综合加分项 or a 重大扣分项."""
@@ -102,19 +217,12 @@ class Indicator:
     @property
     def deadlines(self) -> tuple[date, ...]:
         """Every deadline the row's rules judge, in rule order."""
-        from .rules import walk
-
         return tuple(d for rule in walk(self.rules) for d in rule.judged_dates())
 
     @property
     def required_facts(self) -> tuple[str, ...]:
         """Facts whose absence costs points: those of deduction rules."""
-        seen: dict[str, None] = {}
-        for rule in self.rules:
-            if not rule.is_bonus and rule.kind != "manual":
-                for name in rule.fact_names():
-                    seen[name] = None
-        return tuple(seen)
+        return tuple(dict.fromkeys(name for rule in self.rules for name in rule.required_facts()))
 
 
 @dataclass(frozen=True)
@@ -217,15 +325,6 @@ def unit_index(units: tuple[Unit, ...]) -> dict[str, Unit]:
 def normalise_name(name: str) -> str:
     """Unit names are compared without spaces and with full-width brackets."""
     return "".join(name.split()).replace("(", "（").replace(")", "）")
-
-
-@dataclass(frozen=True)
-class Adjustment:
-    amount: Decimal
-    reason: str
-
-
-FactValue = tuple[str, ...] | int | Decimal | bool | tuple[date, ...] | tuple[Adjustment, ...]
 
 
 # Raster images the site shows inline and WeasyPrint places in the PDF.

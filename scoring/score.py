@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .model import ROW, Evidence, FactSpec, FactValue, Indicator, Level1, Scheme, Unit
+from .model import ROW, Context, Evidence, FactSpec, FactValue, Given, Indicator, Level1, Line, Rule, Scheme, Unit
 from .numbers import ZERO, fmt, round_cent
-from .rules import Context, Given
 
 COMPLETE, PARTIAL, MISSING = "complete", "partial", "missing"
 STATUS_LABELS = {COMPLETE: "材料齐全", PARTIAL: "材料不全", MISSING: "缺少材料"}
@@ -46,14 +45,22 @@ class RowScore:
     evidence: tuple[str, ...]
     missing_facts: tuple[str, ...]
     due: date  # the earliest deadline not met, or the scheme's due date
+    applicable: bool = True  # False: 无此项工作，不检查 — the row leaves the full marks
+
+    @property
+    def points(self) -> Decimal:
+        """The row's points as they count toward the full marks: none when not applicable."""
+        return self.indicator.points if self.applicable else ZERO
 
     @property
     def score(self) -> Decimal:
-        return self.indicator.points - self.deduction + self.bonus
+        return self.points - self.deduction + self.bonus
 
     @property
     def reasons(self) -> str:
-        """失分原因: every line that lost points, in one sentence each."""
+        """失分原因: every line that lost points, in one sentence each; why a row is not applicable."""
+        if not self.applicable:
+            return "；".join(ln.reason for ln in self.lines)
         return "；".join(ln.reason for ln in self.lines if ln.amount < 0 and not ln.bonus)
 
 
@@ -67,7 +74,8 @@ class LevelScore:
 
     @property
     def points(self) -> Decimal:
-        return self.level.points
+        """The 一级's points: its applicable rows' points (the scheme's figure when all apply)."""
+        return sum((r.points for r in self.rows), ZERO)
 
     @property
     def score(self) -> Decimal:
@@ -99,7 +107,7 @@ class UnitScore:
 
     @property
     def points(self) -> Decimal:
-        return sum((r.indicator.points for r in self.rows), ZERO)
+        return sum((r.points for r in self.rows), ZERO)
 
     @property
     def score(self) -> Decimal:
@@ -136,7 +144,8 @@ class ScoreTable:
 
     @property
     def full_marks(self) -> Decimal:
-        return self.scheme.full_marks
+        """The scheme's full marks less the points of rows that are not applicable."""
+        return sum((lv.points for lv in self.levels), ZERO)
 
     @property
     def rows(self) -> tuple[RowScore, ...]:
@@ -204,13 +213,14 @@ def aggregate(indicator: Indicator, evidence: Iterable[Evidence]) -> dict[str, G
 def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Scheme) -> RowScore:
     facts = aggregate(indicator, evidence)
     ctx = Context(facts, indicator.points, optional=indicator.section != ROW)
+    applied = [(rule, rule.apply(ctx)) for rule in indicator.rules]
+    excluded = [(rule, [ln for ln in got if ln.excluded]) for rule, got in applied if any(ln.excluded for ln in got)]
+    if excluded:  # 无此项工作: the row is not checked, and says why
+        return _not_applicable(indicator, evidence, scheme, excluded)
     lines: list[ScoreLine] = []
-    for rule in indicator.rules:
-        for ln in rule.apply(ctx):
-            unit = scheme.unit_by_name(ln.unit) if ln.unit else None
-            lines.append(ScoreLine(indicator.id, rule.kind, rule.label, rule.text, ln.amount, ln.reason,
-                                   ln.evidence, ln.at_risk, unit.name if unit else "", rule.gives_bonus,
-                                   ln.deadline))
+    for rule, got in applied:
+        for ln in got:
+            lines.append(_score_line(indicator, rule, ln, scheme))
     deduction = -sum((ln.amount for ln in lines if not ln.bonus), ZERO)
     bonus = sum((ln.amount for ln in lines if ln.bonus), ZERO)
     if scheme.clamp == "row" and indicator.section == ROW and indicator.points > 0 and deduction > indicator.points:
@@ -229,6 +239,19 @@ def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Sche
     upcoming = [d for d in unmet if d <= scheme.due_date] or [scheme.due_date]
     return RowScore(indicator, tuple(lines), deduction, bonus, status, at_risk,
                     tuple(e.id for e in evidence), missing, upcoming[0])
+
+
+def _score_line(indicator: Indicator, rule: Rule, ln: Line, scheme: Scheme) -> ScoreLine:
+    unit = scheme.unit_by_name(ln.unit) if ln.unit else None
+    return ScoreLine(indicator.id, rule.kind, rule.label, rule.text, ln.amount, ln.reason, ln.evidence, ln.at_risk,
+                     unit.name if unit else "", rule.gives_bonus, ln.deadline)
+
+
+def _not_applicable(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Scheme,
+                    excluded: list[tuple[Rule, list[Line]]]) -> RowScore:
+    lines = tuple(_score_line(indicator, rule, ln, scheme) for rule, got in excluded for ln in got)
+    return RowScore(indicator, lines, ZERO, ZERO, COMPLETE, ZERO, tuple(e.id for e in evidence), (),
+                    scheme.due_date, applicable=False)
 
 
 def _deadline_items(row: RowScore) -> list[DeadlineItem]:
@@ -278,7 +301,8 @@ def score(scheme: Scheme, evidence: tuple[Evidence, ...], as_of: date) -> ScoreT
     for level in scheme.levels:
         rows = tuple(row_of(r) for r in level.rows)
         deduction = sum((r.deduction for r in rows), ZERO)
-        clamped = min(deduction, level.points) if scheme.clamp == "level1" else deduction
+        points = sum((r.points for r in rows), ZERO)
+        clamped = min(deduction, points) if scheme.clamp == "level1" else deduction
         levels.append(LevelScore(level, rows, deduction, clamped, sum((r.bonus for r in rows), ZERO)))
     comprehensive = tuple(row_of(i) for i in scheme.comprehensive)
     major = tuple(row_of(i) for i in scheme.major)
@@ -292,8 +316,9 @@ def score(scheme: Scheme, evidence: tuple[Evidence, ...], as_of: date) -> ScoreT
     if scheme.total_floor is not None and total < scheme.total_floor:
         total = scheme.total_floor
     normalised = None
-    if scheme.normalise and scheme.full_marks > 0:
-        normalised = round_cent(total / scheme.full_marks * 100)
+    full_marks = sum((lv.points for lv in levels), ZERO)  # rows not applicable leave it
+    if scheme.normalise and full_marks > 0:
+        normalised = round_cent(total / full_marks * 100)
     grade = _grade(scheme, normalised if normalised is not None else total)
     all_rows = tuple(r for lv in levels for r in lv.rows)
     deadlines = tuple(sorted((d for r in all_rows for d in _deadline_items(r)),

@@ -302,12 +302,13 @@ class SiteModel:
     def status_counts(self) -> list[tuple[str, str, int]]:
         return [(status, STATUS_LABELS[status], n) for status, n in self.table.status_counts().items()]
 
-    def rule_kinds(self) -> list[tuple[str, list[Indicator]]]:
-        kinds: dict[str, list[Indicator]] = defaultdict(list)
+    def rule_kinds(self) -> list[tuple[tuple[str, str], list[Indicator]]]:
+        """((label, what the kind computes), rows using it), the most used first."""
+        kinds: dict[tuple[str, str], list[Indicator]] = defaultdict(list)
         for ind in self.scheme.all_indicators():
             for rule in ind.rules:
-                if ind not in kinds[rule.label]:
-                    kinds[rule.label].append(ind)
+                if ind not in kinds[rule.label, rule.summary]:
+                    kinds[rule.label, rule.summary].append(ind)
         return sorted(kinds.items(), key=lambda kv: -len(kv[1]))
 
 

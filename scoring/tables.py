@@ -89,7 +89,7 @@ def _record(ind: Indicator, r: RowScore) -> list[Any]:
     t = ind.text
     name = ("*" if ind.key else "") + ind.level3
     return [ind.id, ind.level1, ind.level2, name, ind.points_text, t.deduction, t.bonus, t.method, t.content,
-            "、".join(ind.units), t.remarks, fmt(r.score), fmt(r.deduction), fmt(r.bonus), r.reasons,
+            "、".join(ind.units), t.remarks, fmt(r.score) if r.applicable else "不适用", fmt(r.deduction), fmt(r.bonus), r.reasons,
             STATUS_LABELS[r.status]]
 
 
@@ -174,7 +174,7 @@ def terminal(table: ScoreTable) -> str:
             ind = r.indicator
             name = _clip(("*" if ind.key else "") + ind.level3, 34)
             out.append(f"{_pad(ind.id, idw)}{_pad(name, 36)}{_pad(ind.points_text, 6, True)}"
-                       f"{_pad(fmt(r.score), 8, True)}  {STATUS_LABELS[r.status]}")
+                       f"{_pad(fmt(r.score) if r.applicable else '不适用', 8, True)}  {STATUS_LABELS[r.status]}")
             out.extend(_line_text(ln) for ln in r.lines if ln.amount != 0)
         if lv.clamp_note:
             out.append(f"    {lv.clamp_note}")

@@ -150,3 +150,110 @@ def test_scheme_and_evidence_resolve_unit_names_the_same_way(mini: Path) -> None
     row = scheme.indicator("gongkai.tuozhan")
     assert row is not None and row.unit_ids == ("all",)
     assert scheme.unit_by_name("各组（科室、单位 )") is scheme.unit_by_name("各组(科室、单位)")
+
+
+def add_row(root: Path, file: str, row: str) -> None:
+    path = root / "indicators" / file
+    path.write_text(path.read_text(encoding="utf-8") + row, encoding="utf-8")
+
+
+NOT_APPLICABLE_ROW = """  - id: zuzhi.shidian
+    level2: 试点
+    level3: 试点工作开展情况
+    points: 2
+    units: [综合组]
+    text: {deduction: 未开展试点工作的，扣2分；无此项工作的，不检查该项指标}
+    facts:
+      无此项工作: {type: flag, help: 本单位是否无试点工作}
+      已开展试点: {type: flag, help: 是否开展了试点工作}
+    rules:
+      - {kind: not_applicable, fact: 无此项工作, text: 无此项工作的，不检查该项指标}
+      - {kind: required, fact: 已开展试点, deduct: 2}
+"""
+
+
+def test_a_row_not_applicable_leaves_the_full_marks_and_says_so(mini: Path) -> None:
+    add_row(mini, "01-zuzhi.yaml", NOT_APPLICABLE_ROW)
+    # No evidence: the row is scored as usual, and its 2 points are at risk.
+    t = table_for(mini)
+    row = t.row("zuzhi.shidian")
+    assert row is not None and row.applicable and row.deduction == D(2) and row.at_risk == D(2)
+    assert t.full_marks == D(13) and t.levels[0].points == D(5) and t.levels[0].score == D(2)  # 5 − (1 + 2)
+    assert t.total == D("7.9") and t.normalised == D("60.77")  # 7.9 / 13 × 100
+    # The evidence says there is no such work: the row leaves the full marks and the normalisation.
+    write(mini, "zonghe/shidian.md", evidence("zuzhi.shidian", "综合组", "2021-03-01", "  无此项工作: true"))
+    t = table_for(mini)
+    row = t.row("zuzhi.shidian")
+    assert row is not None and not row.applicable
+    assert (row.points, row.score, row.deduction, row.at_risk, row.status) == (D(0), D(0), D(0), D(0), COMPLETE)
+    assert [ln.reason for ln in row.lines] == ["无此项工作，不检查该项指标，不计入满分"]
+    assert t.levels[0].points == D(3) and t.full_marks == D(11) and t.scheme.full_marks == D(13)
+    assert t.total == D("7.9") and t.normalised == D("71.82")  # as if the row were not in the scheme
+    units = {u.unit.id: u for u in t.units}
+    assert "zuzhi.shidian" not in [td.row.indicator.id for td in units["zonghe"].todo]
+    # Saying there is such work scores the row again.
+    write(mini, "zonghe/shidian.md", evidence("zuzhi.shidian", "综合组", "2021-03-01",
+                                              "  无此项工作: false\n  已开展试点: true"))
+    t = table_for(mini)
+    assert t.full_marks == D(13) and t.row("zuzhi.shidian").score == D(2)  # type: ignore[union-attr]
+
+
+EARNED_ROW = """  - id: gongkai.defen
+    level2: 制度建设
+    level3: 公开制度建设情况
+    points: 2
+    units: [综合组]
+    text: {deduction: 是否建立制度（0.5分）；是否公开目录（0.5分）；是否按时发布年报（1分）}
+    facts:
+      已落实: {type: items, options: [建立制度, 公开目录, 按时年报], help: 已做到的事项}
+      发生泄密事件: {type: flag, help: 是否发生泄密事件}
+    rules:
+      - kind: earn_items
+        fact: 已落实
+        items: [{item: 建立制度, points: 0.5}, {item: 公开目录, points: 0.5}, {item: 按时年报, points: 1}]
+      - {kind: event, fact: 发生泄密事件, deduct: 1}
+"""
+
+
+def test_additive_and_deduction_rules_mix_in_one_scheme(mini: Path) -> None:
+    add_row(mini, "02-gongkai.yaml", EARNED_ROW)
+    write(mini, "zonghe/defen.md", evidence("gongkai.defen", "综合组", "2021-05-01",
+                                            "  已落实: [建立制度, 按时年报]\n  发生泄密事件: false"))
+    t = table_for(mini)
+    row = t.row("gongkai.defen")
+    assert row is not None and row.score == D("1.5") and row.status == COMPLETE  # 0.5 + 1 earned of 2
+    assert row.reasons == "“公开目录”：否，不得分（0.5分）"
+    assert t.levels[1].points == D(10) and t.levels[1].score == D("7.4")  # 5.9 + 1.5
+    assert t.total == D("9.4") and t.normalised == D("72.31")  # 9.4 / 13 × 100
+    write(mini, "zonghe/defen.md", evidence("gongkai.defen", "综合组", "2021-05-01",
+                                            "  已落实: [建立制度, 按时年报]\n  发生泄密事件: true"))
+    row = table_for(mini).row("gongkai.defen")
+    assert row is not None and row.score == D("0.5") and "发生泄密事件，扣1分" in row.reasons
+
+
+def test_major_item_with_an_adverse_event_costs_nothing_until_it_happens(mini: Path) -> None:
+    path = mini / "indicators" / "totals.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "facts: {败诉件数: {type: count, help: 被判败诉的件数}}\n      rules: [{kind: per_occurrence, fact: 败诉件数, per: 10}]",
+        "facts: {被判败诉: {type: flag, help: 是否被判败诉}}\n      rules: [{kind: event, fact: 被判败诉, deduct: 10}]")
+    path.write_text(text, encoding="utf-8")
+    t = table_for(mini)
+    assert t.major_deduction == 0 and t.total == D("7.9")
+    assert [ln.reason for ln in t.major[0].lines] == ["未发现“被判败诉”所列情形"]
+    write(mini, "zonghe/baisu.md", evidence("major.baisu", "综合组", "2021-06-01", "  被判败诉: true"))
+    t = table_for(mini)
+    assert t.major_deduction == D(10) and [ln.reason for ln in t.major[0].lines] == ["被判败诉，扣10分"]
+
+
+def test_scheme_check_compares_earning_items_with_the_row_points(mini: Path) -> None:
+    from scoring.check import check_scheme
+
+    add_row(mini, "02-gongkai.yaml", EARNED_ROW)
+    scheme, problems = load_scheme(mini)
+    assert scheme is not None and not problems
+    assert not [p for p in check_scheme(scheme) if p.code == "earn-total"]  # 0.5 + 0.5 + 1 = 2
+    add_row(mini, "02-gongkai.yaml", EARNED_ROW.replace("gongkai.defen", "gongkai.defen2").replace("points: 2", "points: 3"))
+    scheme, _ = load_scheme(mini)
+    assert scheme is not None
+    found = [p.message for p in check_scheme(scheme) if p.code == "earn-total"]
+    assert found == ["指标 gongkai.defen2（公开制度建设情况）各得分项合计2分，与本行赋分3分不一致，请核对方案"]
