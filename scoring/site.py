@@ -535,6 +535,7 @@ def build_site(project: Project, target: Path) -> SitePlan:
     from mkdocs.exceptions import MkDocsException
 
     config = config_file(project.root)
+    target.parent.mkdir(parents=True, exist_ok=True)
     docs = Path(tempfile.mkdtemp(prefix=".site-docs.", dir=target.parent))
     try:
         with mkdocs_session(project.info.date) as messages:

@@ -88,7 +88,12 @@ def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
 
 # A text cell that begins with one of these is a formula to a spreadsheet (OWASP
 # "CSV injection"): the CSV gets a leading apostrophe, the Excel file a text cell.
+# A cell that is only "-" (the scheme's mark for "none") cannot be a formula and stays.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS) and text != "-"
 NUMBER_COLUMNS = frozenset({"自评得分", "扣分", "加分"})
 NUMBER_FORMAT = "0.00"
 Cell = str | Decimal | None
@@ -121,7 +126,7 @@ def _csv_cell(value: Cell) -> str:
         return ""
     if isinstance(value, Decimal):
         return fmt(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if formula_like(value) else value
 
 
 def to_csv(table: ScoreTable) -> bytes:
@@ -152,7 +157,7 @@ def to_xlsx(table: ScoreTable, info: BuildInfo) -> bytes:
                 cell.number_format = NUMBER_FORMAT
             elif isinstance(cell.value, str):
                 cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
-                if cell.value.startswith(FORMULA_STARTS):
+                if formula_like(cell.value):
                     cell.quotePrefix = True
     for i, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + i)].width = width
