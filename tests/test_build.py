@@ -163,7 +163,7 @@ def test_xlsx_holds_numbers_as_numbers_and_formulas_as_text(mini: Path, tmp_path
     assert total[1].value == "合计"
     points = float(str(total[4].value))
     assert points - total[lost].value + total[gained].value == pytest.approx(total[score].value)
-    named = [r for r in rows if r[0].value == "zuzhi.yanjiu"][0]
+    named = next(r for r in rows if r[0].value == "zuzhi.yanjiu")
     assert named[3].value == "=1+1" and named[3].data_type == "s"  # text, not a formula
     with zipfile.ZipFile(out / "scores.xlsx") as book:
         assert "<f>" not in book.read("xl/worksheets/sheet1.xml").decode("utf-8")
