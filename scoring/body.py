@@ -17,8 +17,9 @@ that still reads the scaffold's placeholder is a warning (an error with
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
@@ -41,6 +42,7 @@ WEB_SCHEMES = frozenset({"http", "https", "mailto"})
 ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".xhtm", ".shtml", ".svg", ".svgz", ".xml", ".xsl",
                              ".xslt", ".xpdl", ".js", ".mjs"})
 PLACEHOLDER = "待填写"  # what ``build.py new`` leaves for a person to replace
+Filter = Callable[[str, str, str], str | None]
 _ACTIVE_MARKUP = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
 
 
@@ -58,6 +60,24 @@ def line_of(ev: Evidence, needle: str) -> int:
     return ev.body_line
 
 
+@functools.cache
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
+
+
+def _web_only(tag: str, attribute: str, value: str) -> str | None:
+    if (tag, attribute) in {("a", "href"), ("img", "src")} and not urlsplit(value).scheme:
+        return None
+    return value
+
+
+def sanitise(text: str, keep: Filter = _web_only) -> str:
+    """Markdown → HTML through the one allowlist; ``keep`` decides each link and image."""
+    html = _markdown().reset().convert(text)
+    return nh3.clean(html, tags=set(TAGS), attributes=ATTRIBUTES, attribute_filter=keep,
+                     url_schemes=set(WEB_SCHEMES), link_rel=None)
+
+
 class BodyChecker:
     """Renders and checks the bodies of one project's evidence files."""
 
@@ -66,9 +86,16 @@ class BodyChecker:
         self.base = self.root / "evidence"
         self.pages = {ev.path for ev in evidence}  # evidence files: links to them become page links
         self.problems: list[Problem] = []
-        self.md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
 
     def body(self, ev: Evidence) -> Body:
+        self._placeholder(ev)
+        active = _ACTIVE_MARKUP.search(ev.body)
+        if active:
+            self.problems.append(warning(ev.path, line_of(ev, active.group(0)),
+                                         "正文中的脚本、事件属性、javascript: 链接或内嵌框架已被删除，不会出现在网站和 PDF 中",
+                                         "body-active"))
+        if "[" not in ev.body and "<" not in ev.body:  # no link, image or markup: nothing to check
+            return Body(ev.body, render=sanitise)
         links: list[str] = []
 
         def keep(tag: str, attribute: str, value: str) -> str | None:
@@ -76,16 +103,7 @@ class BodyChecker:
                 return value
             return self._local(ev, value, links)
 
-        self._placeholder(ev)
-        active = _ACTIVE_MARKUP.search(ev.body)
-        if active:
-            self.problems.append(warning(ev.path, line_of(ev, active.group(0)),
-                                         "正文中的脚本、事件属性、javascript: 链接或内嵌框架已被删除，不会出现在网站和 PDF 中",
-                                         "body-active"))
-        html = self.md.reset().convert(ev.body)
-        clean = nh3.clean(html, tags=set(TAGS), attributes=ATTRIBUTES, attribute_filter=keep,
-                          url_schemes=set(WEB_SCHEMES), link_rel=None)
-        return Body(clean, tuple(dict.fromkeys(links)))
+        return Body(sanitise(ev.body, keep), tuple(dict.fromkeys(links)))
 
     def _local(self, ev: Evidence, url: str, links: list[str]) -> str | None:
         parts = urlsplit(url)

@@ -105,10 +105,25 @@ _LOCAL = re.compile(r' (href|src)="zwgk:([^"#]*)(#[^"]*)?"')
 
 @dataclass(frozen=True)
 class Body:
-    """An evidence body as sanitised HTML, with the project files it links to."""
+    """An evidence body as sanitised HTML, with the project files it links to.
 
-    html: str
+    A body that cannot hold a link or markup (no ``[`` and no ``<``) has nothing
+    to check; it is carried as its Markdown with the sanitiser that turns it
+    into HTML the first time an output asks (``render``), so ``check`` does not
+    pay for rendering what no check needs. The HTML is the same either way.
+    """
+
+    source: str  # sanitised HTML, or Markdown when ``render`` is set
     links: tuple[str, ...] = ()  # project-relative paths, in order of first mention
+    render: Callable[[str], str] | None = field(default=None, compare=False)
+
+    @property
+    def html(self) -> str:
+        cached: str | None = self.__dict__.get("_html")
+        if cached is None:
+            cached = self.render(self.source) if self.render is not None else self.source
+            object.__setattr__(self, "_html", cached)
+        return cached
 
     def resolve(self, address: Callable[[str, str, str], str | None]) -> str:
         """The HTML with each local link mapped by ``address(attribute, path, fragment)``; None drops it."""
@@ -118,7 +133,7 @@ class Body:
             target = address(attribute, path, fragment)
             return "" if target is None else f' {attribute}="{target}"'
 
-        return _LOCAL.sub(one, self.html)
+        return _LOCAL.sub(one, self.html) if self.links else self.html
 
 
 # --- the project ----------------------------------------------------------------
