@@ -61,19 +61,27 @@ def test_all_killed_at_any_moment_leaves_the_previous_or_the_new_build(mini: Pat
     duration = time.monotonic() - started
     new = tree_hash(reference)
     assert new != old
+    # two builds at a time, each on its own copy of the previous output (in its own folder: no shared lock)
+    second = tmp_path / "lane" / "out"
+    shutil.copytree(pristine, second)
     seen: list[str] = []
-    for i in range(10):  # ten moments spread over a whole build, its last writes and swap included
-        proc = run_all(mini, out)
-        time.sleep(duration * (i + 0.5) / 10)
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        seen.append(tree_hash(out))
-        if seen[-1] != old:  # start the next one from the previous build again
-            shutil.rmtree(out)
-            shutil.copytree(pristine, out)
+    for i in range(0, 10, 2):  # ten moments spread over a whole build, its last writes and swap included
+        procs = [(run_all(mini, folder), duration * (i + k + 0.5) / 10, folder) for k, folder in enumerate((out, second))]
+        started = time.monotonic()
+        for proc, moment, folder in procs:
+            time.sleep(max(0.0, moment - (time.monotonic() - started)))
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            seen.append(tree_hash(folder))
+            if seen[-1] != old:  # start the next one from the previous build again
+                shutil.rmtree(folder)
+                shutil.copytree(pristine, folder)
+    assert len(seen) == 10
     assert set(seen) <= {old, new}, [s[:8] for s in seen]
     assert main(["score", "--project", str(mini), "--out", str(out)]) == 0  # the next build clears what kills left
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mini", "out", "pristine", "reference"]
+    assert main(["score", "--project", str(mini), "--out", str(second)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lane", "mini", "out", "pristine", "reference"]
+    assert [p.name for p in second.parent.iterdir()] == ["out"]
 
 
 def test_a_failing_output_writes_nothing(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
