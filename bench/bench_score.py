@@ -35,12 +35,13 @@ OURS = """
 import time
 from datetime import date
 from pathlib import Path
-from scoring.pipeline import BuildInfo, gather
+from scoring.gather import gather
+from scoring.project import BuildInfo
 from datetime import datetime, timezone
 root = Path({root!r})
 info = BuildInfo("", datetime(2021, 12, 1, tzinfo=timezone.utc), False)
 t0 = time.perf_counter()
-project = gather(root, info=info)
+project = gather(root, info=info, with_git=False)
 _elapsed = time.perf_counter() - t0
 _extra = {{"files": len(project.evidence), "total": float(project.table.total)}}
 """

@@ -35,9 +35,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 import mkdocs.commands.build, mkdocs.config  # imports before the clock, in both
 from scoring import site
-from scoring.pipeline import BuildInfo, gather
+from scoring.gather import gather
+from scoring.project import BuildInfo
 info = BuildInfo("", datetime(2021, 12, 1, tzinfo=timezone.utc), False)
-project = gather(Path({root!r}), info=info)
+project = gather(Path({root!r}), info=info, with_git=False)
 """
 
 OURS = SETUP + """

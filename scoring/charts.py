@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Sequence
+from decimal import ROUND_CEILING, Decimal
 from html import escape
 
 from .numbers import fmt
+from .project import HistoryPoint
 from .score import ScoreTable
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', sans-serif"
@@ -50,3 +52,131 @@ def level_chart(table: ScoreTable, width: int = 640) -> str:
     parts.append(f'<text x="{label_w + 116}" y="{legend_y}" fill="{INK}">自评得分占赋分的比例</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+# --- the score history ------------------------------------------------------------
+
+TOTAL = "总分"
+
+Scale = Callable[[Decimal], Decimal]
+PALETTE = ("#1f5fa8", "#c0392b", "#2e7d32", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b7950b", "#2c3e50")
+STEPS = (Decimal("0.5"), Decimal(1), Decimal(2), Decimal(5), Decimal(10), Decimal(20), Decimal(25), Decimal(50))
+
+
+def _num(value: Decimal) -> str:
+    return fmt(value.quantize(Decimal("0.1")))
+
+
+def _axis(top: Decimal) -> tuple[Decimal, Decimal]:
+    """(axis maximum, grid step): at most six grid lines."""
+    top = max(top, Decimal(1))
+    step = next((s for s in STEPS if top / s <= 6), Decimal(100))
+    ceiling = (top / step).to_integral_value(rounding=ROUND_CEILING) * step
+    return ceiling, step
+
+
+def _series(points: Sequence[HistoryPoint]) -> list[tuple[str, list[Decimal | None]]]:
+    """The total, then each 一级 in the order the newest point lists them."""
+    series: list[tuple[str, list[Decimal | None]]] = [(TOTAL, [p.total for p in points])]
+    order: dict[str, str] = {}
+    for p in reversed(points):
+        for ident in p.levels:
+            order.setdefault(ident, p.names.get(ident, ident))
+    for ident, name in order.items():
+        series.append((name, [p.levels.get(ident) for p in points]))
+    return series
+
+
+def _polyline(xs: Sequence[Decimal], values: Sequence[Decimal | None], y: Scale, colour: str, width: str) -> list[str]:
+    parts: list[str] = []
+    run: list[str] = []
+    for x, v in [*zip(xs, values, strict=True), (Decimal(0), None)]:
+        if v is None:  # a level missing from a revision breaks the line
+            if len(run) > 1:
+                parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="{width}"/>')
+            run = []
+        else:
+            run.append(f"{_num(x)},{_num(y(v))}")
+    return parts
+
+
+def _empty_chart(width: int) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="zwgk-chart" role="img" viewBox="0 0 {width} 40" '
+            f'width="{width}" height="40" font-family="{escape(FONT)}" font-size="12">'
+            f'<title>历史得分</title><text x="8" y="24" fill="{INK}">暂无历史得分（还没有可计分的提交）</text></svg>')
+
+
+def history_chart(points: Sequence[HistoryPoint], width: int = 640) -> str:
+    """An inline SVG line chart: the total and each 一级 over the revisions."""
+    if not points:
+        return _empty_chart(width)
+    series = _series(points)
+    left, right, top, plot_h, bottom = 44, 170, 16, 220, 64
+    plot_w = width - left - right
+    height = top + plot_h + bottom
+    peak = max(v for _, values in series for v in values if v is not None)
+    ceiling, step = _axis(peak)
+    n = len(points)
+    xs = [Decimal(left) + (Decimal(plot_w) * i / (n - 1) if n > 1 else Decimal(plot_w) / 2) for i in range(n)]
+
+    def y(value: Decimal) -> Decimal:
+        return Decimal(top + plot_h) - Decimal(plot_h) * max(value, Decimal(0)) / ceiling
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="zwgk-chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" font-family="{escape(FONT)}" font-size="11">',
+        "<title>历史得分：总分和各一级指标得分</title>",
+    ]
+    parts += _grid(ceiling, step, left, plot_w, y)
+    parts += _x_labels(points, xs, top + plot_h)
+    for i, (name, values) in enumerate(series):
+        colour, stroke = PALETTE[i % len(PALETTE)], "2.5" if i == 0 else "1.5"
+        parts += _polyline(xs, values, y, colour, stroke)
+        parts += _dots(points, xs, values, y, colour, name)
+    parts += _legend(series, width - right + 12, top)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _grid(ceiling: Decimal, step: Decimal, left: int, plot_w: int, y: Scale) -> list[str]:
+    parts = []
+    value = Decimal(0)
+    while value <= ceiling:
+        yy = _num(y(value))
+        parts.append(f'<line x1="{left}" y1="{yy}" x2="{left + plot_w}" y2="{yy}" stroke="#d9dde3" stroke-width="1"/>')
+        parts.append(f'<text x="{left - 6}" y="{yy}" dy="4" text-anchor="end" fill="{INK}">{fmt(value)}</text>')
+        value += step
+    return parts
+
+
+def _x_labels(points: Sequence[HistoryPoint], xs: Sequence[Decimal], base: int) -> list[str]:
+    parts = []
+    for p, x in zip(points, xs, strict=True):
+        label = p.label if len(p.label) <= 12 else p.label[:11] + "…"
+        parts.append(f'<text transform="translate({_num(x)},{base + 14}) rotate(-35)" text-anchor="end" '
+                     f'fill="{INK}">{escape(label)}</text>')
+        parts.append(f'<text transform="translate({_num(x)},{base + 14}) rotate(-35)" dy="12" text-anchor="end" '
+                     f'fill="#666" font-size="9">{p.date.isoformat()}</text>')
+    return parts
+
+
+def _dots(points: Sequence[HistoryPoint], xs: Sequence[Decimal], values: Sequence[Decimal | None], y: Scale,
+          colour: str, name: str) -> list[str]:
+    parts = []
+    for p, x, v in zip(points, xs, values, strict=True):
+        if v is not None:
+            tip = escape(f"{p.label}（{p.date.isoformat()}）{name}：{fmt(v)}")
+            parts.append(f'<circle cx="{_num(x)}" cy="{_num(y(v))}" r="3" fill="{colour}"><title>{tip}</title></circle>')
+    return parts
+
+
+def _legend(series: Iterable[tuple[str, list[Decimal | None]]], x: int, top: int) -> list[str]:
+    parts = []
+    for i, (name, _) in enumerate(series):
+        yy = top + 8 + i * 18
+        label = name if len(name) <= 9 else name[:8] + "…"
+        colour = PALETTE[i % len(PALETTE)]
+        parts.append(f'<line x1="{x}" y1="{yy}" x2="{x + 18}" y2="{yy}" stroke="{colour}" '
+                     f'stroke-width="{"2.5" if i == 0 else "1.5"}"/>')
+        parts.append(f'<text x="{x + 24}" y="{yy}" dy="4" fill="{INK}">{escape(label)}</text>')
+    return parts

@@ -8,16 +8,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 from . import tables
+from .build import build, output_dir
+from .gather import gather
 from .numbers import fmt
-from .output import write_files
-from .pipeline import Project, gather
 from .problems import DataError, Problem, Severity, UsageError
+from .project import Project
 
 _ARGPARSE_ZH = {
     "usage: ": "用法：",
@@ -59,7 +60,7 @@ def _parser() -> _Parser:
     common.add_argument("--strict", action="store_true", help="把警告也当作错误（用于 CI）")
     common.add_argument("--out", type=Path, default=None, metavar="目录", help="输出目录，默认为项目下的 build/")
     common.add_argument("--as-of", type=_date, default=None, metavar="日期",
-                        help="判断时限是否已过的参照日期，默认取最近一次提交的日期")
+                        help="待办清单和时限（已过、将到）按哪一天判断，默认取最近一次提交的日期；不影响得分")
     parser = _Parser(prog="python build.py", description="政务公开考核：校验证据、计分、生成审阅网站和 PDF 材料汇编。")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     sub.required = True
@@ -90,10 +91,22 @@ COMMANDS_HELP = {
     "site": "生成审阅网站 build/site/",
     "pdf": "生成 PDF 材料汇编 build/dossier.pdf",
     "serve": "本地预览审阅网站，indicators/ 或 evidence/ 有改动时自动重新生成",
-    "all": "依次执行校验、计分，生成得分表、审阅网站和 PDF 材料汇编",
+    "all": "校验、计分，并一次写出得分表、审阅网站和 PDF 材料汇编",
     "diff": "比较两个版本（git 提交）的得分、证据文件和校验结果，输出 Markdown（或 --json）",
     "new": "为一项指标新建证据文件，列出该指标计分所需的全部事实，待填写",
 }
+
+
+# What each command writes (names of scoring.build.OUTPUTS), after gathering and checking.
+OUTPUTS: dict[str, tuple[str, ...]] = {
+    "check": (),
+    "score": ("tables",),
+    "site": ("site",),
+    "pdf": ("pdf",),
+    "all": ("tables", "site", "pdf"),
+}
+# Commands that report every problem and what is still owed (the others print only warnings).
+REPORTS = ("check", "all")
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -107,7 +120,8 @@ def _summary(problems: Sequence[Problem]) -> str:
             f"方案核查提示 {counts[Severity.NOTICE]} 条")
 
 
-def cmd_check(project: Project, args: argparse.Namespace) -> int:
+def report(project: Project) -> None:
+    """What ``check`` prints: every problem, the counts, and the facts rows still owe."""
     _print_problems(project.problems)
     print(f"校验通过：{len(project.scheme.rows)} 项指标，{len(project.evidence)} 份证据；{_summary(project.problems)}")
     owing = [r for r in project.table.rows if r.missing_facts]
@@ -117,52 +131,29 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
             units = "、".join(r.indicator.units) or "未指定责任单位"
             print(f"  {r.indicator.id} {r.indicator.level3}（{units}）：缺少 {'、'.join(r.missing_facts)}，"
                   f"可挽回 {fmt(r.at_risk)} 分")
+
+
+def run(root: Path, args: argparse.Namespace) -> int:
+    """gather → report → build: the commands that check one project and write its outputs."""
+    outputs = OUTPUTS[args.command]
+    out = output_dir(root, args.out) if outputs else None
+    project = gather(root, strict=args.strict, as_of=args.as_of, with_git="site" in outputs)
+    if args.command in REPORTS:
+        report(project)
+    else:
+        _print_problems([p for p in project.problems if p.severity == Severity.WARNING])
+    if out is None:
+        return 0
+    written = build(project, outputs, out)
+    if "tables" in outputs:
+        sys.stdout.write(tables.terminal(project.table))
+    for w in written:
+        for message in w.warnings:
+            print(message, file=sys.stderr)
+    print(f"已写出 {out}：" + "；".join(w.summary for w in written))
+    if "site" in outputs:
+        print("本地预览请运行 python build.py serve")
     return 0
-
-
-def write_tables(project: Project, out: Path) -> None:
-    write_files(out, {
-        "scores.json": tables.to_json(project.table, project.info).encode("utf-8"),
-        "scores.csv": tables.to_csv(project.table),
-        "scores.xlsx": tables.to_xlsx(project.table, project.info),
-    })
-
-
-def cmd_score(project: Project, args: argparse.Namespace) -> int:
-    out = args.out or project.root / "build"
-    write_tables(project, out)
-    sys.stdout.write(tables.terminal(project.table))
-    print(f"已写出 {out / 'scores.json'}、scores.csv、scores.xlsx")
-    return 0
-
-
-def cmd_site(project: Project, args: argparse.Namespace) -> int:
-    from .site import cmd_site as run
-
-    return run(project, args)
-
-
-def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
-    from .dossier import cmd_pdf as run
-
-    return run(project, args)
-
-
-def cmd_all(project: Project, args: argparse.Namespace) -> int:
-    for step in (cmd_check, cmd_score, cmd_site, cmd_pdf):
-        code = step(project, args)
-        if code:
-            return code
-    return 0
-
-
-COMMANDS: dict[str, Callable[[Project, argparse.Namespace], int]] = {
-    "check": cmd_check,
-    "score": cmd_score,
-    "site": cmd_site,
-    "pdf": cmd_pdf,
-    "all": cmd_all,
-}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -183,8 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .scaffold import cmd_new
 
             return cmd_new(root, args)
-        project = gather(root, strict=args.strict, as_of=args.as_of)
-        return COMMANDS[args.command](project, args)
+        return run(root, args)
     except UsageError as exc:
         print(f"用法错误：{exc}\n运行 python build.py --help 查看用法", file=sys.stderr)
         return 2

@@ -1,123 +1,34 @@
 """Compare the scores of two git revisions: ``python build.py diff BASE [HEAD]``.
 
 Each side is exported from git into a temporary folder (``git archive``) and
-gathered there, so the user's working tree, index and worktree list are never
-touched. HEAD defaults to the working tree itself. Both sides are scored with
-the same reference date and build info, so only the data makes a difference.
-A side that fails its check is not a crash: its errors are part of the diff.
+checked and scored there, so the user's working tree, index and worktree list
+are never touched. HEAD defaults to the working tree itself. Only the data
+makes a difference: a score depends on nothing else (``--as-of`` only moves the
+date the to-do lists and deadline views are judged by, which a diff does not
+show). A side that fails its check is not a crash: its errors are part of the diff.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import hashlib
 import json
-import os
-import subprocess
-import tarfile
-import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from . import codechange
+from .gitrepo import GitError, Revision, build_info, checked_out, git_prefix, resolve
 from .numbers import fmt, fmt_signed
-from .pipeline import BuildInfo, build_info, gather
+from .pipeline import check_and_score, file_facts
 from .problems import DataError, Problem, Severity, UsageError
 from .score import STATUS_LABELS, RowScore, ScoreTable
 
-SCHEMA_VERSION = 1
-DATA_DIRS = ("indicators", "evidence")
+SCHEMA_VERSION = 2
 WORKTREE = "工作区"
-
-# --- git --------------------------------------------------------------------
-
-
-class GitError(Exception):
-    """A git command failed; the message is git's own stderr."""
-
-
-def git(root: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=120)
-    except FileNotFoundError:
-        raise UsageError("找不到 git 命令：请先安装 git") from None
-    if done.returncode != 0:
-        raise GitError(done.stderr.strip())
-    return done.stdout
-
-
-@dataclass(frozen=True)
-class Revision:
-    """A commit as the user named it."""
-
-    name: str  # as given: origin/main, HEAD~1, a tag …
-    commit: str  # full hash
-    date: datetime  # committer date
-
-    @property
-    def label(self) -> str:
-        short = self.commit[:10]
-        return short if self.name in (self.commit, short) else f"{self.name}（{short}）"
-
-
-def git_prefix(root: Path) -> str:
-    """The project's folder inside its repository ("" at the top), or a usage error outside git."""
-    try:
-        return git(root, "rev-parse", "--show-prefix").strip().rstrip("/")
-    except GitError:
-        raise UsageError(f"项目目录 {root} 不在 git 仓库中，无法比较版本") from None
-
-
-def resolve(root: Path, name: str) -> Revision:
-    """A revision name as a commit, or a Chinese usage error naming it."""
-    try:
-        commit = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}").strip()
-        stamp = git(root, "log", "-1", "--format=%ct", commit).strip()
-    except GitError:
-        raise UsageError(f"找不到版本“{name}”：请填写提交编号、分支名或标签，如 HEAD~1、origin/main"
-                         "（远程分支需先 git fetch）") from None
-    return Revision(name, commit, datetime.fromtimestamp(int(stamp), tz=UTC))
-
-
-def export(root: Path, commit: str, dest: Path) -> None:
-    """Write the revision's indicators/ and evidence/ into ``dest`` (the index is not used)."""
-    prefix = git_prefix(root)
-    top = Path(git(root, "rev-parse", "--show-toplevel").strip())  # archive and ls-tree: from the top
-    tree = f"{commit}:{prefix}" if prefix else commit
-    try:
-        present = set(git(top, "ls-tree", "--name-only", tree).split("\n"))
-    except GitError:
-        return  # the project folder did not exist yet in that revision
-    wanted = [d for d in DATA_DIRS if d in present]
-    if not wanted:
-        return
-    broken = ""
-    with subprocess.Popen(["git", "-C", str(top), "archive", "--format=tar", tree, "--", *wanted],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
-        assert proc.stdout is not None and proc.stderr is not None
-        try:  # streamed: attachments can be large
-            with tarfile.open(fileobj=proc.stdout, mode="r|") as archive:
-                archive.extractall(dest, filter="data")
-        except tarfile.TarError as exc:
-            broken = str(exc)
-        stderr = proc.stderr.read().decode("utf-8", "replace").strip()
-    if proc.returncode != 0 or broken:
-        raise GitError(stderr or broken or f"git archive 退出码 {proc.returncode}")
-
-
-@contextmanager
-def checked_out(root: Path, commit: str) -> Iterator[Path]:
-    """A temporary folder holding one revision's data, removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="zwgk-rev-") as tmp:
-        export(root, commit, Path(tmp))
-        yield Path(tmp)
 
 
 # --- one side ---------------------------------------------------------------
@@ -141,34 +52,25 @@ class Side:
 
 
 def file_hashes(root: Path) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for top in DATA_DIRS:
-        for dirpath, dirnames, filenames in os.walk(root / top):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in filenames:
-                path = Path(dirpath) / name
-                if not name.startswith(".") and path.is_file() and not path.is_symlink():  # no FIFO, device, link
-                    with path.open("rb") as handle:
-                        digest = hashlib.file_digest(handle, "sha256").hexdigest()
-                    found[path.relative_to(root).as_posix()] = digest
-    return dict(sorted(found.items()))
+    return {path: facts.sha256 for path, facts in file_facts(root).items()}
 
 
-def load_side(data_root: Path, label: str, commit: str, as_of: date, info: BuildInfo) -> Side:
-    """Gather one side; a side that fails its check keeps its problems instead of a table."""
+def load_side(data_root: Path, label: str, commit: str) -> Side:
+    """Check and score one side; a side that fails its check keeps its problems instead of a table."""
     if not (data_root / "indicators").is_dir():
         missing = Problem("indicators/", 0, Severity.ERROR, "该版本中没有 indicators/（考核方案），无法计分")
         return Side(label, commit, None, (missing,), file_hashes(data_root))
     try:
-        project = gather(data_root, as_of=as_of, info=info)
+        checked = check_and_score(data_root)
     except DataError as exc:
         return Side(label, commit, None, tuple(exc.problems), file_hashes(data_root))
-    return Side(label, commit, project.table, project.problems, file_hashes(data_root))
+    return Side(label, commit, checked.table, checked.problems,
+                {path: facts.sha256 for path, facts in checked.files.items()})
 
 
-def load_revision(root: Path, rev: Revision, as_of: date, info: BuildInfo) -> Side:
+def load_revision(root: Path, rev: Revision) -> Side:
     with checked_out(root, rev.commit) as data_root:
-        return load_side(data_root, rev.label, rev.commit, as_of, info)
+        return load_side(data_root, rev.label, rev.commit)
 
 
 # --- the comparison ---------------------------------------------------------
@@ -220,7 +122,6 @@ class FileChanges:
 class ScoreDiff:
     base: Side
     head: Side
-    as_of: date
     levels: tuple[LevelChange, ...]
     rows: tuple[RowChange, ...]
     evidence: FileChanges
@@ -323,10 +224,10 @@ def compare_problems(base: Side, head: Side) -> tuple[tuple[Problem, ...], tuple
             tuple(p for p in relevant(base) if _problem_key(p) not in new))
 
 
-def compare(base: Side, head: Side, as_of: date) -> ScoreDiff:
+def compare(base: Side, head: Side) -> ScoreDiff:
     new_problems, fixed = compare_problems(base, head)
     return ScoreDiff(
-        base=base, head=head, as_of=as_of,
+        base=base, head=head,
         levels=compare_levels(base.table, head.table), rows=compare_rows(base.table, head.table),
         evidence=compare_files(base.files, head.files, "evidence"),
         scheme=compare_files(base.files, head.files, "indicators"),
@@ -334,20 +235,22 @@ def compare(base: Side, head: Side, as_of: date) -> ScoreDiff:
     )
 
 
-def diff_revisions(root: Path, base_name: str, head_name: str | None, as_of: date | None = None) -> ScoreDiff:
-    """Score BASE and HEAD (None: the working tree) with one reference date and build info."""
+def diff_revisions(root: Path, base_name: str, head_name: str | None) -> ScoreDiff:
+    """Score BASE and HEAD (None: the working tree)."""
     git_prefix(root)
     base = resolve(root, base_name)
     head = resolve(root, head_name) if head_name is not None else None
-    info = BuildInfo(head.commit, head.date, False) if head else build_info(root)
-    day = as_of or info.date.date()
-    base_side = load_revision(root, base, day, info)
+    base_side = load_revision(root, base)
     if head is None:
-        head_side = load_side(root, WORKTREE + ("（含未提交的修改）" if info.dirty else ""), "", day, info)
+        head_side = load_side(root, WORKTREE + ("（含未提交的修改）" if _dirty(root) else ""), "")
     else:
-        head_side = load_revision(root, head, day, info)
+        head_side = load_revision(root, head)
     code = codechange.changed_code(root, base.commit, head.commit if head else None)
-    return dataclasses.replace(compare(base_side, head_side, day), code_changes=code)
+    return dataclasses.replace(compare(base_side, head_side), code_changes=code)
+
+
+def _dirty(root: Path) -> bool:
+    return build_info(root).dirty
 
 
 # --- Markdown ---------------------------------------------------------------
@@ -444,8 +347,7 @@ def to_markdown(d: ScoreDiff) -> str:
     out = ["## 得分变化", ""]
     if d.code_changes:
         out += [f"> **{codechange.NOTICE}**：" + "、".join(f"`{p}`" for p in d.code_changes), ""]
-    out += [_headline(d), "", *_summary_table(d), "",
-           f"两个版本都以 {d.as_of.isoformat()} 为参照日期计分（判断时限是否已过）。"]
+    out += [_headline(d), "", *_summary_table(d)]
     sections: list[list[str]] = []
     if d.new_problems:
         sections.append(_problem_lines("本次新出现的错误和警告", d.new_problems))
@@ -494,7 +396,7 @@ def _files_json(files: FileChanges) -> dict[str, Any]:
 def to_json(d: ScoreDiff) -> str:
     b, h = d.base.table, d.head.table
     doc = {
-        "schema": SCHEMA_VERSION, "as_of": d.as_of.isoformat(), "unchanged": d.unchanged,
+        "schema": SCHEMA_VERSION, "unchanged": d.unchanged,
         "base": _side_json(d.base), "head": _side_json(d.head),
         "total_delta": _num(h.total - b.total) if b and h else None,
         "levels": [{"id": lv.id, "name": lv.name, "before": _num(lv.before), "after": _num(lv.after)}
@@ -517,7 +419,7 @@ def to_json(d: ScoreDiff) -> str:
 def cmd_diff(root: Path, args: argparse.Namespace) -> int:
     """Print the diff; exit 0 even when HEAD has errors (they are part of the output)."""
     try:
-        result = diff_revisions(root, args.base, args.head, args.as_of)
+        result = diff_revisions(root, args.base, args.head)
     except GitError as exc:
         raise UsageError(f"git 执行失败：{exc}") from None
     print(to_json(result) if args.json else to_markdown(result), end="")

@@ -1,16 +1,17 @@
 """The PDF dossier for the assessors: the scored model → HTML → WeasyPrint → build/dossier.pdf.
 
-Everything the pages show is prepared here as small view objects (the 整改情况
-text, each evidence body as sanitised HTML, each attachment's size and SHA-256);
-the Jinja2 templates in ``site_templates/dossier/`` only lay them out.
+Everything the pages show is prepared here as small view objects from the
+checked ``Project`` alone (the 整改情况 text, each evidence body as sanitised
+when gathering, each attachment's size and SHA-256 as read when gathering); the
+Jinja2 templates in ``site_templates/dossier/`` only lay them out. Nothing here
+prints, runs git or reads an evidence file again; WeasyPrint reads the images
+and attachments it embeds.
 The output is byte-identical for the same input: every date comes from
 ``BuildInfo`` (the commit, or SOURCE_DATE_EPOCH), never from the clock.
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import logging
 import sys
 from collections.abc import Iterator
@@ -22,16 +23,14 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
-import markdown
-import nh3
 import weasyprint
 from tqdm import tqdm
 
 from .charts import level_chart
 from .model import IMAGE_SUFFIXES, Attachment, Evidence
 from .numbers import ZERO, cn_date, fmt, fmt_signed
-from .output import write_files
-from .pipeline import Project
+from .output import collect_warnings
+from .project import Project
 from .score import STATUS_LABELS, LevelScore, RowScore, ScoreTable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "dossier"
@@ -56,17 +55,11 @@ class FileView:
     evidence: Evidence
     evidence_anchor: str
 
+    size_text: str
+
     @property
     def image(self) -> bool:
         return Path(self.path).suffix.lower() in IMAGE_SUFFIXES
-
-    @property
-    def size_text(self) -> str:
-        if self.size < 1024:
-            return f"{self.size} 字节"
-        if self.size < 1024 * 1024:
-            return f"{self.size / 1024:.1f} KB"
-        return f"{self.size / 1024 / 1024:.1f} MB"
 
 
 @dataclass(frozen=True)
@@ -78,7 +71,7 @@ class EvidenceView:
 
 
 @dataclass(frozen=True)
-class RowView:
+class RowSection:
     row: RowScore
     anchor: str
     number: int  # position inside its 一级指标: the "1." of its heading
@@ -95,7 +88,7 @@ class LevelView:
     score: LevelScore
     anchor: str
     numeral: str  # 一、二、… of its heading in 三、逐项说明
-    rows: tuple[RowView, ...]
+    rows: tuple[RowSection, ...]
 
 
 @dataclass(frozen=True)
@@ -103,8 +96,8 @@ class Meta:
     title: str
     subject: str
     keywords: str
-    created: str  # W3C datetime, Beijing time
-    date_text: str  # 2021年12月1日
+    created: str  # W3C datetime, Beijing time: the commit's
+    date_text: str  # 2021年12月1日: as_of, the one date the cover and the text show
 
 
 @dataclass(frozen=True)
@@ -112,8 +105,8 @@ class Dossier:
     project: Project
     meta: Meta
     levels: tuple[LevelView, ...]
-    comprehensive: tuple[RowView, ...]
-    major: tuple[RowView, ...]
+    comprehensive: tuple[RowSection, ...]
+    major: tuple[RowSection, ...]
     files: tuple[FileView, ...]
     chart: str
 
@@ -153,54 +146,27 @@ def build_meta(project: Project) -> Meta:
         subject=f"依据{scheme.title}（{scheme.doc_number}）的自评得分、失分原因和印证材料",
         keywords=", ".join(("政务公开", "考核", "自评", f"{scheme.year}年度", scheme.issuer)),
         created=when.isoformat(timespec="seconds"),
-        date_text=cn_date(when.date()),
+        date_text=cn_date(project.as_of),
     )
 
 
-# --- evidence bodies ------------------------------------------------------------
-
-_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "blockquote", "ul", "ol", "li",
-         "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "a", "img", "hr",
-         "sub", "sup", "span"}
-_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"colspan", "rowspan"},
-               "td": {"colspan", "rowspan"}, "ol": {"start"}}
-_LINK_SCHEMES = ("http://", "https://", "mailto:")
+# --- evidence bodies and attachments -------------------------------------------------
 
 
-def _image_uri(root: Path, evidence: Evidence, src: str) -> str | None:
-    """A body image is kept only when it is a file inside evidence/; remote images are not fetched."""
-    if urlsplit(src).scheme or src.startswith(("/", "\\")):
-        return None
-    folder = (root / evidence.path).parent
-    target = (folder / unquote(src)).resolve()
-    if not target.is_relative_to((root / "evidence").resolve()) or not target.is_file():
-        return None
-    return target.as_uri()
+def body_html(project: Project, evidence: Evidence) -> str:
+    """The sanitised body; images inside evidence/ shown from their files, links only to the web."""
+    def address(attribute: str, path: str, fragment: str) -> str | None:
+        if attribute == "src" and Path(path).suffix.lower() in IMAGE_SUFFIXES:
+            return (project.root / path).resolve().as_uri()
+        return None  # a page of the site or a file: plain text in the PDF (attachments are embedded)
+
+    return project.body(evidence).resolve(address)
 
 
-def render_body(root: Path, evidence: Evidence, md: markdown.Markdown) -> str:
-    """Markdown to HTML, raw HTML sanitised with nh3; links only to the web, images only from evidence/."""
-
-    def keep(tag: str, attribute: str, value: str) -> str | None:
-        if tag == "img" and attribute == "src":
-            return _image_uri(root, evidence, value)
-        if tag == "a" and attribute == "href":
-            return value if value.startswith(_LINK_SCHEMES) else None
-        return value
-
-    html = md.reset().convert(evidence.body)
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, attribute_filter=keep, link_rel=None,
-                     url_schemes={"http", "https", "mailto", "file"})
-
-
-# --- attachments ----------------------------------------------------------------
-
-
-def file_view(root: Path, attachment: Attachment, evidence: Evidence, anchor: str) -> FileView:
-    target = root / attachment.path
-    data = target.read_bytes()
-    return FileView(attachment.path, attachment.name, target.resolve().as_uri(), len(data),
-                    hashlib.sha256(data).hexdigest(), evidence, anchor)
+def file_view(project: Project, attachment: Attachment, evidence: Evidence, anchor: str) -> FileView:
+    facts = project.files[attachment.path]
+    return FileView(attachment.path, attachment.name, (project.root / attachment.path).resolve().as_uri(), facts.size,
+                    facts.sha256, evidence, anchor, facts.size_text)
 
 
 def pdf_attachments(files: tuple[FileView, ...], root: Path, when: datetime) -> list[weasyprint.Attachment]:
@@ -223,20 +189,19 @@ class _Builder:
         self.project = project
         self.root = project.root
         self.by_id = project.table.evidence_by_id()
-        self.md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"], output_format="html")
         self.files: list[FileView] = []
         self.count = 0
 
     def evidence(self, ev: Evidence) -> EvidenceView:
         self.count += 1
         anchor = f"ev-{self.count}"
-        files = tuple(file_view(self.root, a, ev, anchor) for a in ev.attachments)
+        files = tuple(file_view(self.project, a, ev, anchor) for a in ev.attachments)
         self.files.extend(files)
-        return EvidenceView(ev, anchor, render_body(self.root, ev, self.md), files)
+        return EvidenceView(ev, anchor, body_html(self.project, ev), files)
 
-    def row(self, row: RowScore, number: int) -> RowView:
+    def row(self, row: RowScore, number: int) -> RowSection:
         evidence = tuple(self.evidence(self.by_id[e]) for e in row.evidence if e in self.by_id)
-        return RowView(row, f"row-{row.indicator.id}", number, remedy(row), evidence)
+        return RowSection(row, f"row-{row.indicator.id}", number, remedy(row), evidence)
 
     def level(self, level: LevelScore, index: int) -> LevelView:
         rows = tuple(self.row(r, i) for i, r in enumerate(level.rows, 1))
@@ -323,29 +288,19 @@ class _ProgressHandler(logging.Handler):
             self.bar.refresh()
 
 
-class _Warnings(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 @contextmanager
-def _following(bar: tqdm[Any]) -> Iterator[_Warnings]:
-    progress, main = logging.getLogger("weasyprint.progress"), logging.getLogger("weasyprint")
-    handler, warnings = _ProgressHandler(bar), _Warnings()
+def _following(bar: tqdm[Any]) -> Iterator[list[str]]:
+    progress = logging.getLogger("weasyprint.progress")
+    handler = _ProgressHandler(bar)
     saved = progress.level, progress.propagate
     progress.setLevel(logging.INFO)
     progress.propagate = False
     progress.addHandler(handler)
-    main.addHandler(warnings)
     try:
-        yield warnings
+        with collect_warnings("weasyprint") as warnings:
+            yield warnings
     finally:
         progress.removeHandler(handler)
-        main.removeHandler(warnings)
         progress.setLevel(saved[0])
         progress.propagate = saved[1]
 
@@ -364,7 +319,7 @@ def render_pdf(html: str, dossier: Dossier, bar: tqdm[Any]) -> Rendered:
         document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=_ProjectFetcher(root)).render()
         bar.total = len(document.pages)
         data = document.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments)
-    return Rendered(data, len(document.pages), tuple(dict.fromkeys(warnings.messages)))
+    return Rendered(data, len(document.pages), tuple(dict.fromkeys(warnings)))
 
 
 def progress_bar() -> tqdm[Any]:
@@ -381,13 +336,3 @@ def build_pdf(project: Project, html_out: Path | None = None) -> Rendered:
         if html_out is not None:
             html_out.write_text(html, encoding="utf-8")
         return render_pdf(html, dossier, bar)
-
-
-def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
-    out: Path = args.out or project.root / "build"
-    rendered = build_pdf(project)
-    write_files(out, {PDF_NAME: rendered.pdf})
-    for message in rendered.warnings:
-        print(f"PDF 排版提示（WeasyPrint 原文）：{message}", file=sys.stderr)
-    print(f"已写出 {out / PDF_NAME}（{rendered.pages} 页，{len(rendered.pdf) / 1024 / 1024:.1f} MB）")
-    return 0

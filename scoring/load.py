@@ -6,7 +6,6 @@ line; the caller decides whether to stop.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import re
@@ -39,17 +38,12 @@ from .model import (
     unit_index,
 )
 from .numbers import to_decimal
-from .problems import Problem, error, warning
+from .problems import Problem, error, suggest, warning
 from .rules import PercentFloor, RatioScore, Rule, RuleError, check_fact_types, parse_rule, walk, with_measures
 from .safeio import LIMIT_CEILINGS_MB, LIMIT_KEYS, MB, Limits, ReadRefused, read_text, size_text
 from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-
-
-def suggest(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
-    return f"，是否为 {close[0]}？" if close else ""
 
 
 # Dates anywhere in a scheme or evidence: a year outside this is a typing slip (2201, 0021).
@@ -637,7 +631,7 @@ def _attachments(root: Path, path: Path, data: LineDict, ctx: _Ctx, limits: Limi
             if problem:
                 ctx.err(line, problem, "attachment-type")
             else:
-                out.append(Attachment(target.relative_to(root.resolve()).as_posix(), name))
+                out.append(Attachment(target.relative_to(root.resolve()).as_posix(), name, line))
     return tuple(out)
 
 
@@ -679,8 +673,9 @@ def load_evidence(root: Path, scheme: Scheme) -> tuple[tuple[Evidence, ...], lis
         if evidence is None:
             continue
         if evidence.id in seen:
-            problems.append(error(evidence.path, 2, f"证据编号 {evidence.id} 重复（另见 {seen[evidence.id]}），"
-                                  "请修改 id 或文件名", "evidence-dup"))
+            problems.append(error(evidence.path, 2, f"证据编号 {evidence.id} 重复：{seen[evidence.id]} 和 "
+                                  f"{evidence.path} 都使用这个编号（取自 id 字段，未填写时取文件名）；"
+                                  "请修改其中一个文件的 id 或文件名", "evidence-dup"))
             continue
         seen[evidence.id] = evidence.path
         found.append(evidence)

@@ -335,6 +335,7 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
 class Attachment:
     path: str  # relative to the project root, posix
     name: str  # as written in the evidence file
+    line: int = 0  # of the attachments: field
 
     @property
     def image(self) -> bool:

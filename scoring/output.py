@@ -1,15 +1,36 @@
-"""Writing outputs so that a failed build leaves the previous ones intact."""
+"""Writing outputs: one staging folder, swapped in whole, so out/ is never half old, half new.
+
+``Staging`` makes a folder beside the output folder, takes over (as hard
+links) whatever of the previous output this build does not replace, lets the
+renderers write into it, sets every folder to 0755 and every file to 0644 (a
+web server running as another user can read them), and then exchanges it with
+the output folder in one ``renameat2(RENAME_EXCHANGE)`` call: at every moment
+out/ is the complete previous build or the complete new one, even when the
+process is killed. Where the kernel or file system cannot exchange, two
+renames are used (out/ → .out.old, stage → out/) and the next build puts the
+old one back if it finds out/ missing. A lock on the parent folder keeps two
+builds from swapping the same output at once.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
+import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
 
 
 def write_files(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write every file next to its target first, then move them all into place."""
+    """Write each file beside its target, then rename it into place (for single files such as a cache)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
@@ -26,23 +47,125 @@ def write_files(out_dir: Path, files: dict[str, bytes]) -> None:
             staged_path.unlink(missing_ok=True)
 
 
-class BuildDir:
-    """A scratch directory beside the target; ``commit`` swaps it in whole."""
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths; False when this system cannot (then nothing happened)."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(a))
 
-    def __init__(self, target: Path):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
 
-    def commit(self, target: Path) -> None:
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(target, old)
-        os.replace(self.path, target)
-        if old is not None:
+def _link_tree(source: Path, dest: Path) -> None:
+    """A copy of ``source`` made of hard links (plain copies where links are refused)."""
+    if source.is_dir() and not source.is_symlink():
+        shutil.copytree(source, dest, symlinks=True, copy_function=_link_or_copy)
+    else:
+        _link_or_copy(str(source), str(dest))
+
+
+def _link_or_copy(source: str, dest: str) -> None:
+    try:
+        os.link(source, dest, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, dest, follow_symlinks=False)
+
+
+def normalise_modes(folder: Path) -> None:
+    """Folders 0755, files 0644: readable by everyone, whatever the umask."""
+    os.chmod(folder, 0o755)
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames:
+            os.chmod(os.path.join(dirpath, name), 0o755, follow_symlinks=False)
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o644)
+
+
+class Staging:
+    """A new output folder, built beside ``out`` and swapped in by ``commit``.
+
+    The parent folder stays locked from start to end, so two builds of the
+    same output wait for each other, and staging folders left by a killed
+    build can be removed without touching a running one.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = os.open(out.parent, os.O_RDONLY)
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        recover(out)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{out.name}.stage-", dir=out.parent))
+
+    def keep(self, replaced: Iterable[str]) -> None:
+        """Take over every entry of the current output except those this build replaces."""
+        if not self.out.is_dir():
+            return
+        skip = set(replaced)
+        for entry in sorted(self.out.iterdir()):
+            if entry.name not in skip:
+                _link_tree(entry, self.path / entry.name)
+
+    def commit(self) -> None:
+        normalise_modes(self.path)
+        if not self.out.exists():
+            os.replace(self.path, self.out)
+        elif not exchange(self.path, self.out):  # after an exchange, self.path holds the previous build
+            old = _old(self.out)
+            os.replace(self.out, old)
+            os.replace(self.path, self.out)
             shutil.rmtree(old, ignore_errors=True)
+        self.close()
 
-    def discard(self) -> None:
+    def close(self) -> None:
+        """Drop the staging folder (after ``commit``: the previous build) and release the lock."""
         shutil.rmtree(self.path, ignore_errors=True)
+        if self._lock >= 0:
+            os.close(self._lock)  # closing releases the lock
+            self._lock = -1
+
+
+def _old(out: Path) -> Path:
+    return out.with_name(f".{out.name}.old")
+
+
+def recover(out: Path) -> None:
+    """Finish what a killed build left (call with the lock held): out/ back from .out.old, stale stages gone."""
+    old = _old(out)
+    if old.exists() and not out.exists():
+        os.replace(old, out)
+    shutil.rmtree(old, ignore_errors=True)
+    for stale in out.parent.glob(f".{out.name}.stage-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+class _Collect(logging.Handler):
+    def __init__(self, messages: list[str]):
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def collect_warnings(logger_name: str) -> Iterator[list[str]]:
+    """A tool's warnings (MkDocs, WeasyPrint) collected instead of printed, for the build to report."""
+    logger = logging.getLogger(logger_name)
+    messages: list[str] = []
+    handler = _Collect(messages)
+    saved = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = saved

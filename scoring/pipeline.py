@@ -1,69 +1,65 @@
-"""Gather everything, check it all, score it: the one path every command takes."""
+"""Load → check → score: the path every command takes, for the working tree or an exported revision.
+
+``check_and_score`` reads ``indicators/`` and ``evidence/`` once and returns
+everything an output could refuse already checked: the scheme, the evidence
+with their sanitised bodies, each data file's size and SHA-256, every problem
+sorted, and the score table. It runs no git and reads no clock; ``gather``
+(scoring/gather.py) adds what git knows to make the ``Project`` that outputs
+are rendered from.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
-import subprocess
+import stat
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from pathlib import Path
 
+from .body import check_bodies
 from .check import check_scheme
 from .load import load_evidence, load_scheme
 from .model import Evidence, Scheme
 from .problems import DataError, Problem, error, has_errors, sort_problems
+from .project import Body, FileFacts
 from .score import ScoreTable, score
 
-
-@dataclass(frozen=True)
-class BuildInfo:
-    """Where the output comes from: the commit and its date, never the clock."""
-
-    commit: str  # full hash, or "" outside git
-    date: datetime
-    dirty: bool
-
-    @property
-    def short(self) -> str:
-        return self.commit[:10] if self.commit else "（非 git 仓库）"
-
-    @property
-    def label(self) -> str:
-        return self.short + ("（含未提交的修改）" if self.dirty else "")
-
-
-def build_info(root: Path) -> BuildInfo:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    commit, when, dirty = "", None, False
-    try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%H %ct"], capture_output=True,
-                             text=True, check=True, timeout=30).stdout.split()
-        if len(out) == 2:
-            commit, when = out[0], datetime.fromtimestamp(int(out[1]), tz=UTC)
-        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "indicators", "evidence"],
-                                capture_output=True, text=True, check=True, timeout=30).stdout
-        dirty = bool(status.strip())
-    except (OSError, subprocess.SubprocessError, ValueError):
-        pass
-    if epoch and epoch.isdigit():
-        when = datetime.fromtimestamp(int(epoch), tz=UTC)
-    if when is None:
-        when = datetime(1970, 1, 1, tzinfo=UTC)
-    return BuildInfo(commit, when, dirty)
+DATA_DIRS = ("indicators", "evidence")
 
 
 @dataclass(frozen=True)
-class Project:
+class Checked:
+    """A project read, checked and scored; no git facts yet."""
+
     root: Path
     scheme: Scheme
     evidence: tuple[Evidence, ...]
     problems: tuple[Problem, ...]
     table: ScoreTable
-    info: BuildInfo
+    bodies: dict[str, Body]
+    files: dict[str, FileFacts]
 
 
-def gather(root: Path, *, strict: bool = False, as_of: date | None = None,
-           info: BuildInfo | None = None) -> Project:
+def file_facts(root: Path) -> dict[str, FileFacts]:
+    """Size and SHA-256 of every regular file under indicators/ and evidence/ (hidden ones aside), by path."""
+    found: dict[str, FileFacts] = {}
+    for top in DATA_DIRS:
+        for dirpath, dirnames, filenames in os.walk(root / top):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                if name.startswith(".") or not stat.S_ISREG(path.lstat().st_mode):
+                    continue
+                digest = hashlib.sha256()
+                with path.open("rb") as handle:
+                    for chunk in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(chunk)
+                rel = path.relative_to(root).as_posix()
+                found[rel] = FileFacts(rel, path.stat().st_size, digest.hexdigest())
+    return dict(sorted(found.items()))
+
+
+def check_and_score(root: Path, *, strict: bool = False) -> Checked:
     """Load, check and score a project, or raise ``DataError`` with every problem."""
     problems: list[Problem] = []
     if not (root / "indicators").is_dir():
@@ -75,10 +71,9 @@ def gather(root: Path, *, strict: bool = False, as_of: date | None = None,
     problems.extend(check_scheme(scheme))
     evidence, evidence_problems = load_evidence(root, scheme)
     problems.extend(evidence_problems)
+    bodies, body_problems = check_bodies(root, evidence)
+    problems.extend(body_problems)
     ordered = sort_problems(problems)
     if has_errors(ordered, strict):
         raise DataError(ordered)
-    info = info or build_info(root)
-    table = score(scheme, evidence, as_of or info.date.date())
-    return Project(root, scheme, evidence, tuple(ordered), table, info)
-
+    return Checked(root, scheme, evidence, tuple(ordered), score(scheme, evidence), bodies, file_facts(root))

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .pipeline import gather
+from .build import build, output_dir
+from .gather import gather
 from .problems import DataError, Problem, Severity, error
-from .site import TEMPLATES, build_site, site_dir, template_env
+from .site import TEMPLATES, template_env
 
 PREVIEW_PATH = "/__zwgk__/"
 PREVIEW_SCRIPT = f'<script src="{PREVIEW_PATH}preview.js"></script>'
@@ -27,9 +28,10 @@ PREVIEW_SCRIPT = f'<script src="{PREVIEW_PATH}preview.js"></script>'
 class PreviewState:
     """What the preview server shows: the current build's number, or the problems that stopped it."""
 
-    def __init__(self, root: Path, target: Path, args: argparse.Namespace):
+    def __init__(self, root: Path, out: Path, args: argparse.Namespace):
         self.root = root
-        self.target = target
+        self.out = out
+        self.target = out / "preview"
         self.args = args
         self.generation = 0
         self.problems: list[Problem] = []
@@ -38,9 +40,10 @@ class PreviewState:
     def rebuild(self) -> None:
         try:
             project = gather(self.root, strict=self.args.strict, as_of=self.args.as_of)
-            plan = build_site(project, self.target, strict=self.args.strict)
-            for problem in plan.warnings:
-                print(problem.format(), file=sys.stderr)
+            for problem in project.problems:
+                if problem.severity == Severity.WARNING:
+                    print(problem.format(), file=sys.stderr)
+            build(project, ("preview",), self.out)
             problems: list[Problem] = []
         except DataError as exc:
             problems = [p for p in exc.problems if p.severity != Severity.NOTICE]
@@ -154,7 +157,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def serve(root: Path, args: argparse.Namespace) -> int:
     """Serve the site on 127.0.0.1 and rebuild it when indicators/ or evidence/ change."""
-    state = PreviewState(root, site_dir(root, args, "preview"), args)
+    state = PreviewState(root, output_dir(root, args.out), args)
     changed = threading.Event()
     print("正在生成审阅网站……", flush=True)
     state.rebuild()

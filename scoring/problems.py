@@ -6,6 +6,8 @@ to do. Problems are collected for a whole run, sorted, and printed once.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -41,6 +43,12 @@ def warning(path: str, line: int, message: str, code: str = "") -> Problem:
 
 def notice(path: str, line: int, message: str, code: str = "") -> Problem:
     return Problem(path, line, Severity.NOTICE, message, code)
+
+
+def suggest(word: str, choices: Iterable[str], cutoff: float = 0.5) -> str:
+    """The "did you mean" every message uses: "，是否为 X？", or "" when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return f"，是否为 {close[0]}？" if close else ""
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

@@ -2,16 +2,20 @@
 
 The scaffold is deliberately not valid until a person fills it in: ``title``
 and ``kind`` stay empty (the check says 缺少必填字段) and every fact holds the
-placeholder 待填写, which no fact type accepts, so the check names each unfilled
-fact with its line and what it expects. An unfilled scaffold cannot be merged
-by mistake. (An empty fact value would fail too, but YAML reads it as null and
-the message would quote “None”.) Existing files are never overwritten.
+placeholder 待填写, which the check reports on its line (a warning, an error with
+``--strict`` as CI runs it; a count or date fact refuses it outright), and so is
+the body's placeholder sentence. An unfilled scaffold cannot be merged by
+mistake. Existing files are never overwritten.
+
+The file's name, and so its evidence id, carries the unit: two units that
+scaffold the same row on the same day get different ids, so their pull
+requests do not collide once both are merged. The name is also unique across
+the whole evidence/ folder when it is made.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 from datetime import date
 from pathlib import Path
@@ -20,11 +24,10 @@ from typing import NamedTuple
 import yaml
 
 from . import fields
-from .load import load_scheme
+from .body import PLACEHOLDER
+from .load import evidence_files, load_scheme
 from .model import ROW, FactSpec, Indicator, Scheme, Unit
-from .problems import DataError, UsageError, sort_problems
-
-PLACEHOLDER = "待填写"
+from .problems import DataError, UsageError, sort_problems, suggest
 
 
 def find_indicator(scheme: Scheme, wanted: str) -> Indicator:
@@ -38,11 +41,9 @@ def find_indicator(scheme: Scheme, wanted: str) -> Indicator:
     if len(named) > 1:
         ids = "、".join(i.id for i in named)
         raise UsageError(f"有多项指标名为“{wanted}”（{ids}），请改用指标编号")
-    choices = [i.id for i in scheme.all_indicators()]
-    close = difflib.get_close_matches(wanted, choices, n=1, cutoff=0.5)
-    close = close or [i.id for i in scheme.all_indicators() if wanted and wanted in i.name][:1]
-    hint = f"，是否为 {close[0]}？" if close else "。"
-    raise UsageError(f"未知指标 {wanted}{hint}指标编号见审阅网站的“考核方案”页，或运行 python build.py score 查看")
+    named_like = [i.id for i in scheme.all_indicators() if wanted and wanted in i.name][:1]
+    hint = suggest(wanted, [i.id for i in scheme.all_indicators()]) or suggest(wanted, named_like, cutoff=0)
+    raise UsageError(f"未知指标 {wanted}{hint or '。'}指标编号见审阅网站的“考核方案”页，或运行 python build.py score 查看")
 
 
 def choose_unit(scheme: Scheme, indicator: Indicator, name: str | None) -> Unit:
@@ -50,9 +51,7 @@ def choose_unit(scheme: Scheme, indicator: Indicator, name: str | None) -> Unit:
     if name:
         unit = scheme.unit_by_name(name)
         if unit is None:
-            names = [n for u in scheme.real_units for n in (u.name, *u.aliases)]
-            close = difflib.get_close_matches(name, names, n=1, cutoff=0.3)
-            hint = f"，是否为 {close[0]}？" if close else ""
+            hint = suggest(name, [n for u in scheme.real_units for n in (u.name, *u.aliases)])
             raise UsageError(f"未知单位“{name}”{hint}可用的单位：{'、'.join(u.name for u in scheme.real_units)}")
         return unit
     owners = [u for u in (scheme.unit_by_id(i) for i in indicator.unit_ids) if u is not None and not u.everyone]
@@ -139,14 +138,15 @@ def render(indicator: Indicator, unit: Unit, day: date, title: str | None, kind:
 
 
 def target_path(root: Path, unit: Unit, day: date, indicator: Indicator) -> Path:
-    """evidence/<unit id>/<date>-<row id>.md, with -2, -3 … when that name is taken."""
+    """evidence/<unit id>/<date>-<unit id>-<row id>.md, with -2, -3 … when that id is taken anywhere in evidence/."""
     folder = root / "evidence" / unit.id
-    stem = f"{day.isoformat()}-{indicator.id}"
-    candidate, n = folder / f"{stem}.md", 1
-    while candidate.exists():
+    taken = {path.stem for path in evidence_files(root)}
+    stem = f"{day.isoformat()}-{unit.id}-{indicator.id}"
+    candidate, n = stem, 1
+    while candidate in taken or (folder / f"{candidate}.md").exists():
         n += 1
-        candidate = folder / f"{stem}-{n}.md"
-    return candidate
+        candidate = f"{stem}-{n}"
+    return folder / f"{candidate}.md"
 
 
 def responsibility_note(scheme: Scheme, indicator: Indicator, unit: Unit) -> str:

@@ -1,7 +1,10 @@
 """The pure scoring core: a scheme and its evidence in, a score table out.
 
-No file access, no clock: the reference date for "deadline passed" comes in as
-an argument. Every point gained or lost is a ``ScoreLine``.
+No file access, no clock, no reference date: a deadline rule judges the dates
+the evidence states against the deadline itself, so the score of a project is
+the same on any day. (The date the to-do lists and deadline views are judged
+by, ``as_of``, belongs to the outputs: see ``Project.as_of``.) Every point
+gained or lost is a ``ScoreLine``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .model import ROW, Context, Evidence, FactSpec, FactValue, Given, Indicator, Level1, Line, Rule, Scheme, Unit
+from .model import BONUS, MAJOR, ROW, Context, Evidence, FactSpec, FactValue, Given, Indicator, Level1, Line, Rule, Scheme, Unit
 from .numbers import ZERO, fmt, round_cent
 
 COMPLETE, PARTIAL, MISSING = "complete", "partial", "missing"
@@ -55,6 +58,19 @@ class RowScore:
     @property
     def score(self) -> Decimal:
         return self.points - self.deduction + self.bonus
+
+    @property
+    def status_label(self) -> str:
+        """材料齐全 / 材料不全 / 缺少材料 for a row; for a 综合加分项 or 重大扣分项, whether it applied.
+
+        Evidence for those two is optional (nothing to show means nothing
+        happened), so they never count as missing evidence.
+        """
+        if self.indicator.section == BONUS:
+            return f"加{fmt(self.bonus)}分" if self.bonus else "未加分"
+        if self.indicator.section == MAJOR:
+            return f"扣{fmt(self.deduction)}分" if self.deduction else "未发现"
+        return STATUS_LABELS[self.status]
 
     @property
     def reasons(self) -> str:
@@ -131,7 +147,6 @@ class ScoreTable:
     units: tuple[UnitScore, ...]
     deadlines: tuple[DeadlineItem, ...]
     evidence: tuple[Evidence, ...]
-    as_of: date
     base: Decimal  # Σ 一级 (points − clamped deductions)
     row_bonus: Decimal
     comprehensive_bonus: Decimal
@@ -289,7 +304,7 @@ def _units(scheme: Scheme, rows: tuple[RowScore, ...]) -> tuple[UnitScore, ...]:
     return tuple(result)
 
 
-def score(scheme: Scheme, evidence: tuple[Evidence, ...], as_of: date) -> ScoreTable:
+def score(scheme: Scheme, evidence: tuple[Evidence, ...]) -> ScoreTable:
     by_indicator: dict[str, list[Evidence]] = defaultdict(list)
     for ev in sorted(evidence, key=lambda e: (e.date, e.id)):
         by_indicator[ev.indicator].append(ev)
@@ -326,6 +341,6 @@ def score(scheme: Scheme, evidence: tuple[Evidence, ...], as_of: date) -> ScoreT
     return ScoreTable(
         scheme=scheme, levels=tuple(levels), comprehensive=comprehensive, major=major,
         units=_units(scheme, all_rows), deadlines=deadlines, evidence=tuple(sorted(evidence, key=lambda e: e.id)),
-        as_of=as_of, base=base, row_bonus=row_bonus, comprehensive_bonus=comp, comprehensive_raw=comp_raw,
+        base=base, row_bonus=row_bonus, comprehensive_bonus=comp, comprehensive_raw=comp_raw,
         major_deduction=major_deduction, raw_total=raw_total, total=total, normalised=normalised, grade=grade,
     )

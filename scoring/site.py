@@ -1,12 +1,15 @@
 """The review site: Markdown pages generated from the scored model, built by MkDocs.
 
-The path: a scored ``Project`` → Markdown pages in a scratch docs dir (Jinja2
+The path: a checked ``Project`` → Markdown pages in a scratch docs dir (Jinja2
 templates in ``site_templates/site/``) → MkDocs + Material in strict mode →
-``build/site/``, swapped in whole so a failed build leaves the old site intact.
+the site folder given by the build (scoring/build.py), which swaps the whole
+output in at once. This module is a function of the project alone: it runs no
+git, prints nothing and reads no evidence file again.
 
-Evidence is untrusted: its body is rendered to HTML here and sanitized with nh3
-(links and images must stay inside ``evidence/``); every other string from the
-data is escaped so that it shows verbatim and can carry no Markdown or HTML.
+Evidence is untrusted: its body arrives sanitised and checked (scoring/body.py),
+with links to other files in ``evidence/`` left for this module to map to pages
+or copied files; every other string from the data is escaped so that it shows
+verbatim and can carry no Markdown or HTML.
 
 What is MkDocs-specific (config, navigation, logging, the build call) sits in one
 section below, so that a move to Zensical, which reads mkdocs.yml, stays cheap.
@@ -14,35 +17,29 @@ section below, so that a move to Zensical, which reads mkdocs.yml, stays cheap.
 
 from __future__ import annotations
 
-import argparse
 import json
-import logging
 import os
 import shutil
-import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 import jinja2
-import markdown
-import nh3
 
-from . import fields, filetypes
-from .charts import level_chart
-from .history import Change, History, history, history_chart, last_changes
+from . import fields
+from .charts import history_chart, level_chart
 from .model import Adjustment, Correction, Evidence, FactSpec, FactValue, Indicator, Scheme
 from .numbers import cn_date, fmt, fmt_signed
-from .output import BuildDir
-from .pipeline import Project
-from .problems import DataError, Problem, Severity, error, has_errors, sort_problems, warning
+from .output import collect_warnings
+from .problems import DataError, Severity, error
+from .project import Body, History, Project
 from .score import COMPLETE, STATUS_LABELS, DeadlineItem, RowScore, ScoreLine, ScoreTable, UnitScore
 from .search import TUNING, search_terms
 
@@ -55,8 +52,6 @@ TEXT_LABELS = (("deduction", "扣分标准"), ("bonus", "加分标准"), ("metho
 FIELD_LABELS = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "name": "名称", "points": "赋分",
                 "units": "责任组", "key": "重要指标标记", "columns": "栏目错位", "rules": "计分规则",
                 **{f"text.{key}": label for key, label in TEXT_LABELS}}
-# Files a browser would run as a page of this site if opened directly: never copied into it.
-ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".js", ".mjs"})
 
 
 # --- escaping -----------------------------------------------------------------
@@ -162,7 +157,7 @@ class RowView:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.score.status]
+        return self.score.status_label
 
 
 @dataclass(frozen=True)
@@ -284,7 +279,7 @@ class SiteModel:
 
     @property
     def due_passed(self) -> bool:
-        return self.scheme.due_date < self.table.as_of
+        return self.scheme.due_date < self.project.as_of
 
     def units_by_risk(self) -> list[UnitScore]:
         return sorted(self.table.units, key=lambda u: (-u.at_risk, -u.deduction, u.unit.id))
@@ -294,10 +289,10 @@ class SiteModel:
         return sorted(rows, key=lambda v: (-v.score.at_risk, self.order[v.indicator.id]))
 
     def deadlines(self) -> tuple[list[DeadlineView], list[DeadlineView]]:
-        """Deadlines before the reference date, and those on or after it."""
+        """Deadlines before ``as_of`` (passed), and those on or after it (coming)."""
         views = [DeadlineView(d, d.row.missing_facts) for d in self.table.deadlines]
-        passed = [v for v in views if v.item.deadline < self.table.as_of]
-        return passed, [v for v in views if v.item.deadline >= self.table.as_of]
+        passed = [v for v in views if v.item.deadline < self.project.as_of]
+        return passed, [v for v in views if v.item.deadline >= self.project.as_of]
 
     def status_counts(self) -> list[tuple[str, str, int]]:
         return [(status, STATUS_LABELS[status], n) for status, n in self.table.status_counts().items()]
@@ -312,11 +307,7 @@ class SiteModel:
         return sorted(kinds.items(), key=lambda kv: -len(kv[1]))
 
 
-# --- evidence bodies: untrusted Markdown → sanitized HTML ----------------------------
-
-
-BODY_TAGS = frozenset(nh3.ALLOWED_TAGS) - {"nav", "header", "footer", "map", "area"}
-BODY_SCHEMES = frozenset({"http", "https", "mailto"})
+# --- evidence bodies: their checked links as addresses in the site ---------------------
 
 
 class Copies:
@@ -326,10 +317,11 @@ class Copies:
         self.root = root
         self.files: dict[str, Path] = {}
 
-    def add(self, source: Path) -> str:
-        rel = source.relative_to((self.root / "evidence").resolve()).as_posix()
-        self.files[f"files/{rel}"] = source
-        return f"files/{rel}"
+    def add(self, rel: str) -> str:
+        """``rel``: a project-relative path inside evidence/; the answer: its path in the docs dir."""
+        dest = "files/" + rel.split("/", 1)[1]
+        self.files[dest] = self.root / rel
+        return dest
 
     def place(self, docs: Path) -> None:
         for rel, source in sorted(self.files.items()):
@@ -342,96 +334,16 @@ class Copies:
                 shutil.copyfile(source, dest)
 
 
-class BodyRenderer:
-    """Renders evidence bodies; refuses links that leave ``evidence/``, naming file and line."""
+def body_html(ev: Evidence, body: Body, pages: dict[str, str], copies: Copies, directory_urls: bool) -> str:
+    """An evidence body with its links to evidence pages and files as addresses in the site."""
+    prefix = "../" * page_depth(Links.evidence(ev.id), directory_urls)
 
-    def __init__(self, root: Path, copies: Copies, evidence_pages: dict[str, str], directory_urls: bool):
-        self.root = root
-        self.base = (root / "evidence").resolve()
-        self.copies = copies
-        self.pages = evidence_pages  # evidence file path (relative to root) → page path in docs
-        self.directory_urls = directory_urls
-        self.problems: list[Problem] = []
-        self.md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
+    def address(attribute: str, path: str, fragment: str) -> str:
+        if path in pages:
+            return prefix + page_url(pages[path], directory_urls) + fragment
+        return prefix + url_path(copies.add(path)) + fragment
 
-    def render(self, ev: Evidence) -> str:
-        self.md.reset()
-        html = self.md.convert(ev.body)
-        prefix = "../" * page_depth(Links.evidence(ev.id), self.directory_urls)
-
-        def check(tag: str, attr: str, value: str) -> str | None:
-            if (tag, attr) not in {("a", "href"), ("img", "src")}:
-                return value
-            return self._resolve(ev, value, prefix)
-
-        return nh3.clean(html, tags=set(BODY_TAGS), attribute_filter=check, url_schemes=set(BODY_SCHEMES))
-
-    def _resolve(self, ev: Evidence, url: str, prefix: str) -> str | None:
-        parts = urlsplit(url)
-        if parts.scheme:
-            return url if parts.scheme.lower() in BODY_SCHEMES else None
-        if not parts.path:
-            return url  # a fragment on the same page
-        if parts.netloc or parts.path.startswith(("/", "\\")):
-            self._refuse(ev, url, f"正文中的链接“{url}”是绝对路径，不能放入审阅网站；请改为相对于本文件的路径"
-                                  "（文件须在 evidence/ 目录内），或使用 http(s):// 网址")
-            return None
-        target = ((self.root / ev.path).parent / unquote(parts.path)).resolve()
-        problem = self._file_problem(target, url)
-        if problem:
-            self._refuse(ev, url, problem)
-            return None
-        if not target.is_file():  # a broken link or image inside evidence/: dropped, and a warning
-            self._refuse(ev, url, f"正文中的链接或图片“{url}”指向的文件不存在，已从网页中略去", warn=True)
-            return None
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        rel = target.relative_to(self.root.resolve()).as_posix()
-        if rel in self.pages:
-            return prefix + page_url(self.pages[rel], self.directory_urls) + fragment
-        return prefix + file_url(self.copies.add(target)) + fragment
-
-    def _file_problem(self, target: Path, url: str) -> str:
-        if not target.is_relative_to(self.base):
-            return f"正文中的链接“{url}”指向 evidence/ 目录之外，不能放入审阅网站；请把文件放在证据文件旁边并用相对路径引用"
-        if not target.is_file():
-            return ""  # a warning, from the caller
-        rel = target.relative_to(self.root.resolve()).as_posix()
-        if target.suffix.lower() == ".md" and rel not in self.pages:
-            return f"正文中的链接“{url}”指向的 .md 文件不是证据文件"
-        if target.suffix.lower() in ACTIVE_SUFFIXES:
-            return active_problem(url)
-        if target.suffix.lower() != ".md":
-            refused = filetypes.attachment_problem(target, self.base)
-            if refused:
-                return f"正文中的链接“{url}”指向的文件不能放入审阅网站：{refused}"
-        return ""
-
-    def _refuse(self, ev: Evidence, url: str, message: str, *, warn: bool = False) -> None:
-        make = warning if warn else error
-        self.problems.append(make(ev.path, body_line_of(ev, url), message, "site-link"))
-
-
-def active_problem(name: str) -> str:
-    suffix = Path(urlsplit(name).path).suffix.lower()
-    return (f"“{name}”是 {suffix} 文件，浏览器打开时可能运行其中的脚本，不能放入审阅网站；"
-            "请转为 PDF 或 PNG 图片")
-
-
-def body_line_of(ev: Evidence, needle: str) -> int:
-    """The line of the .md file where ``needle`` first appears in the body (lines count from the file's top)."""
-    for offset, line in enumerate(ev.body.splitlines()):
-        if needle in line:
-            return ev.body_line + offset
-    return ev.body_line
-
-
-def attachment_line(root: Path, ev: Evidence, name: str) -> int:
-    try:
-        lines = (root / ev.path).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 1
-    found = [i for i, line in enumerate(lines[: ev.body_line], start=1) if name in line]
-    return found[0] if found else 1
+    return body.resolve(address)
 
 
 # --- writing the pages ----------------------------------------------------------------
@@ -446,10 +358,8 @@ class AttachmentView:
 
 @dataclass(frozen=True)
 class SitePlan:
-    nav: list[Any]
     pages: int
     evidence_pages: int
-    warnings: tuple[Problem, ...] = ()
 
 
 def page_depth(page: str, directory_urls: bool) -> int:
@@ -497,7 +407,13 @@ class PageWriter:
 
 
 def site_nav(scheme: Scheme) -> list[Any]:
-    """The global navigation: section pages only; evidence pages stay off it (see DOMAIN.md)."""
+    """The global navigation: section pages only; evidence pages stay off it.
+
+    MkDocs and Material render the whole navigation into every page, so a
+    navigation listing every evidence page grows quadratically with the site
+    (docs/site.md gives the figures); evidence is reached from rows, units and
+    the evidence index instead.
+    """
     levels: list[Any] = ["scheme/index.md", *({plain_title(lv.name): Links.level(lv.id)} for lv in scheme.levels)]
     if scheme.comprehensive or scheme.major:
         levels.append({"综合加分与重大扣分": TOTALS_PAGE})
@@ -509,42 +425,24 @@ def site_nav(scheme: Scheme) -> list[Any]:
 NOT_IN_NAV = "/evidence/*.md\n!/evidence/index.md\n"
 
 
-@dataclass(frozen=True)
-class GitRecord:
-    """What git knows beyond the working tree: the score over time and who last changed each file."""
-
-    history: History = field(default_factory=lambda: History((), ()))
-    changes: Mapping[str, Change] = field(default_factory=dict)
-
-
-def git_record(project: Project) -> GitRecord:
-    return GitRecord(history(project.root), last_changes(project.root, [ev.path for ev in project.table.evidence]))
-
-
-def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True, strict: bool = False,
-                  record: GitRecord | None = None) -> SitePlan:
-    """Write every page into ``docs``; raise ``DataError`` when an evidence body or attachment is refused."""
+def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True) -> SitePlan:
+    """Write every page into ``docs``."""
     model = SiteModel(project)
     copies = Copies(project.root)
     pages = {ev.path: Links.evidence(ev.id) for ev in project.table.evidence}
-    renderer = BodyRenderer(project.root, copies, pages, directory_urls)
-    bodies = {ev.id: renderer.render(ev) for ev in project.table.evidence}
-    attachments, problems = _attachments(project, copies)
-    found = sort_problems([*renderer.problems, *problems])
-    if has_errors(found, strict):
-        raise DataError(found)
-    common = {"scheme": model.scheme, "table": model.table, "info": project.info, "links": model.links,
-              "model": model, "labels": STATUS_LABELS}
+    common = {"scheme": model.scheme, "table": model.table, "info": project.info, "as_of": project.as_of,
+              "links": model.links, "model": model, "labels": STATUS_LABELS}
     writer = PageWriter(docs, template_env(), common)
-    record = record or GitRecord()
-    _write_pages(writer, model, project, record.history)
+    _write_pages(writer, model, project, project.git.history)
     for ev in project.table.evidence:
+        attachments = [AttachmentView(a.name, copies.add(a.path), a.image) for a in ev.attachments]
         writer.write(Links.evidence(ev.id), "evidence.md.j2", ev=ev, row=model.rows.get(ev.indicator),
-                     body=bodies[ev.id], attachments=attachments[ev.id], cited=model.cited.get(ev.id, []),
-                     facts=_evidence_facts(ev, project.scheme), change=record.changes.get(ev.path))
+                     body=body_html(ev, project.body(ev), pages, copies, directory_urls), attachments=attachments,
+                     cited=model.cited.get(ev.id, []), facts=_evidence_facts(ev, project.scheme),
+                     change=project.git.changes.get(ev.path))
     copies.place(docs)
     shutil.copytree(TEMPLATES / "assets", docs / "assets", dirs_exist_ok=True)
-    return SitePlan(site_nav(project.scheme), writer.count, len(project.table.evidence), tuple(found))
+    return SitePlan(writer.count, len(project.table.evidence))
 
 
 def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: History) -> None:
@@ -583,21 +481,6 @@ def _evidence_facts(ev: Evidence, scheme: Scheme) -> list[tuple[str, str, str]]:
     return out
 
 
-def _attachments(project: Project, copies: Copies) -> tuple[dict[str, list[AttachmentView]], list[Problem]]:
-    views: dict[str, list[AttachmentView]] = {}
-    problems: list[Problem] = []
-    for ev in project.table.evidence:
-        views[ev.id] = []
-        for att in ev.attachments:
-            source = (project.root / att.path).resolve()
-            if source.suffix.lower() in ACTIVE_SUFFIXES:
-                problems.append(error(ev.path, attachment_line(project.root, ev, att.name), "附件" + active_problem(att.name),
-                                      "site-attachment"))
-                continue
-            views[ev.id].append(AttachmentView(att.name, copies.add(source), att.image))
-    return views, problems
-
-
 # --- MkDocs: everything specific to it is here ----------------------------------------------
 
 
@@ -607,34 +490,19 @@ def config_file(root: Path) -> Path:
     return own if own.is_file() else DEFAULT_CONFIG
 
 
-class _Collect(logging.Handler):
-    def __init__(self, messages: list[str]):
-        super().__init__(logging.WARNING)
-        self.messages = messages
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 @contextmanager
 def mkdocs_session(when: datetime) -> Iterator[list[str]]:
     """MkDocs' warnings collected (not printed), and SOURCE_DATE_EPOCH set from the commit."""
-    logger = logging.getLogger("mkdocs")
-    messages: list[str] = []
-    handler = _Collect(messages)
-    saved = logger.propagate, os.environ.get("SOURCE_DATE_EPOCH")
-    logger.addHandler(handler)
-    logger.propagate = False
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
     try:
-        yield messages
+        with collect_warnings("mkdocs") as messages:
+            yield messages
     finally:
-        logger.removeHandler(handler)
-        logger.propagate = saved[0]
-        if saved[1] is None:
+        if saved is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved[1]
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme) -> Any:
@@ -662,45 +530,29 @@ def _mkdocs_failed(config: Path, exc: Exception, messages: list[str]) -> DataErr
     return DataError([error(str(config), 0, f"网站生成失败（MkDocs 严格模式，有警告即停止）：{details}", "mkdocs")])
 
 
-# --- the build ---------------------------------------------------------------------------
+# --- the site ----------------------------------------------------------------------------
 
 
-def build_site(project: Project, target: Path, *, strict: bool = False) -> SitePlan:
-    """Generate the pages and build the site into ``target``; the old site stays on any failure."""
+def build_site(project: Project, target: Path) -> SitePlan:
+    """Generate the pages and build the site into ``target`` (a folder that does not exist yet).
+
+    The scratch docs dir sits beside ``target`` (inside the build's staging
+    folder) and is removed afterwards.
+    """
     from mkdocs.exceptions import MkDocsException
 
     config = config_file(project.root)
-    scratch = BuildDir(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
     docs = Path(tempfile.mkdtemp(prefix=".site-docs.", dir=target.parent))
     try:
         with mkdocs_session(project.info.date) as messages:
             try:
-                cfg = mkdocs_config(config, docs, scratch.path, project.scheme)
-                plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls), strict=strict,
-                                     record=git_record(project))
+                cfg = mkdocs_config(config, docs, target, project.scheme)
+                plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls))
                 TUNING.apply(search_terms(project.scheme, project.table.evidence))
                 mkdocs_build(cfg)
             except MkDocsException as exc:
                 raise _mkdocs_failed(config, exc, messages) from None
-        scratch.commit(target)
         return plan
-    except BaseException:
-        scratch.discard()
-        raise
     finally:
         shutil.rmtree(docs, ignore_errors=True)
-
-
-def site_dir(project_root: Path, args: argparse.Namespace, name: str = "site") -> Path:
-    out: Path = args.out or project_root / "build"
-    return out.resolve() / name
-
-
-def cmd_site(project: Project, args: argparse.Namespace) -> int:
-    target = site_dir(project.root, args)
-    plan = build_site(project, target, strict=args.strict)
-    for problem in plan.warnings:
-        print(problem.format(), file=sys.stderr)
-    print(f"已生成审阅网站 {target}：{plan.pages} 页（其中证据 {plan.evidence_pages} 页）。"
-          "本地预览请运行 python build.py serve")
-    return 0

@@ -6,18 +6,20 @@ The CSV and Excel files carry the breakdown table in its original columns plus
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import re
 import unicodedata
 import zipfile
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
+import openpyxl
 
-from .model import Indicator
 from .numbers import fmt, fmt_signed
-from .pipeline import BuildInfo
+from .project import BuildInfo
 from .score import STATUS_LABELS, RowScore, ScoreLine, ScoreTable
 
 SCHEMA_VERSION = 1
@@ -52,7 +54,7 @@ def _row_json(r: RowScore) -> dict[str, Any]:
     }
 
 
-def to_json(table: ScoreTable, info: BuildInfo) -> str:
+def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
     s = table.scheme
     doc = {
         "schema": SCHEMA_VERSION,
@@ -61,7 +63,7 @@ def to_json(table: ScoreTable, info: BuildInfo) -> str:
                    "due_date": s.due_date.isoformat(), "clamp": s.clamp, "normalise": s.normalise,
                    "full_marks": _num(s.full_marks)},
         "build": {"commit": info.commit or None, "date": info.date.isoformat(), "dirty": info.dirty,
-                  "as_of": table.as_of.isoformat()},
+                  "as_of": as_of.isoformat()},
         "total": {"base": _num(table.base), "row_bonus": _num(table.row_bonus),
                   "comprehensive_bonus": _num(table.comprehensive_bonus),
                   "major_deduction": _num(table.major_deduction), "raw_total": _num(table.raw_total),
@@ -84,60 +86,111 @@ def to_json(table: ScoreTable, info: BuildInfo) -> str:
 
 # --- CSV and Excel ------------------------------------------------------------
 
+# A text cell that begins with one of these is a formula to a spreadsheet (OWASP
+# "CSV injection"): the CSV gets a leading apostrophe, the Excel file a text cell.
+# A cell that is only "-" (the scheme's mark for "none") cannot be a formula and stays.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-def _record(ind: Indicator, r: RowScore) -> list[Any]:
+
+def formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS) and text != "-"
+NUMBER_COLUMNS = frozenset({"自评得分", "扣分", "加分"})
+NUMBER_FORMAT = "0.00"
+Cell = str | Decimal | None
+
+
+def _record(r: RowScore) -> list[Cell]:
+    ind = r.indicator
     t = ind.text
     name = ("*" if ind.key else "") + ind.level3
     return [ind.id, ind.level1, ind.level2, name, ind.points_text, t.deduction, t.bonus, t.method, t.content,
-            "、".join(ind.units), t.remarks, fmt(r.score) if r.applicable else "不适用", fmt(r.deduction), fmt(r.bonus), r.reasons,
-            STATUS_LABELS[r.status]]
+            "、".join(ind.units), t.remarks, r.score if r.applicable else "不适用", r.deduction, r.bonus, r.reasons,
+            r.status_label]
 
 
-def frame(table: ScoreTable) -> pd.DataFrame:
-    records = [_record(r.indicator, r) for r in table.rows]
-    for r in (*table.comprehensive, *table.major):
-        records.append(_record(r.indicator, r))
-    records.append(["", "合计", "", "", fmt(table.full_marks), "", "", "", "", "", "", fmt(table.total),
-                    fmt(table.base - table.full_marks), fmt(table.row_bonus + table.comprehensive_bonus), "",
-                    f"等次：{table.grade}"])
-    return pd.DataFrame(records, columns=COLUMNS)
+def records(table: ScoreTable) -> list[list[Cell]]:
+    """The breakdown table's rows, then 综合加分项 and 重大扣分项, then the total.
+
+    扣分 and 加分 are positive everywhere. On the total row 扣分 is every point
+    lost from the full marks (the 一级 deductions after the clamp, plus 重大扣分)
+    and 加分 every point gained, so 满分 − 扣分 + 加分 = 自评总分 (before a floor).
+    """
+    out = [_record(r) for r in (*table.rows, *table.comprehensive, *table.major)]
+    lost = table.full_marks - table.base + table.major_deduction
+    out.append(["", "合计", "", "", fmt(table.full_marks), "", "", "", "", "", "", table.total, lost,
+                table.row_bonus + table.comprehensive_bonus, "", f"等次：{table.grade}"])
+    return out
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return fmt(value)
+    return "'" + value if formula_like(value) else value
 
 
 def to_csv(table: ScoreTable) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows([_csv_cell(v) for v in row] for row in records(table))
     # UTF-8 with BOM so that Excel on Windows opens the Chinese correctly.
-    return frame(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+WIDTHS = [12, 14, 14, 20, 6, 40, 24, 14, 24, 16, 12, 8, 6, 6, 40, 10]
 
 
 def to_xlsx(table: ScoreTable, info: BuildInfo) -> bytes:
+    """The table as a workbook: numbers as numbers, every text as text (never a formula), dated by the commit."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "自评得分"
+    sheet.append(COLUMNS)
+    for values in records(table):
+        sheet.append([_num(v) if isinstance(v, Decimal) else v for v in values])
+    for row in sheet.iter_rows(min_row=2):
+        for cell, column in zip(row, COLUMNS, strict=True):
+            if column in NUMBER_COLUMNS:
+                cell.number_format = NUMBER_FORMAT
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
+                if formula_like(cell.value):
+                    cell.quotePrefix = True
+    for i, width in enumerate(WIDTHS):
+        sheet.column_dimensions[chr(ord("A") + i)].width = width
+    sheet.freeze_panes = "B2"
+    stamp = info.date.replace(tzinfo=None)
+    book.properties.created = book.properties.modified = stamp
+    book.properties.creator = table.scheme.issuer
+    book.properties.title = table.scheme.title
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame(table).to_excel(writer, index=False, sheet_name="自评得分")
-        book = writer.book
-        stamp = info.date.replace(tzinfo=None)
-        book.properties.created = stamp
-        book.properties.modified = stamp
-        book.properties.creator = table.scheme.issuer
-        book.properties.title = table.scheme.title
-        sheet = writer.sheets["自评得分"]
-        widths = [12, 14, 14, 20, 6, 40, 24, 14, 24, 16, 12, 8, 6, 6, 40, 10]
-        for i, width in enumerate(widths):
-            sheet.column_dimensions[chr(ord("A") + i)].width = width
-        sheet.freeze_panes = "B2"
-    return _normalise_zip(buffer.getvalue())
+    book.save(buffer)
+    return _normalise_zip(buffer.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed timestamps so that the same table gives the same bytes."""
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _normalise_zip(data: bytes, stamp: str) -> bytes:
+    """Rewrite a zip with fixed timestamps so that the same table gives the same bytes.
+
+    openpyxl sets the workbook's "modified" property to the clock when saving;
+    it becomes the commit's date here, like "created".
+    """
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             info = zipfile.ZipInfo(item.filename, _ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            dst.writestr(info, src.read(item.filename))
+            info.external_attr = 0o644 << 16
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+            dst.writestr(info, content)
     return out.getvalue()
 
 

@@ -106,11 +106,13 @@ def test_added_evidence_changes_the_score(repo: Path) -> None:
     assert "- 新增 `evidence/zonghe/yanjiu-2.md`" in text
 
 
-def test_both_sides_use_the_head_commit_date(repo: Path) -> None:
-    d = diff_revisions(repo, "HEAD~1", "HEAD")
-    assert d.as_of.isoformat() == "2021-12-02"
-    assert d.base.table is not None and d.head.table is not None
-    assert d.base.table.as_of == d.head.table.as_of == d.as_of
+def test_as_of_changes_no_diff(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """as_of only moves the date the to-do lists are judged by: a score, and so a diff, never depends on it."""
+    outputs = []
+    for day in ("2021-03-01", "2022-06-01"):
+        assert main(["diff", "HEAD~1", "HEAD", "--json", "--as-of", day, "--project", str(repo)]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] and "as_of" not in outputs[0]
 
 
 def test_broken_evidence_in_the_working_tree_is_a_new_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -164,7 +166,7 @@ def test_diff_leaves_the_repository_alone(repo: Path) -> None:
 def test_json_shape(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "HEAD~1", "HEAD", "--json", "--project", str(repo)]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) == {"schema", "as_of", "unchanged", "base", "head", "total_delta", "levels", "rows",
+    assert set(doc) == {"schema", "unchanged", "base", "head", "total_delta", "levels", "rows",
                         "evidence", "scheme", "new_problems", "fixed_problems", "code_changes"}
     assert doc["code_changes"] == []
     assert doc["base"]["total"] == 7.9 and doc["head"]["total"] == 8.9 and doc["total_delta"] == 1

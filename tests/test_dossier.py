@@ -27,7 +27,8 @@ from tqdm import tqdm
 
 from scoring import dossier
 from scoring.cli import main
-from scoring.pipeline import BuildInfo, Project, gather
+from scoring.gather import gather
+from scoring.project import BuildInfo, Project
 from scoring.score import RowScore, ScoreLine
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -15,7 +15,10 @@ from typing import Any
 import pytest
 
 from scoring import history as history_mod
-from scoring.history import CACHE_NAME, HistoryPoint, history, history_chart, last_changes
+from scoring.charts import history_chart
+from scoring.gitrepo import last_changes
+from scoring.history import cache_file, history
+from scoring.project import HistoryPoint
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -93,15 +96,17 @@ def test_tags_when_there_are_some(repo: Path) -> None:
 
 
 def test_cache_rescoring_only_new_commits(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = sorted(str(p.relative_to(repo)) for p in repo.rglob("*"))
     history(repo)
-    cache = json.loads((repo / "build" / CACHE_NAME).read_text(encoding="utf-8"))
+    assert sorted(str(p.relative_to(repo)) for p in repo.rglob("*")) == before  # the cache is not in the project
+    cache = json.loads(cache_file(repo).read_text(encoding="utf-8"))
     assert len(cache["commits"]) == 3
     scored: list[str] = []
     real = history_mod.score_commit
 
-    def counting(root: Path, commit: str, when: date) -> dict[str, Any]:
+    def counting(root: Path, commit: str) -> dict[str, Any]:
         scored.append(commit)
-        return real(root, commit, when)
+        return real(root, commit)
 
     monkeypatch.setattr(history_mod, "score_commit", counting)
     assert [p.total for p in history(repo).points] == [Decimal("7.9"), Decimal("8.9"), Decimal(9)]
@@ -191,11 +196,11 @@ def test_last_changes_in_a_subfolder_project(tmp_path: Path) -> None:
 
 
 def test_site_shows_history_and_who_last_changed_each_evidence_file(repo: Path) -> None:
-    from scoring.pipeline import gather
-    from scoring.site import build_site
+    from scoring.build import build
+    from scoring.gather import gather
 
     project = gather(repo)
-    build_site(project, repo / "build" / "site")
+    build(project, ["site"], repo / "build")
     dashboard = (repo / "build" / "site" / "index.html").read_text(encoding="utf-8")
     assert "得分变化" in dashboard and "共 3 个版本" in dashboard
     page = (repo / "build" / "site" / "evidence" / "yanjiu-2" / "index.html").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from scoring import tables
-from scoring.pipeline import gather
+from scoring.gather import gather
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

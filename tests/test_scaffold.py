@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from scoring.body import PLACEHOLDER
 from scoring.cli import main
+from scoring.gather import gather
 from scoring.load import load_scheme
 from scoring.model import FactSpec, Indicator, Scheme, Unit
-from scoring.pipeline import gather
 from scoring.problems import DataError, Severity
-from scoring.scaffold import PLACEHOLDER, create, render
+from scoring.scaffold import create, render, target_path
 from scoring.yamlio import load_yaml, split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,7 @@ def fill(path: Path, indicator: Indicator) -> None:
     text = path.read_text(encoding="utf-8")
     for spec in indicator.facts:
         text = text.replace(f"  {spec.name}: {PLACEHOLDER}\n", f"  {spec.name}: {sample(spec)}\n")
+    text = text.replace(f"{PLACEHOLDER}：用一两段话", "已完成。用一两段话")
     path.write_text(text, encoding="utf-8")
 
 
@@ -59,7 +61,7 @@ def errors_of(root: Path) -> list[str]:
 def test_scaffold_fails_until_filled_then_scores(mini: Path) -> None:
     path, note = create(mini, "zuzhi.yanjiu", "综合组", JUNE, "局党组会议研究丙事项", "会议纪要")
     assert note == ""
-    assert path == mini / "evidence" / "zonghe" / "2021-06-01-zuzhi.yanjiu.md"
+    assert path == mini / "evidence" / "zonghe" / "2021-06-01-zonghe-zuzhi.yanjiu.md"
     data = front(path)
     assert {k: data[k] for k in ("indicator", "unit", "title", "kind", "visibility")} == {
         "indicator": "zuzhi.yanjiu", "unit": "综合组", "title": "局党组会议研究丙事项", "kind": "会议纪要",
@@ -67,7 +69,7 @@ def test_scaffold_fails_until_filled_then_scores(mini: Path) -> None:
     assert data["facts"] == {"研究事项": PLACEHOLDER}
     line = path.read_text(encoding="utf-8").splitlines().index(f"  研究事项: {PLACEHOLDER}") + 1
     [message] = errors_of(mini)
-    assert message.startswith(f"evidence/zonghe/2021-06-01-zuzhi.yanjiu.md:{line}: 错误：事实“研究事项”")
+    assert message.startswith(f"evidence/zonghe/2021-06-01-zonghe-zuzhi.yanjiu.md:{line}: 错误：事实“研究事项”")
     assert f"“{PLACEHOLDER}”不是可选项" in message
     path.write_text(path.read_text(encoding="utf-8").replace(f"研究事项: {PLACEHOLDER}", "研究事项: [丙]"),
                     encoding="utf-8")
@@ -101,12 +103,14 @@ def test_every_row_of_the_real_scheme(tmp_path: Path) -> None:
         made.append((create(root, ind.id, unit.name, JUNE, f"{ind.name}的材料", "台账").path, ind))
     with pytest.raises(DataError) as raised:
         gather(root)
-    unfilled = [p for p in raised.value.problems if p.severity != Severity.NOTICE]
+    unfilled = [p for p in raised.value.problems if p.severity == Severity.ERROR]
     assert len(unfilled) == sum(len(ind.facts) for _, ind in made)
     for problem in unfilled:  # each one points at a placeholder line
-        assert problem.severity == Severity.ERROR and problem.code == "bad-fact"
+        assert problem.code == "bad-fact"
         lines = (root / problem.path).read_text(encoding="utf-8").splitlines()
         assert lines[problem.line - 1].endswith(f": {PLACEHOLDER}"), problem.format()
+    bodies = [p for p in raised.value.problems if p.severity == Severity.WARNING]
+    assert len(bodies) == len(made) and {p.code for p in bodies} == {"placeholder"}  # the body's sentence
     for path, ind in made:
         fill(path, ind)
     project = gather(root, strict=True)  # no error, no warning
@@ -133,7 +137,7 @@ def test_required_facts_come_first_with_their_help() -> None:
 def test_never_overwrites(mini: Path) -> None:
     first = create(mini, "zuzhi.yanjiu", "综合组", JUNE, "第一份", "会议纪要").path
     second = create(mini, "zuzhi.yanjiu", "综合组", JUNE, "第二份", "会议纪要").path
-    assert second.name == "2021-06-01-zuzhi.yanjiu-2.md"
+    assert second.name == "2021-06-01-zonghe-zuzhi.yanjiu-2.md"
     assert front(first)["title"] == "第一份" and front(second)["title"] == "第二份"
 
 
@@ -149,8 +153,8 @@ def test_unit_defaults_to_the_only_responsible_unit(mini: Path) -> None:
 def test_cli_new(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new", "zuzhi.zixun", "--unit", "政务中心", "--date", "2021-05-10", "--project", str(mini)]) == 0
     out = capsys.readouterr().out
-    assert "已新建 evidence/zwfw/2021-05-10-zuzhi.zixun.md" in out
-    assert front(mini / "evidence" / "zwfw" / "2021-05-10-zuzhi.zixun.md")["unit"] == "政务服务中心"
+    assert "已新建 evidence/zwfw/2021-05-10-zwfw-zuzhi.zixun.md" in out
+    assert front(mini / "evidence" / "zwfw" / "2021-05-10-zwfw-zuzhi.zixun.md")["unit"] == "政务服务中心"
 
 
 @pytest.mark.parametrize(("argv", "expected"), [
@@ -168,7 +172,7 @@ def test_bad_command_lines_exit_2(mini: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_row_by_its_chinese_name(mini: Path) -> None:
-    assert create(mini, "政策咨询服务", "办公室", JUNE).path.name == "2021-06-01-zuzhi.zixun.md"
+    assert create(mini, "政策咨询服务", "办公室", JUNE).path.name == "2021-06-01-bgs-zuzhi.zixun.md"
 
 
 def test_a_unit_that_is_not_responsible_is_noted(mini: Path) -> None:
@@ -225,3 +229,35 @@ def _messages(root: Path) -> set[str]:
     except DataError as exc:
         return {p.format() for p in exc.problems}
     return set()
+
+
+def test_two_units_scaffolding_the_same_row_on_the_same_day_get_different_ids(mini: Path) -> None:
+    """Each pull request passes alone; after both are merged, main must still pass."""
+    a = create(mini, "zuzhi.zixun", "办公室", JUNE, "办公室的记录", "台账").path
+    b = create(mini, "zuzhi.zixun", "政务中心", JUNE, "政务中心的记录", "台账").path
+    assert a.stem != b.stem
+
+
+def test_a_name_taken_in_another_folder_is_not_reused(mini: Path) -> None:
+    scheme, _ = load_scheme(mini)
+    assert scheme is not None
+    ind, unit = scheme.indicator("zuzhi.yanjiu"), scheme.unit_by_name("综合组")
+    assert ind is not None and unit is not None
+    elsewhere = mini / "evidence" / "bgs" / f"{JUNE.isoformat()}-zonghe-zuzhi.yanjiu.md"
+    elsewhere.write_text("moved here by hand\n", encoding="utf-8")
+    assert target_path(mini, unit, JUNE, ind).name == "2021-06-01-zonghe-zuzhi.yanjiu-2.md"
+
+
+def test_an_unfilled_body_is_a_warning_and_fails_strict(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, _ = create(mini, "zuzhi.yanjiu", "综合组", JUNE, "局党组会议研究丙事项", "会议纪要")
+    path.write_text(path.read_text(encoding="utf-8").replace(f"研究事项: {PLACEHOLDER}", "研究事项: [丙]"),
+                    encoding="utf-8")
+    rel = path.relative_to(mini).as_posix()
+    line = path.read_text(encoding="utf-8").splitlines().index(next(
+        ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.startswith(PLACEHOLDER))) + 1
+    assert main(["check", "--project", str(mini)]) == 0
+    expected = f"{rel}:{line}: 警告：正文仍是模板中的“{PLACEHOLDER}”"
+    assert expected in capsys.readouterr().err
+    assert main(["check", "--strict", "--project", str(mini)]) == 1
+    assert expected in capsys.readouterr().err
+

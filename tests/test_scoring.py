@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from scoring.gather import gather
 from scoring.load import load_evidence, load_scheme
-from scoring.pipeline import gather
 from scoring.score import COMPLETE, MISSING, ScoreTable, score
 
 D = Decimal
@@ -24,7 +24,7 @@ def table_for(root: Path, **changes: object) -> ScoreTable:
     scheme = dataclasses.replace(scheme, **changes)  # type: ignore[arg-type]
     evidence, problems = load_evidence(root, scheme)
     assert not [p for p in problems if p.severity.name == "ERROR"], problems
-    return score(scheme, evidence, AS_OF)
+    return score(scheme, evidence)
 
 
 def write(root: Path, rel: str, text: str) -> None:

@@ -22,8 +22,8 @@ import pytest
 
 from scoring import search, site
 from scoring.cli import main
+from scoring.gather import gather
 from scoring.numbers import fmt
-from scoring.pipeline import gather
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -248,10 +248,14 @@ def test_a_link_out_of_evidence_is_a_build_error(tmp_path: Path, capsys: pytest.
     capsys.readouterr()
     assert build(project, out) == 1
     err = capsys.readouterr().err
-    assert f"evidence/zonghe/bad.md:13: 错误：正文中的链接“{target}”{what}" in err
+    message = f"evidence/zonghe/bad.md:13: 错误：正文中的链接“{target}”{what}"
+    assert message in err
     assert "Traceback" not in err
     assert (out / "site" / "index.html").read_bytes() == before  # the previous site is intact
-    assert not list(out.glob(".site*"))  # no scratch left behind
+    assert not list(tmp_path.glob(".out.*"))  # no scratch left behind
+    # ``check`` refuses exactly what the site refuses, with the same message
+    assert main(["check", "--project", str(project)]) == 1
+    assert message in capsys.readouterr().err
 
 
 def test_an_attachment_a_browser_would_run_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -266,7 +270,7 @@ def test_an_attachment_a_browser_would_run_is_refused(tmp_path: Path, capsys: py
 def test_a_missing_image_is_a_warning_and_strict_stops(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = sample(tmp_path / "p")
     assert build(project, tmp_path / "out") == 0
-    assert "evidence/zwfw/evil.md:10: 警告：正文中的链接或图片“x”指向的文件不存在，已从网页中略去" in capsys.readouterr().err
+    assert "evidence/zwfw/evil.md:10: 警告：正文中的链接或图片“x”指向的文件不存在，已从网页和 PDF 中略去" in capsys.readouterr().err
     (project / "evidence" / "zwfw" / "evil.md").unlink()
     write(project, "zwfw/img.md", TAIZHANG.replace("逐月检查。", "逐月检查。\n\n![图](nothere.png)\n"))
     assert build(project, tmp_path / "out", "--strict") == 1

@@ -1,0 +1,95 @@
+"""Render every requested output from one checked project and write them all at once.
+
+``build(project, outputs, out)`` is the second half of every command (the
+first is ``gather``). Each renderer is a function of the project and a folder:
+it writes into a staging folder beside ``out``; when all have succeeded the
+staging folder replaces ``out`` in one atomic exchange (scoring/output.py). A
+failure or a kill at any moment leaves ``out`` as the complete previous build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import tables
+from .output import Staging
+from .problems import UsageError
+from .project import Project
+
+PDF_NAME = "dossier.pdf"
+TABLE_NAMES = ("scores.json", "scores.csv", "scores.xlsx")
+
+
+@dataclass(frozen=True)
+class Written:
+    """What one output put into the output folder, said in Chinese for the final message."""
+
+    names: tuple[str, ...]  # entries of the output folder
+    summary: str
+    warnings: tuple[str, ...] = ()
+
+
+def write_tables(project: Project, folder: Path) -> Written:
+    files = {
+        "scores.json": tables.to_json(project.table, project.info, project.as_of).encode("utf-8"),
+        "scores.csv": tables.to_csv(project.table),
+        "scores.xlsx": tables.to_xlsx(project.table, project.info),
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return Written(TABLE_NAMES, "得分表 scores.json、scores.csv、scores.xlsx")
+
+
+def _site(name: str) -> Callable[[Project, Path], Written]:
+    def write_site(project: Project, folder: Path) -> Written:
+        from .site import build_site  # MkDocs and its theme load only when a site is asked for
+
+        plan = build_site(project, folder / name)
+        return Written((name,), f"审阅网站 {name}/（{plan.pages} 页，其中证据 {plan.evidence_pages} 页）")
+
+    return write_site
+
+
+def write_pdf(project: Project, folder: Path) -> Written:
+    from .dossier import build_pdf  # WeasyPrint loads only when a PDF is asked for
+
+    rendered = build_pdf(project)
+    (folder / PDF_NAME).write_bytes(rendered.pdf)
+    size = len(rendered.pdf) / 1024 / 1024
+    warnings = tuple(f"PDF 排版提示（WeasyPrint 原文）：{m}" for m in rendered.warnings)
+    return Written((PDF_NAME,), f"PDF 材料汇编 {PDF_NAME}（{rendered.pages} 页，{size:.1f} MB）", warnings)
+
+
+# Every output by name, in the order they are written. The preview is the site
+# in a folder of its own, so a running preview never replaces the built site.
+OUTPUTS: dict[str, Callable[[Project, Path], Written]] = {
+    "tables": write_tables,
+    "site": _site("site"),
+    "pdf": write_pdf,
+    "preview": _site("preview"),
+}
+
+
+def output_dir(root: Path, out: Path | None) -> Path:
+    """The output folder: ``--out``, else the project's build/. Never the project itself or its data."""
+    target = (out or root / "build").resolve()
+    root = root.resolve()
+    if root.is_relative_to(target) or any(target.is_relative_to(root / d) for d in ("indicators", "evidence")):
+        raise UsageError(f"输出目录 {target} 不能是项目目录、其上级目录或 indicators/、evidence/ 之内；"
+                         "请另选一个目录（默认为项目下的 build/）")
+    return target
+
+
+def build(project: Project, outputs: Iterable[str], out: Path) -> list[Written]:
+    """Render ``outputs`` (names of OUTPUTS) into a staging folder and swap it in for ``out`` at once."""
+    wanted = [name for name in OUTPUTS if name in set(outputs)]
+    staging = Staging(out)
+    try:
+        written = [OUTPUTS[name](project, staging.path) for name in wanted]
+        staging.keep(name for w in written for name in w.names)
+        staging.commit()
+    finally:
+        staging.close()
+    return written

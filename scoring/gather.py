@@ -1,0 +1,36 @@
+"""Gather a project: checked and scored data plus what git knows, into one ``Project``.
+
+This is the first half of every build (the second is ``build`` in
+scoring/build.py): everything an output could refuse is found here, so
+``check`` refuses exactly what ``site`` and ``pdf`` would, and the renderers
+get a project they cannot fail on for data reasons.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .gitrepo import build_info, last_changes
+from .history import history
+from .pipeline import check_and_score
+from .project import BuildInfo, GitRecord, Project
+
+
+def gather(root: Path, *, strict: bool = False, as_of: date | None = None, info: BuildInfo | None = None,
+           with_git: bool = True) -> Project:
+    """Load, check and score a project and read its git facts, or raise ``DataError`` with every problem.
+
+    ``as_of`` is the date the to-do lists and deadline views are judged by
+    (default: the date of the last commit); it changes no score.
+    ``with_git=False`` leaves out the score history and the last change of
+    each file (for commands that show neither).
+    """
+    checked = check_and_score(root, strict=strict)
+    info = info or build_info(root)
+    record = GitRecord()
+    if with_git:
+        record = GitRecord(history(root), last_changes(root, [ev.path for ev in checked.evidence]))
+    return Project(root=root, scheme=checked.scheme, evidence=checked.evidence, problems=checked.problems,
+                   table=checked.table, info=info, as_of=as_of or info.date.date(), bodies=checked.bodies,
+                   files=checked.files, git=record)

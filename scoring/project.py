@@ -1,0 +1,160 @@
+"""The value types every output is rendered from: the checked ``Project`` and what it carries.
+
+``gather`` (scoring/gather.py) makes a ``Project``; the renderers (site, dossier,
+tables) read it and import these types, never the pipeline that made them. A
+project holds everything a renderer needs: the scored table, each evidence
+body already sanitised, each file's size and SHA-256, and what git knows (the
+commit, the score history, the last change of each file). So no renderer runs
+git, re-reads an evidence file or calls back into the pipeline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import unquote
+
+from .model import Evidence, Scheme
+from .problems import Problem
+from .score import ScoreTable
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """Where the output comes from: the commit and its date, never the clock."""
+
+    commit: str  # full hash, or "" outside git
+    date: datetime
+    dirty: bool
+
+    @property
+    def short(self) -> str:
+        return self.commit[:10] if self.commit else "（非 git 仓库）"
+
+    @property
+    def label(self) -> str:
+        return self.short + ("（含未提交的修改）" if self.dirty else "")
+
+
+# --- git facts ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    commit: str
+    date: date  # the commit date
+    label: str  # the tag, or the short hash
+    total: Decimal
+    levels: dict[str, Decimal]  # 一级 id → its score
+    names: dict[str, str] = field(default_factory=dict)  # 一级 id → its name, for the legend
+
+
+@dataclass(frozen=True)
+class History:
+    points: tuple[HistoryPoint, ...]
+    notes: tuple[str, ...]  # revisions skipped, in Chinese
+    tagged: bool = False  # the points are the tags (else the recent commits)
+
+
+class Change(NamedTuple):
+    date: date  # the author date of the last commit that changed the file
+    author: str
+    commit: str
+
+
+@dataclass(frozen=True)
+class GitRecord:
+    """What git knows beyond the working tree: the score over time and who last changed each file."""
+
+    history: History = field(default_factory=lambda: History((), ()))
+    changes: Mapping[str, Change] = field(default_factory=dict)  # project-relative path → last change
+
+
+# --- files and bodies -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """A file under indicators/ or evidence/, as read once while gathering."""
+
+    path: str  # relative to the project root, posix
+    size: int
+    sha256: str
+
+    @property
+    def size_text(self) -> str:
+        if self.size < 1024:
+            return f"{self.size} 字节"
+        if self.size < 1024 * 1024:
+            return f"{self.size / 1024:.1f} KB"
+        return f"{self.size / 1024 / 1024:.1f} MB"
+
+
+# A checked link to a file inside evidence/, as the sanitised body carries it:
+# ``href="zwgk:evidence/…#frag"`` (the path percent-encoded). Each renderer maps
+# it to its own address (a page of the site, a copied file, a file:// image in
+# the PDF) with ``Body.resolve``; a user's own ``zwgk:`` link never gets here.
+LOCAL_SCHEME = "zwgk:"
+_LOCAL = re.compile(r' (href|src)="zwgk:([^"#]*)(#[^"]*)?"')
+
+
+@dataclass(frozen=True)
+class Body:
+    """An evidence body as sanitised HTML, with the project files it links to.
+
+    A body that cannot hold a link or markup (no ``[`` and no ``<``) has nothing
+    to check; it is carried as its Markdown with the sanitiser that turns it
+    into HTML the first time an output asks (``render``), so ``check`` does not
+    pay for rendering what no check needs. The HTML is the same either way.
+    """
+
+    source: str  # sanitised HTML, or Markdown when ``render`` is set
+    links: tuple[str, ...] = ()  # project-relative paths, in order of first mention
+    render: Callable[[str], str] | None = field(default=None, compare=False)
+
+    @property
+    def html(self) -> str:
+        cached: str | None = self.__dict__.get("_html")
+        if cached is None:
+            cached = self.render(self.source) if self.render is not None else self.source
+            object.__setattr__(self, "_html", cached)
+        return cached
+
+    def resolve(self, address: Callable[[str, str, str], str | None]) -> str:
+        """The HTML with each local link mapped by ``address(attribute, path, fragment)``; None drops it."""
+
+        def one(match: re.Match[str]) -> str:
+            attribute, path, fragment = match.group(1), unquote(match.group(2)), match.group(3) or ""
+            target = address(attribute, path, fragment)
+            return "" if target is None else f' {attribute}="{target}"'
+
+        return _LOCAL.sub(one, self.html) if self.links else self.html
+
+
+# --- the project ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Project:
+    """A checked, scored project: the one input of every renderer."""
+
+    root: Path
+    scheme: Scheme
+    evidence: tuple[Evidence, ...]
+    problems: tuple[Problem, ...]
+    table: ScoreTable
+    info: BuildInfo
+    # The date the to-do lists and deadline views are judged by ("deadline
+    # passed / coming"). No rule reads it: scores never depend on it.
+    as_of: date
+    bodies: Mapping[str, Body] = field(default_factory=dict)  # evidence id → body
+    files: Mapping[str, FileFacts] = field(default_factory=dict)  # path → facts, every data file
+    git: GitRecord = field(default_factory=GitRecord)
+
+    def body(self, evidence: Evidence) -> Body:
+        return self.bodies.get(evidence.id, Body(""))
