@@ -526,6 +526,7 @@ class Manual(Rule):
     fact: str
     direction: str = "deduct"  # deduct | bonus
     cap: Decimal | None = None
+    needs_review: bool = False  # written by the importer for text it could not read as a rule
 
     @property
     def gives_bonus(self) -> bool:
@@ -772,7 +773,7 @@ def parse_rule(data: Any, period_start: date | None = None) -> Rule:
         params = {"rules": tuple(parse_rule(s, period_start) for s in subs), "cap": r.get("cap", dec, opt_dec)}
     elif kind == "manual":
         params = {"fact": r.get("fact", _str), "direction": r.get("direction", _choice("deduct", "bonus"), "deduct"),
-                  "cap": r.get("cap", dec, opt_dec)}
+                  "cap": r.get("cap", dec, opt_dec), "needs_review": r.get("needs_review", _bool, False)}
     else:  # bonus_flag
         params = {"fact": r.get("fact", _str), "bonus": r.get("bonus", dec)}
     unknown = sorted(set(data) - r.used)
