@@ -148,7 +148,8 @@ def _covered(ranges: list[tuple[int, int, int, int]]) -> set[tuple[int, int]]:
             if (r, c) != (r1, c1)}
 
 
-def to_xlsx(rows: list[Cells], ranges: list[tuple[int, int, int, int]]) -> bytes:
+def to_xlsx(rows: list[Cells], ranges: list[tuple[int, int, int, int]], title: str = TITLE,
+            header: list[str] = HEADER) -> bytes:
     import openpyxl
     from openpyxl.styles import Alignment
 
@@ -157,13 +158,15 @@ def to_xlsx(rows: list[Cells], ranges: list[tuple[int, int, int, int]]) -> bytes
     sheet.title = "分解表"
     book.properties.created = STAMP
     book.properties.modified = STAMP
-    sheet.append([TITLE])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=WIDTH)
-    sheet.append(HEADER)
+    width = len(header)
+    sheet.append([title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.append(header)
+    points = header.index("赋分") if "赋分" in header else header.index("分值")
     covered = _covered(ranges)
     for r, row in enumerate(rows):
-        sheet.append([_number(v) if c == 3 else v for c, v in enumerate(row)])
-        for c in range(WIDTH):
+        sheet.append([_number(v) if c == points else v for c, v in enumerate(row)])
+        for c in range(width):
             if (r, c) in covered:
                 sheet.cell(row=r + 3, column=c + 1).value = None
     for r1, c1, r2, c2 in ranges:
@@ -184,7 +187,8 @@ def _number(value: str) -> str | int | float:
     return value
 
 
-def to_docx(rows: list[Cells], ranges: list[tuple[int, int, int, int]]) -> bytes:
+def to_docx(rows: list[Cells], ranges: list[tuple[int, int, int, int]], title: str = TITLE,
+            header: list[str] = HEADER) -> bytes:
     import docx
 
     document = docx.Document()
@@ -193,10 +197,10 @@ def to_docx(rows: list[Cells], ranges: list[tuple[int, int, int, int]]) -> bytes
     document.core_properties.last_modified_by = ""
     document.core_properties.author = ""
     document.add_paragraph("附件")
-    document.add_paragraph(TITLE)
-    table = document.add_table(rows=len(rows) + 1, cols=WIDTH)
+    document.add_paragraph(title)
+    table = document.add_table(rows=len(rows) + 1, cols=len(header))
     table.style = "Table Grid"
-    for c, name in enumerate(HEADER):
+    for c, name in enumerate(header):
         table.cell(0, c).text = name
     for r1, c1, r2, c2 in ranges:
         table.cell(r1 + 1, c1).merge(table.cell(r2 + 1, c2))
@@ -210,11 +214,75 @@ def to_docx(rows: list[Cells], ranges: list[tuple[int, int, int, int]]) -> bytes
     return fixed_zip(buffer.getvalue(), _ZIP_DATE)
 
 
+# --- two tables in other layouts, written from the structure of published county and city schemes ---------
+
+# 类别 | 分值 | 考核标准: one level, the 类别 merged and carrying its points 「（12分）」; rows have no names.
+TWO_LEVEL_TITLE = "示例县2022年度政务公开工作考核细则"
+TWO_LEVEL_HEADER = ["类别", "分值", "考核标准"]
+TWO_LEVEL = [
+    ["一、主动公开（12分）", "3", "按要求公开政府信息公开工作年度报告，未在1月31日前公开年度报告的，扣3分。"],
+    ["一、主动公开（12分）", "4", "重大行政决策预公开，每少公开一项扣1分，扣完为止。"],
+    ["一、主动公开（12分）", "5", "政府网站信息更新不及时的，每发现一处扣0.5分，扣完为止。"],
+    ["二、政策解读与回应（8分）", "4", "政策解读率达到100%，每下降1个百分点扣0.1分。"],
+    ["二、政策解读与回应（8分）", "4", "政务舆情回应及时，存在任何一种情况扣0.5分：未按时回应、回应内容不当、未报送回应情况。"],
+    ["三、依申请公开（6分）", "6", "依申请公开答复按期办结，未按法定期限答复的，不得分；答复格式不规范的，每件扣1分。"],
+    ["四、平台建设（4分）", "2", "政务服务平台与政府网站实现对接，未实现对接的，不得分。"],
+    ["四、平台建设（4分）", "2", "政府网站集约化平台检测合格率低于90%的，扣2分。"],
+    ["加分项", "", "政务公开工作经验做法被国务院办公厅通报表扬的，加2分。"],
+    ["加分项", "", "政务公开工作被省级以上媒体报道的，每篇加1分，最高加3分。"],
+    ["扣分项", "", "发生政务公开重大失误造成严重负面影响的，每起扣5分。"],
+]
+
+# 一级 | 二级 | 三级 | 四级 | 分值 | 评分标准 | 责任单位 | 完成时限 | 备注: four levels, a Word table.
+FOUR_LEVEL_TITLE = "示例市2023年度政务公开工作考核指标体系"
+FOUR_LEVEL_HEADER = ["一级指标", "二级指标", "三级指标", "四级指标", "分值", "评分标准", "责任单位", "完成时限", "备注"]
+FOUR_LEVEL = [
+    ["公开制度（10分）", "组织保障", "领导重视", "专题研究", "2", "主要负责同志未专题研究政务公开工作的，扣2分。", "办公室", "6月底前", ""],
+    ["公开制度（10分）", "组织保障", "机制建设", "工作机制", "2", "未建立政务公开工作机制的，扣1分；未明确专门工作人员的，扣1分。", "办公室", "", ""],
+    ["公开制度（10分）", "制度执行", "公开属性", "属性源头认定", "3", "公文未标注公开属性的，每件扣0.5分，扣完为止。", "办公室", "", ""],
+    ["公开制度（10分）", "制度执行", "保密审查", "审查台账", "3", "未建立保密审查台账的，扣3分。", "办公室", "", ""],
+    ["重点领域（30分）", "决策公开", "预公开", "草案公开", "4", "重大行政决策草案未向社会公开征求意见的，每件扣1分，扣分上限为4分。", "法规科", "", ""],
+    ["重点领域（30分）", "决策公开", "结果公开", "执行情况", "4", "未于6月底、12月底前公开重要决策执行情况的，每次扣2分。", "法规科", "12月底前", ""],
+    ["重点领域（30分）", "管理服务", "双随机", "抽查结果", "4", "抽查结果公示率每下降1个百分点扣0.2分，扣完为止。", "市场科", "", ""],
+    ["重点领域（30分）", "管理服务", "政务服务", "办事指南", "6", "办事指南要素完整率按比例得分。", "政务服务中心", "", ""],
+    ["重点领域（30分）", "财政信息", "预决算", "部门预算", "8",
+     "部门预算公开存在任何一种情况扣2分：未按时公开、公开内容不完整、未细化到功能分类项级科目。", "财务科", "", ""],
+    ["重点领域（30分）", "财政信息", "预决算", "部门决算", "4", "部门决算公开内容完整的得4分，不完整的得2分，未公开的不得分。", "财务科", "", ""],
+    ["政民互动（10分）", "政策解读", "解读质量", "多样化解读", "4", "图解、视频等多样化解读比例不低于60%，每低1个百分点扣0.1分，扣分上限为4分。",
+     "办公室、各科室", "", ""],
+    ["政民互动（10分）", "回应关切", "政务舆情", "回应时效", "3", "政务舆情回应不及时的，每发现一次扣1分；不涉及的不扣分。", "办公室", "", ""],
+    ["政民互动（10分）", "回应关切", "互动平台", "留言办理", "3", "留言办理满意率高于95%的加1分。", "办公室", "", ""],
+    ["加分项", "", "", "", "", "政务公开工作被国务院办公厅推广经验做法的，加3分。", "", "", ""],
+    ["扣分项", "", "", "", "", "因政务公开工作不力被上级通报批评的，每次扣3分。", "", "", ""],
+]
+
+
+def runs(rows: list[Cells], cols: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
+    """Vertical merges of consecutive equal, non-empty cells in ``cols`` (under the same first-column value)."""
+    ranges = []
+    for col in cols:
+        r = 0
+        while r < len(rows):
+            end = r
+            while end + 1 < len(rows) and rows[r][col] and rows[end + 1][col] == rows[r][col] and rows[end + 1][0] == rows[r][0]:
+                end += 1
+            if end > r:
+                ranges.append((r, col, end, col))
+            r = end + 1
+    return ranges
+
+
 def build(out: Path) -> list[Path]:
     rows = table_rows(SEED.read_text(encoding="utf-8"))
     ranges = merges(rows)
+    tables = {
+        "jincheng-2021.xlsx": to_xlsx(rows, ranges),
+        "jincheng-2021.docx": to_docx(rows, ranges),
+        "county-2022-two-level.xlsx": to_xlsx(TWO_LEVEL, runs(TWO_LEVEL, (0,)), TWO_LEVEL_TITLE, TWO_LEVEL_HEADER),
+        "city-2023-four-level.docx": to_docx(FOUR_LEVEL, runs(FOUR_LEVEL, (0, 1, 2)), FOUR_LEVEL_TITLE, FOUR_LEVEL_HEADER),
+    }
     written = []
-    for name, data in (("jincheng-2021.xlsx", to_xlsx(rows, ranges)), ("jincheng-2021.docx", to_docx(rows, ranges))):
+    for name, data in tables.items():
         path = out / name
         path.write_bytes(data)
         written.append(path)

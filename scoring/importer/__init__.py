@@ -66,7 +66,8 @@ def _meta(path: Path, layout: Layout, year: int | None) -> Meta:
         found = int(m.group(1))
     issuer = re.match(r"^(.+?)(20\d{2})\s*年", title)
     doc_number = next((m.group(0) for t in texts if (m := re.search(r"\S+〔\d{4}〕\d+号", t))), "")
-    return Meta(title=title, year=found, source=path.name, issuer=issuer.group(1) if issuer else "", doc_number=doc_number)
+    return Meta(title=title, year=found, source=path.name, issuer=issuer.group(1) if issuer else "", doc_number=doc_number,
+                has_units="units" in layout.columns, named=len(layout.levels) > 1)
 
 
 def import_file(path: Path, sheet: str | None = None, year: int | None = None) -> Imported:

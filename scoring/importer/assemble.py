@@ -49,6 +49,8 @@ class Meta:
     title: str
     year: int
     source: str  # the file name shown in file:line
+    has_units: bool = True  # the table has a 责任单位 column
+    named: bool = True  # the table has a name column besides the outermost level
     issuer: str = ""
     doc_number: str = ""
 
@@ -87,6 +89,8 @@ def assemble(rows: list[SourceRow], meta: Meta) -> Assembled:
             continue
         name = next((x for x in reversed(src.levels[1:]) if x), "")
         text = src.texts["bonus"] or src.texts["deduction"]
+        if not name:
+            name = _short_name(text)
         if src.section == MAJOR and not text and (re.search(r"下列情形|以下情形", name) or name.endswith(("：", ":"))):
             major_lead = name
             continue
@@ -98,6 +102,10 @@ def assemble(rows: list[SourceRow], meta: Meta) -> Assembled:
             own = text or name
             lead = major_lead if not re.search(r"[扣减]\s*\d", own) else ""
             major.append(_total_item(ident, name, text, Row(Decimal(0), year=meta.year), out, where, False, lead))
+    if not meta.named:
+        out.warnings.append("表中除最外一级外没有指标名称列，各行名称取自考核标准的第一句，请核对")
+    if not meta.has_units:
+        out.warnings.append("表中没有责任单位列，各行未指定责任单位；请在 indicators/ 中补上 units")
     for number, (name, bucket) in enumerate(levels.items(), 1):
         stated = level_points.get(name)
         total = sum((Decimal(str(r["points"])) for r in bucket), Decimal(0))
@@ -118,7 +126,8 @@ def _row(src: SourceRow, ident: str, unit_names: list[str], meta: Meta, out: Ass
     level2 = " / ".join(n for n in names[1:-1] if n) if len(names) > 2 else ""
     if not level3:
         level3 = _short_name(src.texts["deduction"] or src.texts["bonus"]) or f"第{ident[-2:]}项"
-        out.warnings.append(f"{where}：{ident} 没有指标名称，取自考核标准“{level3}”")
+        if meta.named:
+            out.warnings.append(f"{where}：{ident} 没有指标名称，取自考核标准“{level3}”")
     row = Row(src.points, tuple(unit_names), src.texts["content"], meta.year)
     drafts = infer_cell(src.texts["deduction"], row) + infer_cell(src.texts["bonus"], row, bonus_column=True)
     drafts += infer_method(src.texts["method"])
@@ -133,7 +142,7 @@ def _row(src: SourceRow, ident: str, unit_names: list[str], meta: Meta, out: Ass
     data.update(_rules(drafts, ident, " / ".join(n for n in names if n), out, where))
     out.rows += 1
     out.ids.append((ident, where, " / ".join(n for n in names if n)))
-    if not unit_names:
+    if not unit_names and meta.has_units:
         out.warnings.append(f"{where}：{ident} 没有责任单位")
     return data
 

@@ -28,8 +28,22 @@ import yaml
 
 from ..load import load_scheme
 from ..model import Indicator, Scheme
-from ..rules import Deadline, Graded, Group, Manual, PerDeadline, PercentFloor, PerMissing, PerOccurrence, RatioScore, Rule
-from ..rules import BonusFlag, BonusPerItem, Required, Tiered
+from ..rules import (
+    BonusFlag,
+    BonusPerItem,
+    Deadline,
+    Graded,
+    Group,
+    Manual,
+    PercentFloor,
+    PerDeadline,
+    PerMissing,
+    PerOccurrence,
+    RatioScore,
+    Required,
+    Rule,
+    Tiered,
+)
 from .write import to_yaml
 
 

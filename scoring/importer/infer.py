@@ -11,6 +11,7 @@ from .phrases import ADVERSE, CLAUSES, Clause, Draft, Fact, Row, clauses
 EMPTY = {"", "-", "—", "－", "/", "／", "无", "——"}
 _DISCRETION = CLAUSES[0][1]
 _OCCURRENCE = re.compile(r"每|发现|一次|有一")
+_NOT_APPLICABLE = re.compile(r"不涉及|不适用|无此项")
 
 
 def infer_cell(text: str, row: Row, bonus_column: bool = False) -> list[Draft]:
@@ -18,7 +19,7 @@ def infer_cell(text: str, row: Row, bonus_column: bool = False) -> list[Draft]:
     text = text.strip().lstrip("*＊").strip()
     if text in EMPTY:
         return []
-    found = _ratio(text, row) or _percent_floor(text)
+    found = _ratio(text, row) or _percent_floor(text, row) or _direct(text)
     if found:
         return [found]
     parts, tail = clauses(text)
@@ -38,11 +39,15 @@ def infer_cell(text: str, row: Row, bonus_column: bool = False) -> list[Draft]:
             continue
         row.tail = tail if i == len(parts) - 1 or all(p.sign == "上限" for p in parts[i + 1:]) else ""
         drafts.extend((c, d) for d in _classify(c, row))
-    return [d for _, d in drafts]
+    out = [d for _, d in drafts]
+    if _NOT_APPLICABLE.search(tail):
+        out.append(review(tail, "含“不涉及/不适用”的情形，需要人工确认如何计分"))
+    return out
 
 
 def _classify(c: Clause, row: Row) -> list[Draft]:
-    for _name, pattern, signs, build in CLAUSES:
+    near = ""
+    for name, pattern, signs, build in CLAUSES:
         if c.sign not in signs:
             continue
         m = pattern.search(c.text)
@@ -50,12 +55,14 @@ def _classify(c: Clause, row: Row) -> list[Draft]:
             continue
         draft = build(m, c, row)
         if draft is None:
+            near = near or name
             continue
         if draft.review:
             return [review(c.text, draft.review, c.sign == "加")]
         _own_cap(draft, c, row)
         return _split_conditions(draft, c)
-    return [review(c.text, "这一句的计分方法没有对应的规则类型", c.sign == "加")]
+    reason = f"像是“{near}”，但缺少它所需的内容（如所列事项、日期）" if near else "这一句的计分方法没有对应的规则类型"
+    return [review(c.text, reason, c.sign == "加")]
 
 
 def _own_cap(draft: Draft, c: Clause, row: Row) -> None:
@@ -170,33 +177,53 @@ def _ratio(text: str, row: Row) -> Draft | None:
 
 
 _STEPS = (r"每(?:降低|下降|减少|低)(?P<step>[\d.一二两三四五六七八九十]+)个?百分点[，,]?\s*扣\s*(?P<per>\d+(?:\.\d+)?)\s*分"
-          r"(?:[，,]?\s*扣分上限为?\s*(?P<cap>\d+(?:\.\d+)?)\s*分)?")
+          r"(?:[，,]?\s*(?:扣分上限为?\s*(?P<cap>\d+(?:\.\d+)?)\s*分|(?P<all>扣完为止)))?")
 _PERCENT = re.compile(r"(?P<num>[^，。；,]*?)占(?P<den>[^，。；,]*?)(?:的比例|比例|比重)?(?:不得|不应|应不)(?:少|低)于"
                       r"\s*(?P<floor>\d+(?:\.\d+)?)\s*%[，,]?\s*" + _STEPS)
-_RATE = re.compile(r"(?P<rate>[^，。；,\s]+?率)" + _STEPS)
+_SHARE = re.compile(r"(?P<what>[^，。；,]+?)(?:的)?(?:比例|比重|占比)不(?:得|应)?(?:少|低)于\s*(?P<floor>\d+(?:\.\d+)?)\s*%[，,]?\s*"
+                    + _STEPS)
+_RATE = re.compile(r"(?P<rate>[^，。；,\s]+?率)(?:(?:应|须)?达到\s*(?P<floor>\d+(?:\.\d+)?)\s*%)?[，,]?\s*" + _STEPS)
+_DIRECT = re.compile(r"(?P<rate>[^，。；,\s]+?率)按(?:比例|实际比例)(?:得分|计分)")
 
 
-def _percent_floor(text: str) -> Draft | None:
-    """「…占…不得少于90%，每降低两个百分点，扣0.5分」 and 「及时率每下降1个百分点扣0.1分」."""
+def _percent_floor(text: str, row: Row) -> Draft | None:
+    """「…占…不得少于90%，每降低两个百分点，扣0.5分」, 「…比例不低于60%，每低1个百分点…」, 「及时率每下降1个百分点扣0.1分」."""
     from .phrases import number
 
     m = _PERCENT.search(text)
     if m:
         num, den, floor = m.group("num").strip(), m.group("den").strip(), Decimal(m.group("floor"))
+    elif m := _SHARE.search(text):
+        what = m.group("what").strip()
+        num, den, floor = f"{what}（分子）", f"{what}（分母）", Decimal(m.group("floor"))
     else:
         m = _RATE.search(text)
         if m is None:
             return None
         rate = m.group("rate")
-        num, den, floor = f"{rate}的分子", f"{rate}的分母", Decimal(100)
+        num, den = f"{rate}的分子", f"{rate}的分母"
+        floor = Decimal(m.group("floor")) if m.group("floor") else Decimal(100)
     params: dict[str, Any] = {
         "numerator": Fact(num, "count", f"写明{num}。"), "denominator": Fact(den, "count", f"写明{den}。"),
         "floor": floor, "step": number(m.group("step")), "per": Decimal(m.group("per")),
     }
     if m.group("cap"):
         params["cap"] = Decimal(m.group("cap"))
+    elif m.group("all"):
+        params["cap"] = row.points
     params["rounding"] = "up"
     return Draft("percent_floor", params, text[m.start():m.end()].strip("，, "), "比例下限")
+
+
+def _direct(text: str) -> Draft | None:
+    """「办事指南要素完整率按比例得分」: score = rate × points."""
+    m = _DIRECT.search(text)
+    if m is None:
+        return None
+    rate = m.group("rate")
+    facts = (Fact(f"{rate}的分子", "count", f"写明计算{rate}的分子（达到要求的数量）。"),
+             Fact(f"{rate}的分母", "count", f"写明计算{rate}的分母（应达到要求的总数）。"))
+    return Draft("ratio_score", {"numerator": facts[0], "denominator": facts[1], "invert": False}, text, "按比例得分")
 
 
 def _manual(text: str, bonus: bool, phrase: str) -> Draft:

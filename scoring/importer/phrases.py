@@ -166,7 +166,7 @@ def _per_deadline(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
 
 
 def _deadline(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
-    day = _date(m.group("date"), row.year)
+    day = _date(m.group("date") or m.group("date2"), row.year)
     if day is None or c.amount is None:
         return None
     fact = Fact("完成日期", "date", f"写明完成的日期（YYYY-MM-DD），以报送记录、发文或公开日期为准。考核标准：{c.body}")
@@ -269,13 +269,14 @@ Builder = Callable[[re.Match[str], Clause, Row], Draft | None]
 CLAUSES: list[tuple[str, re.Pattern[str], str, Builder]] = [
     ("酌情扣分", re.compile(r"(根据|视)[^，。；]{0,10}情况[^，。；]{0,4}扣分|酌情扣分|由考核组(酌情)?扣分"), "扣不得分", _discretion),
     ("比例门槛", re.compile(r"(低于|高于|超过|不足|达到)\s*\d+(\.\d+)?\s*%"), "扣加", _review(
-        "按比例门槛一次性扣分（低于或高于某个百分比即扣），现有规则类型无法准确表达")),
+        "按比例门槛一次性计分（高于或低于某个百分比即扣分或加分），现有规则类型无法准确表达")),
     ("得分制", re.compile(r"得\s*\d+(\.\d+)?\s*分|计\s*\d+(\.\d+)?\s*分"), "扣加不得分", _review(
         "按完成情况累加得分（得分制），现有规则类型无法准确表达")),
     ("不适用", re.compile(r"不涉及|不适用|无此项"), "扣加不得分", _review("含“不涉及/不适用”的情形，需要人工确认如何计分")),
     ("逐个时限", re.compile(rf"未(?:于|在|按)?(?P<dates>(?:(?:{_DATE})[、和及，,]?\s*){{2,}})前?.*每(?:次|缺一次|少一次|逾期一次)"), "扣",
      _per_deadline),
-    ("限期完成", re.compile(rf"(?P<date>{_DATE})前.*未(?:完成|提交|报送|公开|公示|按时)"), "扣", _deadline),
+    ("限期完成", re.compile(rf"(?P<date>{_DATE})前.*未(?:完成|提交|报送|公开|公示|按时)|未(?:在|于|按)?(?P<date2>{_DATE})前"), "扣",
+     _deadline),
     ("每项各扣", re.compile(r"未(?:建立|开通|设立|开设|制定|公开)?(?P<what>[^，。；]+和[^，。；]+?)的?[，,]\s*各扣"), "扣", _each),
     ("每缺一项", re.compile(r"每(?:少|缺)[^，,。；]{0,6}?(?:一|1)\s*(?:项|个|类)"), "扣", _per_missing),
     ("下列每一项", re.compile(r"(?:下列|以下).*每一?项"), "扣", _per_missing),
