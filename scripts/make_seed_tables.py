@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the fixture tables below are data: one table row per line reads best)
 """Rebuild the 2021 Jincheng table (晋市审管发〔2021〕35号 附件) as the assessors would send it.
 
 Input: tests/fixtures/import/jincheng-2021-assessment-breakdown.txt, the text
