@@ -95,7 +95,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{target}/indicators/ 已有考核方案，未写出任何文件；确需覆盖请加 --force，或用 --to 指定新的目录",
               file=sys.stderr)
         return 1
-    text = report(imported.result, path.name, imported.table, str(target))
+    text = report(imported.result, path.name, imported.table)
     write_project(target, imported.files, text)
     print(summary(imported.result, str(target)))
     return 0

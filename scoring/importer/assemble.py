@@ -139,9 +139,10 @@ def _row(src: SourceRow, ident: str, unit_names: list[str], meta: Meta, out: Ass
         remarks = f"完成时限：{src.texts['deadline']}" + (f"；{remarks}" if remarks else "")
     texts = {**{k: src.texts[k] for k in TEXT_KEYS}, "remarks": remarks}
     data.update({"key": src.key, "units": unit_names, "text": texts})
-    data.update(_rules(drafts, ident, " / ".join(n for n in names if n), out, where))
+    full = " / ".join(n for n in (names[0] if names else "", level2, level3) if n)
+    data.update(_rules(drafts, ident, full, out, where))
     out.rows += 1
-    out.ids.append((ident, where, " / ".join(n for n in names if n)))
+    out.ids.append((ident, where, full))
     if not unit_names and meta.has_units:
         out.warnings.append(f"{where}：{ident} 没有责任单位")
     return data

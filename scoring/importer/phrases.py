@@ -160,7 +160,7 @@ def _per_deadline(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
     days = [_date(d, row.year) for d in re.findall(_DATE, m.group("dates"))]
     if len(days) < 2 or None in days or c.amount is None:
         return None
-    fact = Fact("完成日期", "date", f"写明每次完成的日期（YYYY-MM-DD），每次一个日期，可填多个。考核标准：{c.body}")
+    fact = Fact("完成日期", "date", f"写明每次完成的日期（YYYY-MM-DD），每次一个日期，可填多个。考核标准：{_last_sentence(c.body)}")
     return Draft("per_deadline", {"fact": fact, "deadlines": sorted(d for d in days if d), "per": c.amount}, c.text,
                  "逐个时限")
 
@@ -169,7 +169,7 @@ def _deadline(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
     day = _date(m.group("date") or m.group("date2"), row.year)
     if day is None or c.amount is None:
         return None
-    fact = Fact("完成日期", "date", f"写明完成的日期（YYYY-MM-DD），以报送记录、发文或公开日期为准。考核标准：{c.body}")
+    fact = Fact("完成日期", "date", f"写明完成的日期（YYYY-MM-DD），以报送记录、发文或公开日期为准。考核标准：{_last_sentence(c.body)}")
     return Draft("deadline", {"fact": fact, "deadline": day, "deduct": c.amount}, c.text, "限期完成")
 
 

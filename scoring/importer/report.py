@@ -12,8 +12,8 @@ KIND_NAMES = {
 }
 
 
-def report(result: Assembled, source: str, table: str, target: str) -> str:
-    lines = ["# 考核表导入报告", "", f"- 来源：{source}（{table}）", f"- 写入：{target}/indicators/",
+def report(result: Assembled, source: str, table: str) -> str:
+    lines = ["# 考核表导入报告", "", f"- 来源：{source}（{table}）", "- 写入：本目录下的 indicators/",
              f"- 读取指标行：{result.rows} 行（含综合加分项、重大扣分项）",
              f"- 识别出的规则：{sum(result.kinds.values())} 条；需要人工核定：{len(result.reviews)} 条", ""]
     lines += ["## 按规则类型", "", "| 规则类型 | 条数 |", "|---|---|"]

@@ -1,0 +1,77 @@
+"""Tables in other layouts import to their expected YAML; export-scheme → import is the identity.
+
+The expected imports are in tests/fixtures/import/expected/<table>/; refresh them
+on purpose with ``pytest --update-golden`` and read the diff before committing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scoring.cli import main
+from scoring.importer.compare import load
+
+TABLES = Path(__file__).resolve().parent / "fixtures" / "import"
+EXPECTED = TABLES / "expected"
+LAYOUTS = ["county-2022-two-level.xlsx", "city-2023-four-level.docx", "jincheng-2021.xlsx"]
+
+
+def _files(project: Path) -> dict[str, bytes]:
+    out = {f"indicators/{p.name}": p.read_bytes() for p in sorted((project / "indicators").iterdir())}
+    out["import-report.md"] = (project / "import-report.md").read_bytes()
+    return out
+
+
+def _import(table: Path, target: Path) -> None:
+    assert main(["import", str(table), "--to", str(target)]) == 0
+
+
+@pytest.mark.parametrize("table", LAYOUTS)
+def test_table_imports_to_its_expected_yaml(table: str, tmp_path: Path, update_golden: bool,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    _import(TABLES / table, tmp_path / "p")
+    assert main(["check", "--project", str(tmp_path / "p")]) == 0, capsys.readouterr().err
+    expected = EXPECTED / Path(table).stem
+    if update_golden:
+        shutil.rmtree(expected, ignore_errors=True)
+        shutil.copytree(tmp_path / "p", expected, ignore=shutil.ignore_patterns("evidence"))
+    assert _files(tmp_path / "p") == _files(expected)
+
+
+@pytest.mark.parametrize("table", LAYOUTS)
+def test_export_then_import_gives_the_same_yaml(table: str, tmp_path: Path) -> None:
+    _import(TABLES / table, tmp_path / "first")
+    assert main(["export-scheme", "--project", str(tmp_path / "first"), "--out", str(tmp_path / "x")]) == 0
+    exported = tmp_path / "x" / "scheme-export.xlsx"
+    _import(exported, tmp_path / "second")
+    first = {k: v for k, v in _files(tmp_path / "first").items() if k.startswith("indicators/")}
+    second = {k: v for k, v in _files(tmp_path / "second").items() if k.startswith("indicators/")}
+    assert first == second
+    again = tmp_path / "y"
+    assert main(["export-scheme", "--project", str(tmp_path / "second"), "--out", str(again)]) == 0
+    assert (again / "scheme-export.xlsx").read_bytes() == exported.read_bytes()  # deterministic
+
+
+def test_two_level_table_reads_points_from_category_names(tmp_path: Path) -> None:
+    _import(TABLES / "county-2022-two-level.xlsx", tmp_path / "p")
+    scheme = load(tmp_path / "p")
+    assert [(lv.name, lv.points) for lv in scheme.levels] == [
+        ("一、主动公开", 12), ("二、政策解读与回应", 8), ("三、依申请公开", 6), ("四、平台建设", 4)]
+    assert scheme.rows[0].level3 == "按要求公开政府信息公开工作年度报告"  # no name column: the standard's first phrase
+    assert [i.name for i in scheme.comprehensive] == ["政务公开工作经验做法被国务院办公厅通报表扬的", "政务公开工作被省级以上媒体报道的"]
+    assert [r.kind for r in scheme.major[0].rules] == ["per_occurrence"]
+    assert scheme.year == 2022 and scheme.normalise  # 30 points, not 100: the score is normalised
+    assert scheme.full_marks == 30
+
+
+def test_four_level_table_keeps_the_middle_levels(tmp_path: Path) -> None:
+    _import(TABLES / "city-2023-four-level.docx", tmp_path / "p")
+    scheme = load(tmp_path / "p")
+    first = scheme.rows[0]
+    assert (first.level1, first.level2, first.level3) == ("公开制度", "组织保障 / 领导重视", "专题研究")
+    assert first.text.remarks == "完成时限：6月底前"
+    assert scheme.full_marks == 50 and scheme.normalise
+    assert [u.name for u in scheme.units][:3] == ["办公室", "法规科", "市场科"]
