@@ -58,7 +58,7 @@ def test_export_then_import_gives_the_same_yaml(table: str, tmp_path: Path) -> N
 def test_two_level_table_reads_points_from_category_names(tmp_path: Path) -> None:
     _import(TABLES / "county-2022-two-level.xlsx", tmp_path / "p")
     scheme = load(tmp_path / "p")
-    assert [(lv.name, lv.points) for lv in scheme.levels] == [
+    assert [(lv.name, int(lv.points)) for lv in scheme.levels] == [
         ("一、主动公开", 12), ("二、政策解读与回应", 8), ("三、依申请公开", 6), ("四、平台建设", 4)]
     assert scheme.rows[0].level3 == "按要求公开政府信息公开工作年度报告"  # no name column: the standard's first phrase
     assert [i.name for i in scheme.comprehensive] == ["政务公开工作经验做法被国务院办公厅通报表扬的", "政务公开工作被省级以上媒体报道的"]
