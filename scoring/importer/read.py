@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,9 +78,11 @@ def read_tables(path: Path) -> list[Grid]:
         problem = _ole_problem(path)
         if problem:
             raise ImportFailure(problem)
+        from docx.opc.exceptions import PackageNotFoundError
         try:
             return read_docx(path) if suffix in WORD else read_xlsx(path)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, zlib.error, PackageNotFoundError,
+                SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
             raise ImportFailure(f"文件已损坏或不是有效的 {suffix} 文件（{type(exc).__name__}）；"
                                 "请在 WPS 或 Office 中打开确认，另存一份后再导入") from None
     if suffix == ".xls":
