@@ -16,7 +16,7 @@ from pathlib import Path
 from common import ROOT, best_of
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from make_seed_tables import SEED, merges, table_rows, to_docx, to_xlsx  # noqa: E402
+from make_seed_tables import SEED, merges, table_rows, to_docx, to_xlsx
 
 IMPORT = """
 import time
