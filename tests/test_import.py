@@ -115,3 +115,20 @@ def test_export_of_the_hand_transcription_imports_and_checks(tmp_path: Path, cap
     assert main(["check", "--project", str(tmp_path / "again")]) == 0
     found = pairs(load(tmp_path / "again"), load(ROOT))
     assert {p.reference.id for p in found if not p.match} == FLAGGED_2021  # the repaired words change no rule
+
+
+def test_walk_through_shows_real_output(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/new-year-import.md quotes the import of the 2021 table: it must be what the command prints."""
+    page = (ROOT / "docs" / "new-year-import.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "2021考核任务分解表.xlsx").write_bytes((TABLES / "jincheng-2021.xlsx").read_bytes())
+    printed = _import(Path("2021考核任务分解表.xlsx"), Path("试导入"), capsys)
+    assert f"```\n{printed}```" in page
+    code = main(["import", "考核表.doc"])
+    assert code == 2  # the file does not exist: a usage error, before any conversion
+    capsys.readouterr()
+    (tmp_path / "考核表.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert main(["import", "考核表.doc"]) == 1
+    assert f"   ```\n   {capsys.readouterr().err.strip()}\n   ```" in page  # inside a list item
