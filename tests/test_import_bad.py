@@ -1,7 +1,8 @@
 """Files that cannot be imported: a clear Chinese message, exit 1, nothing written.
 
 The bad files are made here: an encrypted Office file (a compound file with the
-EncryptionInfo and EncryptedPackage streams that Office writes for a password),
+EncryptionInfo and EncryptedPackage streams that Office writes for a password,
+from office_files.py),
 a truncated workbook, tables without a recognisable header, several tables, a
 scan (a picture and no table), an old .doc on a machine without LibreOffice.
 """
@@ -10,38 +11,17 @@ from __future__ import annotations
 
 import io
 import shutil
-import struct
 from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
+from office_files import encrypted_office_file
 from PIL import Image
 
 from scoring.cli import main
 
 TABLES = Path(__file__).resolve().parent / "fixtures" / "import"
-FREE, END, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
-
-
-def _dir_entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
-    encoded = (name + "\0").encode("utf-16-le") if name else b""
-    return (encoded.ljust(64, b"\0") + struct.pack("<HBB3I", len(encoded), kind, 1, left, right, child)
-            + b"\0" * 36 + struct.pack("<IQ", start, size))
-
-
-def encrypted_office_file() -> bytes:
-    """A compound file laid out as Office saves a password-protected .xlsx/.docx (two 4 KiB streams)."""
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
-              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, END, 0, END, 0) + struct.pack("<I", 0)
-              + struct.pack("<108I", *[FREE] * 108))
-    fat = [FATSECT, END, *range(3, 10), END, *range(11, 18), END]
-    fat_sector = struct.pack("<128I", *(fat + [FREE] * (128 - len(fat))))
-    directory = (_dir_entry("Root Entry", 5, NOSTREAM, NOSTREAM, 1, END, 0)
-                 + _dir_entry("EncryptionInfo", 2, NOSTREAM, 2, NOSTREAM, 2, 4096)
-                 + _dir_entry("EncryptedPackage", 2, NOSTREAM, NOSTREAM, NOSTREAM, 10, 4096)
-                 + _dir_entry("", 0, NOSTREAM, NOSTREAM, NOSTREAM, 0, 0))
-    return header + fat_sector + directory + bytes(range(256)) * 32
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
+from office_files import xls
 
 from scoring.cli import main
 from scoring.importer.compare import load
@@ -75,3 +77,16 @@ def test_four_level_table_keeps_the_middle_levels(tmp_path: Path) -> None:
     assert first.text.remarks == "完成时限：6月底前"
     assert scheme.full_marks == 50 and scheme.normalise
     assert [u.name for u in scheme.units][:3] == ["办公室", "法规科", "市场科"]
+
+
+def test_old_excel_file_imports_like_the_new_one(tmp_path: Path) -> None:
+    """The two-level table saved as .xls (BIFF8, merged cells kept) gives the same scheme as the .xlsx."""
+    sheet = openpyxl.load_workbook(TABLES / "county-2022-two-level.xlsx").active
+    rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+    merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in sheet.merged_cells.ranges]
+    old = tmp_path / "county-2022-two-level.xls"
+    old.write_bytes(xls(rows, merges, sheet.title))
+    _import(old, tmp_path / "old")
+    _import(TABLES / "county-2022-two-level.xlsx", tmp_path / "new")
+    first = {k: v for k, v in _files(tmp_path / "old").items() if k.startswith("indicators/")}
+    assert first == {k: v for k, v in _files(tmp_path / "new").items() if k.startswith("indicators/")}
