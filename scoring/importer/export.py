@@ -37,19 +37,19 @@ def to_rows(scheme: Scheme) -> tuple[list[list[str]], list[tuple[int, int, int, 
         start = len(rows)
         for ind in level.rows:
             rows.append(_row(level.name, ind))
-        merges += _runs(rows, start, 0) + _runs(rows, start, 1)
+        merges += _runs(rows, start, (0, 1))
     if scheme.comprehensive:
         start = len(rows)
         for ind in scheme.comprehensive:
             rows.append(["综合加分项", "", ind.name, "", "", ind.text.bonus, "", "", "", ""])
-        merges += _runs(rows, start, 0)
+        merges += _runs(rows, start, (0,))
     if scheme.major:
         start = len(rows)
         if scheme.major_text:
             rows.append(["重大扣分项", "", scheme.major_text, "", "", "", "", "", "", ""])
         for ind in scheme.major:
             rows.append(["重大扣分项", "", ind.name, "", ind.text.deduction, "", "", "", "", ""])
-        merges += _runs(rows, start, 0)
+        merges += _runs(rows, start, (0,))
     notes = scheme.note.split("\n")[:-1]
     for note in notes:
         merges.append((len(rows), 0, len(rows), len(COLUMNS) - 1))
@@ -57,20 +57,26 @@ def to_rows(scheme: Scheme) -> tuple[list[list[str]], list[tuple[int, int, int, 
     return rows, merges
 
 
-def _runs(rows: list[list[str]], start: int, col: int) -> list[tuple[int, int, int, int]]:
-    """Vertical runs of one non-empty value (under the same 一级) in a column, as merged ranges."""
+def _runs(rows: list[list[str]], start: int, cols: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
+    """Vertical runs of one non-empty value (under the same 一级) in ``cols``, as merged ranges.
+
+    The runs are found first and the covered cells emptied afterwards, so that the
+    二级 column still sees its 一级 on every row.
+    """
     out = []
-    r = start
-    while r < len(rows):
-        end = r
-        while (end + 1 < len(rows) and rows[end + 1][col] == rows[r][col] and rows[r][col]
-               and rows[end + 1][0] == rows[r][0]):
-            end += 1
-        if end > r:
-            out.append((r, col, end, col))
-            for k in range(r + 1, end + 1):
-                rows[k][col] = ""
-        r = end + 1
+    for col in cols:
+        r = start
+        while r < len(rows):
+            end = r
+            while (end + 1 < len(rows) and rows[end + 1][col] == rows[r][col] and rows[r][col]
+                   and rows[end + 1][0] == rows[r][0]):
+                end += 1
+            if end > r:
+                out.append((r, col, end, col))
+            r = end + 1
+    for r1, col, r2, _ in out:
+        for k in range(r1 + 1, r2 + 1):
+            rows[k][col] = ""
     return out
 
 

@@ -68,7 +68,12 @@ def write_project(target: Path, files: dict[str, str], report: str) -> None:
         aside = staging / "old-indicators"
         if old.exists():
             os.replace(old, aside)
-        os.replace(ind, old)
+        try:
+            os.replace(ind, old)
+        except OSError:
+            if aside.exists():
+                os.replace(aside, old)  # put the previous scheme back before the staging folder is removed
+            raise
         os.replace(staging / "import-report.md", target / "import-report.md")
         evidence = target / "evidence"
         if not evidence.exists():
