@@ -154,3 +154,11 @@ def test_missing_year_asks_for_it(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, err = _run(capsys, str(path), "--to", str(tmp_path / "out"), "--year", "2024")
     assert code == 0, err
     assert "year: 2024" in (tmp_path / "out" / "indicators" / "scheme.yaml").read_text(encoding="utf-8")
+
+
+def test_target_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "taken"
+    target.write_text("x", encoding="utf-8")
+    code, err = _run(capsys, str(TABLES / "county-2022-two-level.xlsx"), "--to", str(target))
+    assert code == 1 and f"{target}: 错误：无法写入" in err and "未写出任何文件" in err
+    assert target.read_text(encoding="utf-8") == "x"

@@ -96,7 +96,11 @@ def cmd_import(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     text = report(imported.result, path.name, imported.table)
-    write_project(target, imported.files, text)
+    try:
+        write_project(target, imported.files, text)
+    except OSError as exc:
+        print(f"{target}: 错误：无法写入（{exc.strerror or exc}）；请换一个目录（--to）；未写出任何文件", file=sys.stderr)
+        return 1
     print(summary(imported.result, str(target)))
     return 0
 
