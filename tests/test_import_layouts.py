@@ -7,6 +7,7 @@ on purpose with ``pytest --update-golden`` and read the diff before committing.
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +16,8 @@ from office_files import xls
 
 from scoring.cli import main
 from scoring.importer.compare import load
+
+D3 = Decimal(3)
 
 TABLES = Path(__file__).resolve().parent / "fixtures" / "import"
 EXPECTED = TABLES / "expected"
@@ -90,3 +93,19 @@ def test_old_excel_file_imports_like_the_new_one(tmp_path: Path) -> None:
     _import(TABLES / "county-2022-two-level.xlsx", tmp_path / "new")
     first = {k: v for k, v in _files(tmp_path / "old").items() if k.startswith("indicators/")}
     assert first == {k: v for k, v in _files(tmp_path / "new").items() if k.startswith("indicators/")}
+
+
+def test_points_from_names_when_there_is_no_points_column(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["示例区2024年度政务公开考核细则"])
+    sheet.append(["考核项目", "考核内容", "评分标准"])
+    sheet.append(["主动公开（5分）", "年度报告（2分）", "未按时公开年度报告的，扣2分。"])
+    sheet.append([None, "政策文件（3分）", "政策文件未公开的，每件扣1分，扣完为止。"])
+    sheet.merge_cells("A3:A4")
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    _import(path, tmp_path / "p")
+    scheme = load(tmp_path / "p")
+    assert [(r.level1, r.level3, int(r.points)) for r in scheme.rows] == [("主动公开", "年度报告", 2), ("主动公开", "政策文件", 3)]
+    assert [r.kind for r in scheme.rows[1].rules] == ["per_occurrence"] and scheme.rows[1].rules[0].max_deduction(D3) == D3

@@ -145,6 +145,8 @@ def walk(layout: Layout) -> list[SourceRow]:
                      ("deduction", "bonus", "method", "content", "remarks", "deadline")}
         points_text = _value(layout, r, cols.get("points"))
         points, shown = _points(points_text)
+        if not points_text and levels and levels[-1] in level_points:
+            points = level_points[levels[-1]]  # 「专题研究（2分）」 in a table without a points column
         key = key or row_texts["deduction"].lstrip().startswith(("*", "＊"))
         if key:
             row_texts["deduction"] = row_texts["deduction"].lstrip().lstrip("*＊").strip()
