@@ -67,6 +67,7 @@ def _parser() -> _Parser:
     for name, text in COMMANDS_HELP.items():
         sub.add_parser(name, parents=[common], help=text, description=text)
     _diff_and_new_arguments(sub.choices)
+    _import_arguments(sub.choices)
     return parser
 
 
@@ -85,6 +86,16 @@ def _diff_and_new_arguments(parsers: dict[str, _Parser]) -> None:
     new.add_argument("--kind", metavar="类型", help="材料类型，如 会议纪要、台账、网页截图；不填则留空待填写")
 
 
+def _import_arguments(parsers: dict[str, _Parser]) -> None:
+    """The arguments of ``import`` and ``export-scheme`` (the latter has only the common ones)."""
+    imp = parsers["import"]
+    imp.add_argument("file", metavar="FILE", help="考核组发来的考核表：.xlsx、.xls、.docx（.doc、.wps、.et 需先转换）")
+    imp.add_argument("--to", metavar="目录", help="写入的项目目录（其下生成 indicators/），默认 import-年度")
+    imp.add_argument("--sheet", metavar="名称", help="要导入的工作表名称，或 Word 中表格的序号（文件中有多个表格时）")
+    imp.add_argument("--year", type=int, metavar="年度", help="考核年度，表格标题和文件名中都没有年度时使用")
+    imp.add_argument("--force", action="store_true", help="目录中已有考核方案时，整体替换 indicators/")
+
+
 COMMANDS_HELP = {
     "check": "校验考核方案和全部证据，列出所有错误和警告",
     "score": "计分，在终端打印得分表，并写出 build/scores.json、scores.csv、scores.xlsx",
@@ -94,6 +105,8 @@ COMMANDS_HELP = {
     "all": "校验、计分，并一次写出得分表、审阅网站和 PDF 材料汇编",
     "diff": "比较两个版本（git 提交）的得分、证据文件和校验结果，输出 Markdown（或 --json）",
     "new": "为一项指标新建证据文件，列出该指标计分所需的全部事实，待填写",
+    "import": "从考核组发来的考核表（Excel 或 Word）导入考核方案，写出 indicators/ 和导入报告",
+    "export-scheme": "把考核方案导出为考核表格式的 Excel 文件 build/scheme-export.xlsx",
 }
 
 
@@ -170,6 +183,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .diff import cmd_diff
 
             return cmd_diff(root, args)
+        if args.command == "import":  # reads a table, writes a new scheme; needs no project
+            from .importer import cmd_import
+
+            return cmd_import(args)
+        if args.command == "export-scheme":  # needs only the scheme
+            from .importer import cmd_export
+
+            return cmd_export(root, args)
         if args.command == "new":  # needs only the scheme, and works while evidence has errors
             from .scaffold import cmd_new
 

@@ -889,6 +889,8 @@ class Manual(BaseRule):
     cap: Decimal | None = field(default=None, metadata=param(POINTS, "调整合计的上限；不写则不设上限"))
     checklist: tuple[str, ...] = field(default=(), metadata=param(
         TEXTS, "考核组对照的事项（方案中“……等”所列各项），逐项写出"))
+    needs_review: bool = field(default=False, metadata=param(
+        BOOL, "true：由导入程序写出、原文未能识别为可计算的规则，须由人工核对后删去此项"))
 
     @property
     def gives_bonus(self) -> bool:

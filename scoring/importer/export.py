@@ -1,0 +1,140 @@
+"""``build.py export-scheme``: the scheme back to an .xlsx in the assessors' columns.
+
+One title row, one header row, the rows with the 一级 and 二级 cells merged as
+the assessors merge them, then the 综合加分项 and 重大扣分项 blocks and the
+notes. Importing the file gives the same YAML back (tested).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from ..load import load_scheme
+from ..model import Indicator, Scheme
+from ..numbers import fmt
+from ..output import write_files
+from ..problems import Severity
+from .write import fixed_zip
+
+COLUMNS = ("一级指标", "二级指标", "三级指标", "赋分", "扣分标准", "加分标准", "考核方式", "涉及内容", "责任单位", "备注")
+
+
+def _row(level1: str, ind: Indicator) -> list[str]:
+    name = ("*" if ind.key else "") + ind.level3
+    points = ind.points_text if ind.points_text != fmt(ind.points) else fmt(ind.points)
+    t = ind.text
+    return [level1, ind.level2, name, points, t.deduction, t.bonus, t.method, t.content, "、".join(ind.units), t.remarks]
+
+
+def to_rows(scheme: Scheme) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
+    """Table rows below the header, and merged ranges (row, column, last row, last column; 0-based in these rows)."""
+    rows: list[list[str]] = []
+    merges: list[tuple[int, int, int, int]] = []
+    for level in scheme.levels:
+        start = len(rows)
+        for ind in level.rows:
+            rows.append(_row(level.name, ind))
+        merges += _runs(rows, start, (0, 1))
+    if scheme.comprehensive:
+        start = len(rows)
+        for ind in scheme.comprehensive:
+            rows.append(["综合加分项", "", ind.name, "", "", ind.text.bonus, "", "", "", ""])
+        merges += _runs(rows, start, (0,))
+    if scheme.major:
+        start = len(rows)
+        if scheme.major_text:
+            rows.append(["重大扣分项", "", scheme.major_text, "", "", "", "", "", "", ""])
+        for ind in scheme.major:
+            rows.append(["重大扣分项", "", ind.name, "", ind.text.deduction, "", "", "", "", ""])
+        merges += _runs(rows, start, (0,))
+    notes = scheme.note.split("\n")[:-1]
+    for note in notes:
+        merges.append((len(rows), 0, len(rows), len(COLUMNS) - 1))
+        rows.append([note] + [""] * (len(COLUMNS) - 1))
+    return rows, merges
+
+
+def _runs(rows: list[list[str]], start: int, cols: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
+    """Vertical runs of one non-empty value (under the same 一级) in ``cols``, as merged ranges.
+
+    The runs are found first and the covered cells emptied afterwards, so that the
+    二级 column still sees its 一级 on every row.
+    """
+    out = []
+    for col in cols:
+        r = start
+        while r < len(rows):
+            end = r
+            while (end + 1 < len(rows) and rows[end + 1][col] == rows[r][col] and rows[r][col]
+                   and rows[end + 1][0] == rows[r][0]):
+                end += 1
+            if end > r:
+                out.append((r, col, end, col))
+            r = end + 1
+    for r1, col, r2, _ in out:
+        for k in range(r1 + 1, r2 + 1):
+            rows[k][col] = ""
+    return out
+
+
+def to_xlsx(scheme: Scheme) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "考核指标"
+    stamp = datetime(scheme.year, 1, 1)
+    book.properties.created = stamp
+    book.properties.modified = stamp
+    head = [scheme.title] + ([scheme.doc_number] if scheme.doc_number else [])
+    for text in head:
+        sheet.append([text])
+        sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(COLUMNS))
+    sheet.append(list(COLUMNS))
+    top = sheet.max_row
+    rows, merges = to_rows(scheme)
+    for row in rows:
+        sheet.append([_number(v) if c == 3 else v for c, v in enumerate(row)])
+    for r1, c1, r2, c2 in merges:
+        sheet.merge_cells(start_row=top + 1 + r1, start_column=c1 + 1, end_row=top + 1 + r2, end_column=c2 + 1)
+    wrap = Alignment(wrap_text=True, vertical="center")
+    for row in sheet.iter_rows(min_row=top):
+        for cell in row:
+            cell.alignment = wrap
+    for cell in sheet[top]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFGHIJ", (14, 14, 22, 6, 50, 30, 16, 30, 16, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return fixed_zip(buffer.getvalue(), (scheme.year, 1, 1, 0, 0, 0))
+
+
+def _number(value: str) -> str | int | float:
+    """Points as numbers, so that Excel shows them as numbers; 「-」 as written."""
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def export_scheme(root: Path, out: Path) -> int:
+    """Write the scheme of ``root`` to ``out``; 1 when the scheme has errors."""
+    scheme, problems = load_scheme(root)
+    errors = [p for p in problems if p.severity == Severity.ERROR]
+    if scheme is None or errors:
+        for problem in errors:
+            print(problem.format(), file=sys.stderr)
+        print("考核方案有错误，未写出任何文件", file=sys.stderr)
+        return 1
+    write_files(out.parent, {out.name: to_xlsx(scheme)})
+    print(f"已写出 {out}（{len(scheme.rows)} 行指标）")
+    return 0

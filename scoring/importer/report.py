@@ -1,0 +1,49 @@
+"""The Chinese import report: printed to the terminal and written beside the scheme."""
+
+from __future__ import annotations
+
+from .assemble import Assembled
+
+KIND_NAMES = {
+    "per_missing": "每缺一项扣分", "per_occurrence": "按次（件）扣分", "percent_floor": "比例下限按档扣分",
+    "ratio_score": "按比例计分", "per_deadline": "逐个时限扣分", "deadline": "限期完成", "required": "未完成即扣分",
+    "graded": "分档扣分", "tiered": "按层级扣分", "group": "多项共用扣分上限", "manual": "人工评定",
+    "bonus_per_item": "按项加分", "bonus_flag": "达到条件加分",
+}
+
+
+def report(result: Assembled, source: str, table: str) -> str:
+    lines = ["# 考核表导入报告", "", f"- 来源：{source}（{table}）", "- 写入：本目录下的 indicators/",
+             f"- 读取指标行：{result.rows} 行（含综合加分项、重大扣分项）",
+             f"- 识别出的规则：{sum(result.kinds.values())} 条；需要人工核定：{len(result.reviews)} 条", ""]
+    lines += ["## 按规则类型", "", "| 规则类型 | 条数 |", "|---|---|"]
+    lines += [f"| {KIND_NAMES.get(k, k)}（{k}） | {n} |" for k, n in sorted(result.kinds.items())]
+    lines += ["", "## 需要人工核定的规则", ""]
+    if result.reviews:
+        lines += ["以下规则已按“人工评定”（manual）写入并标记 `needs_review: true`，原文照录。请对照考核方案改写为合适的规则，"
+                  "或确认由考核组人工评定后删去该标记。", "", "| 位置 | 指标 | 原文 | 原因 |", "|---|---|---|---|"]
+        lines += [f"| {r.where} | {r.id} {r.name} | {_cell(r.text)} | {r.reason} |" for r in result.reviews]
+    else:
+        lines.append("无。")
+    if result.warnings:
+        lines += ["", "## 提示", ""] + [f"- {w}" for w in result.warnings]
+    lines += ["", "## 指标编号对照", "", "编号按表中位置生成（一级 yjNN，行 yjNN.MM，综合加分项 jiafen.KK，重大扣分项 koufen.KK）。",
+              "", "| 编号 | 原表位置 | 名称 |", "|---|---|---|"]
+    lines += [f"| {ident} | {where} | {_cell(names)} |" for ident, where, names in result.ids]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "｜").replace("\n", " ")
+
+
+def summary(result: Assembled, target: str) -> str:
+    kinds = "，".join(f"{KIND_NAMES.get(k, k)} {n}" for k, n in sorted(result.kinds.items()))
+    lines = [f"已导入 {result.rows} 行指标，识别规则 {sum(result.kinds.values())} 条（{kinds}）。"]
+    if result.reviews:
+        lines.append(f"需要人工核定 {len(result.reviews)} 条：")
+        lines += [f"  {r.where}: {r.id} {r.name}：{r.reason}" for r in result.reviews]
+    for warning in result.warnings:
+        lines.append(f"  提示：{warning}")
+    lines.append(f"已写出 {target}/indicators/ 和 {target}/import-report.md；请运行 python build.py check --project {target}")
+    return "\n".join(lines)
