@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from scoring.cli import main
-from scoring.importer.compare import aligned, flagged, load, pairs
 from scoring.gather import gather
+from scoring.importer.compare import aligned, flagged, load, pairs
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ROOT / "tests" / "fixtures" / "import"
