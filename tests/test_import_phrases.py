@@ -56,6 +56,8 @@ CASES: list[tuple[str, int, list[tuple[str, dict[str, Any]]]]] = [
     ("有年度工作要点的得1分", 1, [("earn_flag", {"fact": "有年度工作要点", "points": D(1)})]),
     ("每发布1条得0.5分，最高2分", 2, [("earn_per_item", {"per": D("0.5"), "max": D(2)})]),
     ("每发布1篇解读得1分", 3, [("earn_per_item", {"per": D(1), "max": D(3)})]),
+    ("未做好政策解读、回应关切、舆情处置等工作的，酌情扣分，扣分上限为2分。", 2,
+     [("manual", {"checklist": ["政策解读", "回应关切", "舆情处置"], "cap": D(2), "review": False})]),
     ("未做好信息发布、政策解读、回应关切等工作的，酌情扣分", 3,
      [("manual", {"direction": "deduct", "checklist": ["信息发布", "政策解读", "回应关切"], "review": False})]),
     ("多样化解读量占政策已解读总量不得少于90%，每降低两个百分点，扣0.5分，扣分上限为4分", 2,

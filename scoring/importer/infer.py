@@ -30,12 +30,16 @@ def _scored(text: str, row: Row, bonus_column: bool) -> list[Draft]:
     if found:
         return [found]
     parts, tail = clauses(text)
-    if not parts:
+    counted = [c for c in parts if c.sign != "上限"]
+    if not counted:  # no amount, at most a cap: 「…等工作的，酌情扣分，扣分上限为2分」
         m = _DISCRETION.search(text) or re.search(r"加分酌情|酌情加分", text)
         if m:
-            return [_manual(text, bonus_column or "加" in m.group(0), "酌情")]
+            draft = _manual(text, bonus_column or "加" in m.group(0), "酌情")
+            caps = [c.cap for c in parts if c.cap is not None]
+            if caps:
+                draft.params["cap"] = row.points if caps[-1] < 0 else caps[-1]
+            return [draft]
         return [review(text, "没有找到分值（如“扣1分”“加2分”），无法确定计分方法", bonus_column)]
-    counted = [c for c in parts if c.sign != "上限"]
     whole = _tiered(counted) or _nested(counted)
     if whole:
         return [whole]
