@@ -257,6 +257,25 @@ FOUR_LEVEL = [
     ["扣分项", "", "", "", "", "因政务公开工作不力被上级通报批评的，每次扣3分。", "", "", ""],
 ]
 
+# 一级指标 | 二级指标 | 分值 | 评分标准 | 责任单位: an additive (得分制) table — points earned for 是否… items —
+# with a row that is not checked when a unit has no such work, ratio thresholds, a 再扣 and an open 等 list.
+ADDITIVE_TITLE = "示例区2024年度政务公开工作考核评分表"
+ADDITIVE_HEADER = ["一级指标", "二级指标", "分值", "评分标准", "责任单位"]
+ADDITIVE = [
+    ["公开制度（4分）", "制度建设", "2", "是否建立政府信息公开保密审查制度（1分）；是否建立政策文件与解读材料同步审签制度（1分）。", "办公室"],
+    ["公开制度（4分）", "年度报告", "1", "是否按时发布政府信息公开工作年度报告：1分。", "办公室"],
+    ["公开制度（4分）", "工作要点", "1", "有年度政务公开工作要点并在网站公开的得1分。", "办公室"],
+    ["主动公开（4分）", "政策解读", "2", "每发布1篇政策解读得0.5分，最高2分。", "法规科"],
+    ["主动公开（4分）", "重大建设项目", "2",
+     "是否公开批准结果（0.5分）；是否公开招标投标信息（0.5分）；是否公开施工有关信息（1分）。无此项工作的，不检查该项指标。", "发展科"],
+    ["依申请公开（4分）", "办理质量", "2", "被复议纠错数高于申请总数15%的，扣1分；按时办结率低于95%的，扣1分。", "办公室"],
+    ["依申请公开（4分）", "答复规范", "2", "答复文书不规范的，每件扣0.5分，扣完为止；未涉及该项工作的不考核。", "办公室"],
+    ["解读回应（4分）", "年度报表", "2", "未按要求报送政府网站年度报表的，扣1分；被退回且未及时修改的，再扣1分。", "信息中心"],
+    ["解读回应（4分）", "回应关切", "2", "未做好政策解读、回应关切、舆情处置等工作的，酌情扣分，扣分上限为2分。", "办公室"],
+    ["加分项", "", "", "政务公开工作经验被省政府办公厅推广的，加1分。", ""],
+    ["扣分项", "", "", "发生失泄密事件的，扣5分。", ""],
+]
+
 
 def runs(rows: list[Cells], cols: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
     """Vertical merges of consecutive equal, non-empty cells in ``cols`` (under the same first-column value)."""
@@ -281,6 +300,7 @@ def build(out: Path) -> list[Path]:
         "jincheng-2021.docx": to_docx(rows, ranges),
         "county-2022-two-level.xlsx": to_xlsx(TWO_LEVEL, runs(TWO_LEVEL, (0,)), TWO_LEVEL_TITLE, TWO_LEVEL_HEADER),
         "city-2023-four-level.docx": to_docx(FOUR_LEVEL, runs(FOUR_LEVEL, (0, 1, 2)), FOUR_LEVEL_TITLE, FOUR_LEVEL_HEADER),
+        "district-2024-additive.xlsx": to_xlsx(ADDITIVE, runs(ADDITIVE, (0,)), ADDITIVE_TITLE, ADDITIVE_HEADER),
     }
     written = []
     for name, data in tables.items():

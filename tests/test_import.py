@@ -42,7 +42,8 @@ def test_fixture_tables_are_rebuilt_byte_for_byte(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_seed_tables.py"), str(tmp_path)], check=True,
                    capture_output=True)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["city-2023-four-level.docx", "county-2022-two-level.xlsx", "jincheng-2021.docx", "jincheng-2021.xlsx"]
+    assert names == ["city-2023-four-level.docx", "county-2022-two-level.xlsx", "district-2024-additive.xlsx",
+                     "jincheng-2021.docx", "jincheng-2021.xlsx"]
     for name in names:
         assert (tmp_path / name).read_bytes() == (TABLES / name).read_bytes(), name
 

@@ -21,7 +21,7 @@ D3 = Decimal(3)
 
 TABLES = Path(__file__).resolve().parent / "fixtures" / "import"
 EXPECTED = TABLES / "expected"
-LAYOUTS = ["county-2022-two-level.xlsx", "city-2023-four-level.docx", "jincheng-2021.xlsx"]
+LAYOUTS = ["county-2022-two-level.xlsx", "city-2023-four-level.docx", "district-2024-additive.xlsx", "jincheng-2021.xlsx"]
 
 
 def _files(project: Path) -> dict[str, bytes]:
@@ -109,3 +109,19 @@ def test_points_from_names_when_there_is_no_points_column(tmp_path: Path) -> Non
     scheme = load(tmp_path / "p")
     assert [(r.level1, r.level3, int(r.points)) for r in scheme.rows] == [("主动公开", "年度报告", 2), ("主动公开", "政策文件", 3)]
     assert [r.kind for r in scheme.rows[1].rules] == ["per_occurrence"] and scheme.rows[1].rules[0].max_deduction(D3) == D3
+
+
+def test_additive_table_maps_each_wording_to_its_kind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """得分制 是否 items, a row not checked without such work, ratio thresholds, 再扣, an open 等 list: no review."""
+    _import(TABLES / "district-2024-additive.xlsx", tmp_path / "p")
+    assert "需要人工核定" not in capsys.readouterr().out
+    scheme = load(tmp_path / "p")
+    kinds = {r.level3: [rule.kind for rule in r.rules] for r in scheme.rows}
+    assert kinds == {
+        "制度建设": ["earn_items"], "年度报告": ["earn_flag"], "工作要点": ["earn_flag"], "政策解读": ["earn_per_item"],
+        "重大建设项目": ["earn_items", "not_applicable"], "办理质量": ["ratio_threshold", "ratio_threshold"],
+        "答复规范": ["per_occurrence", "not_applicable"], "年度报表": ["followup"], "回应关切": ["manual"],
+    }
+    assert [r.kind for i in (*scheme.comprehensive, *scheme.major) for r in i.rules] == ["bonus_flag", "event"]
+    assert main(["check", "--project", str(tmp_path / "p")]) == 0
+    assert "方案核查提示 0 条" in capsys.readouterr().out  # the 是否 items add up to each row's points

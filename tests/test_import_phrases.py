@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from scoring.importer.infer import infer_cell
-from scoring.importer.phrases import Fact, Row
+from scoring.importer.phrases import Draft, Fact, Row
+from scoring.rules import KINDS
 
 D = Decimal
 CASES: list[tuple[str, int, list[tuple[str, dict[str, Any]]]]] = [
@@ -21,16 +22,49 @@ CASES: list[tuple[str, int, list[tuple[str, dict[str, Any]]]]] = [
     ("政务新媒体未建立在线服务和有效回应渠道的，各扣1分", 2, [("per_missing", {"per": D(1), "required": ["在线服务", "有效回应渠道"]})]),
     ("不符合国家有关规定，发现一起，扣1分，扣分上限为5分", 2, [("per_occurrence", {"per": D(1), "cap": D(5)})]),
     ("政府网站信息更新不及时的，每发现一处扣0.5分，扣完为止。", 5, [("per_occurrence", {"per": D("0.5"), "cap": D(5)})]),
-    ("存在任何一种情况扣0.5分", 1, [("per_occurrence", {"per": D("0.5"), "cap": D("0.5")})]),
+    ("存在任何一种情况扣0.5分", 1, [("event", {"deduct": D("0.5"), "fact": "存在所列情形"})]),
+    ("舆情回应存在任何一种情况扣2分：未按时回应、回应内容不当、未报送回应情况。", 4,
+     [("event", {"deduct": D(2), "fact": "出现的情形"})]),
+    ("发生政务公开重大失误造成严重负面影响的，扣5分", 0, [("event", {"deduct": D(5), "fact": "发生政务公开重大失误造成严重负面影响"})]),
+    ("发生政务公开重大失误造成严重负面影响的，每起扣5分", 0, [("per_occurrence", {"per": D(5)})]),
+    ("答复格式不规范的，扣1分", 2, [("event", {"deduct": D(1), "fact": "答复格式不规范"})]),
+    ("公开内容不符合要求的，不得分", 2, [("event", {"deduct": D(2), "fact": "公开内容不符合要求"})]),
+    # 未…的: a duty not done (required); the fact is the duty, true when done
     ("未实现对接的，不得分", 3, [("required", {"deduct": D(3)})]),
     ("未开展政策咨询服务的，扣3分", 3, [("required", {"deduct": D(3)})]),
     ("及时率每下降1个百分点扣0.1分", 2,
-     [("percent_floor", {"floor": D(100), "step": D(1), "per": D("0.1"), "rounding": "up"})]),
+     [("percent_floor", {"percent": "及时率", "floor": D(100), "step": D(1), "per": D("0.1"), "rounding": "up"})]),
+    ("图解、视频等多样化解读比例不低于60%，每低1个百分点扣0.1分，扣分上限为4分", 4,
+     [("percent_floor", {"percent": "图解、视频等多样化解读比例", "floor": D(60), "per": D("0.1"), "cap": D(4)})]),
+    ("纠错数高于申请总数15%的，扣1分", 2,
+     [("ratio_threshold", {"numerator": "纠错数", "denominator": "申请总数", "above": D(15), "deduct": D(1)})]),
+    ("按时办结率低于95%的，扣2分", 2, [("ratio_threshold", {"percent": "按时办结率", "below": D(95), "deduct": D(2)})]),
+    ("差评率达到5%以上的，扣1分", 2,
+     [("ratio_threshold", {"percent": "差评率", "above": D(5), "inclusive": True, "deduct": D(1)})]),
+    ("检测合格率低于90%的，不得分", 2, [("ratio_threshold", {"percent": "检测合格率", "below": D(90), "deduct": D(2)})]),
+    ("未按要求编写的，扣2分；被退回且未及时修改的，再扣5分", 7,
+     [("followup", {"first": ("required", {"deduct": D(2)}),
+                    "then": ("event", {"fact": "被退回且未及时修改", "deduct": D(5)})})]),
+    ("被退回且未及时修改的，再扣5分", 5, [("manual", {"review": True})]),
+    ("无此项工作的，不检查该项指标", 2, [("not_applicable", {"fact": "无此项工作"})]),
+    ("未涉及该项工作的不考核；信息更新不及时的，每发现一处扣0.5分，扣完为止。", 2,
+     [("per_occurrence", {"per": D("0.5"), "cap": D(2)}), ("not_applicable", {"fact": "未涉及该项工作"})]),
+    ("是否建立保密审查制度（0.5分）；是否公开年度报告（0.5分）", 1,
+     [("earn_items", {"items": [{"item": "建立保密审查制度", "points": D("0.5")},
+                                {"item": "公开年度报告", "points": D("0.5")}]})]),
+    ("是否按时发布年度报告：0.5分", 1, [("earn_flag", {"fact": "按时发布年度报告", "points": D("0.5")})]),
+    ("有年度工作要点的得1分", 1, [("earn_flag", {"fact": "有年度工作要点", "points": D(1)})]),
+    ("每发布1条得0.5分，最高2分", 2, [("earn_per_item", {"per": D("0.5"), "max": D(2)})]),
+    ("每发布1篇解读得1分", 3, [("earn_per_item", {"per": D(1), "max": D(3)})]),
+    ("未做好政策解读、回应关切、舆情处置等工作的，酌情扣分，扣分上限为2分。", 2,
+     [("manual", {"checklist": ["政策解读", "回应关切", "舆情处置"], "cap": D(2), "review": False})]),
+    ("未做好信息发布、政策解读、回应关切等工作的，酌情扣分", 3,
+     [("manual", {"direction": "deduct", "checklist": ["信息发布", "政策解读", "回应关切"], "review": False})]),
     ("多样化解读量占政策已解读总量不得少于90%，每降低两个百分点，扣0.5分，扣分上限为4分", 2,
      [("percent_floor", {"floor": D(90), "step": D(2), "per": D("0.5"), "cap": D(4)})]),
     ("得分=合规率（合规数据量/报送数据总量）×5", 5, [("ratio_score", {"invert": False, "numerator": "合规数据量"})]),
     ("瞒报率=瞒报数据量/台账数据量。得分=（1-瞒报率）×5", 5, [("ratio_score", {"invert": True, "denominator": "台账数据量"})]),
-    ("办事指南要素完整率按比例得分。", 6, [("ratio_score", {"invert": False})]),
+    ("办事指南要素完整率按比例得分。", 6, [("ratio_score", {"invert": False, "percent": "办事指南要素完整率"})]),
     ("未于7月底、9月底、11月底开展检查的，每次扣1分，扣分上限为3分", 3,
      [("per_deadline", {"deadlines": [date(2021, 7, 31), date(2021, 9, 30), date(2021, 11, 30)], "per": D(1), "cap": D(3)})]),
     ("未于4月30日、次年1月底前公开的，每缺一次，扣0.5分", 1,
@@ -48,11 +82,11 @@ CASES: list[tuple[str, int, list[tuple[str, dict[str, Any]]]]] = [
     ("被省级以上媒体报道的，每篇加1分，最高加3分。", 0, [("bonus_per_item", {"per": D(1), "cap": D(3)})]),
     ("被评为亮点工程的加3分", 0, [("bonus_flag", {"bonus": D(3)})]),
     ("加分酌情而定。", 0, [("manual", {"direction": "bonus"})]),
-    # wordings that need a rule kind the scheme format does not have yet: kept, and marked for review
-    ("合格率低于90%的，扣2分。", 2, [("manual", {"direction": "deduct", "review": True})]),
-    ("满意率高于95%的加1分。", 0, [("manual", {"direction": "bonus", "review": True})]),
-    ("完整的得4分，不完整的得2分，未公开的不得分。", 4, [("manual", {"review": True})]),
+    ("满意率高于95%的加1分。", 0, [("bonus_flag", {"bonus": D(1)})]),
+    # wordings the importer will not guess: kept, and marked for review
+    ("完整的得4分，不完整的得2分，未公开的不得分。", 4, [("manual", {"review": True})]),  # tiers, not a sum
     ("回应不及时的，每发现一次扣1分；不涉及的不扣分。", 3, [("per_occurrence", {"per": D(1)}), ("manual", {"review": True})]),
+    ("是否建立制度（1分），未建立的扣1分", 1, [("manual", {"review": True})]),  # earning and deducting in one cell
     ("得分=迟报率（迟报数据量/报送数据总量）×5", 5, [("manual", {"review": True})]),
     ("从需情复上扣分。", 0, [("manual", {"review": True})]),
     ("每少公开一项扣1分，扣完为止。", 4, [("manual", {"review": True})]),
@@ -62,6 +96,8 @@ CASES: list[tuple[str, int, list[tuple[str, dict[str, Any]]]]] = [
 def _plain(value: Any) -> Any:
     if isinstance(value, Fact):
         return value.base
+    if isinstance(value, Draft):
+        return (value.kind, _plain(value.params))
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -79,14 +115,16 @@ def test_phrase(text: str, points: int, expected: list[tuple[str, dict[str, Any]
         for key, value in params.items():
             if key == "review":
                 assert bool(draft.review) is value
+            elif isinstance(value, tuple):  # a nested rule: (kind, some of its parameters)
+                kind, inner = got[key]
+                assert kind == value[0] and {k: inner.get(k) for k in value[1]} == value[1], (key, got)
             else:
                 assert got.get(key) == value, (key, got)
 
 
 def test_every_rule_kind_is_produced() -> None:
     kinds = {kind for _, _, expected in CASES for kind, _ in expected}
-    assert kinds == {"per_missing", "per_occurrence", "percent_floor", "ratio_score", "per_deadline", "deadline",
-                     "required", "graded", "tiered", "group", "manual", "bonus_per_item", "bonus_flag"}
+    assert kinds == set(KINDS)  # every kind of docs/scheme-format.md
 
 
 def test_units_follow_listed_items_one_to_one() -> None:

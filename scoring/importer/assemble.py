@@ -193,6 +193,8 @@ def _rule(d: Draft, facts: dict[str, dict[str, Any]], ident: str, name: str, out
             rule[key] = _fact_name(value, facts)
         elif key == "rules":
             rule[key] = [_rule(sub, facts, ident, name, out, where) for sub in value]
+        elif isinstance(value, Draft):  # followup: first, then
+            rule[key] = _rule(value, facts, ident, name, out, where)
         elif value is not None:
             rule[key] = value
     if d.review:

@@ -32,6 +32,11 @@ from ..rules import (
     BonusFlag,
     BonusPerItem,
     Deadline,
+    EarnFlag,
+    EarnItems,
+    EarnPerItem,
+    Event,
+    Followup,
     Graded,
     Group,
     Manual,
@@ -40,6 +45,7 @@ from ..rules import (
     PerMissing,
     PerOccurrence,
     RatioScore,
+    RatioThreshold,
     Required,
     Rule,
     Tiered,
@@ -58,6 +64,18 @@ def signature(rule: Rule) -> tuple[Any, ...]:
         return (*head, rule.floor, rule.step, rule.per, rule.cap, rule.rounding)
     if isinstance(rule, RatioScore):
         return (*head, rule.invert)
+    if isinstance(rule, RatioThreshold):
+        return (*head, rule.above, rule.below, rule.inclusive, rule.deduct)
+    if isinstance(rule, Event):
+        return (*head, rule.deduct)
+    if isinstance(rule, EarnItems):
+        return (*head, tuple(i.points for i in rule.items))
+    if isinstance(rule, EarnFlag):
+        return (*head, rule.points)
+    if isinstance(rule, EarnPerItem):
+        return (*head, rule.per, rule.max)
+    if isinstance(rule, Followup):
+        return (*head, signature(rule.first), signature(rule.then))
     if isinstance(rule, PerDeadline):
         return (*head, rule.deadlines, rule.per, rule.cap)
     if isinstance(rule, Deadline):
@@ -71,7 +89,7 @@ def signature(rule: Rule) -> tuple[Any, ...]:
     if isinstance(rule, Group):
         return (*head, rule.cap, tuple(signature(r) for r in rule.rules))
     if isinstance(rule, Manual):
-        return (*head, rule.direction, rule.cap, rule.needs_review)
+        return (*head, rule.direction, rule.cap, rule.needs_review, len(rule.checklist))
     if isinstance(rule, BonusFlag):
         return (*head, rule.bonus)
     return head
@@ -121,7 +139,7 @@ def load(root: Path) -> Scheme:
 
 
 def _fact_params(rule: dict[str, Any]) -> list[str]:
-    return [k for k in ("fact", "numerator", "denominator") if k in rule]
+    return [k for k in ("fact", "numerator", "denominator", "percent") if k in rule]
 
 
 def _items_of(rule: dict[str, Any]) -> list[str]:
@@ -131,6 +149,8 @@ def _items_of(rule: dict[str, Any]) -> list[str]:
         return [i for lv in rule["levels"] for i in lv["missing"]]
     if "tiers" in rule:
         return [t["item"] for t in rule["tiers"]]
+    if "items" in rule:
+        return [i["item"] for i in rule["items"]]
     return []
 
 
@@ -139,8 +159,12 @@ def _rename_rule(mine: dict[str, Any], theirs: dict[str, Any], facts: dict[str, 
         facts[mine[key]] = theirs[key]
     for a, b in zip(_items_of(mine), _items_of(theirs), strict=False):
         items[a] = b
-    for sub_mine, sub_theirs in zip(mine.get("rules", []), theirs.get("rules", []), strict=False):
+    for sub_mine, sub_theirs in zip(_subrules(mine), _subrules(theirs), strict=False):
         _rename_rule(sub_mine, sub_theirs, facts, items)
+
+
+def _subrules(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    return [*rule.get("rules", []), *(rule[k] for k in ("first", "then") if k in rule)]
 
 
 def _apply(rule: dict[str, Any], facts: dict[str, str], items: dict[str, str]) -> None:
@@ -153,7 +177,9 @@ def _apply(rule: dict[str, Any], facts: dict[str, str], items: dict[str, str]) -
         level["missing"] = [items.get(i, i) for i in level["missing"]]
     for tier in rule.get("tiers", []):
         tier["item"] = items.get(tier["item"], tier["item"])
-    for sub in rule.get("rules", []):
+    for earn in rule.get("items", []):
+        earn["item"] = items.get(earn["item"], earn["item"])
+    for sub in _subrules(rule):
         _apply(sub, facts, items)
 
 

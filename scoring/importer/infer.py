@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .phrases import ADVERSE, CLAUSES, Clause, Draft, Fact, Row, clauses
+from .phrases import _AMOUNT, _SEP, ADVERSE, CLAUSES, MEASURES, NUM, Clause, Draft, Fact, Row, checklist, clauses, number
 
 EMPTY = {"", "-", "—", "－", "/", "／", "无", "——"}
 _DISCRETION = CLAUSES[0][1]
@@ -19,16 +19,27 @@ def infer_cell(text: str, row: Row, bonus_column: bool = False) -> list[Draft]:
     text = text.strip().lstrip("*＊").strip()
     if text in EMPTY:
         return []
-    found = _ratio(text, row) or _percent_floor(text, row) or _direct(text)
+    text, skip = _not_applicable(text)
+    if not text.strip(_SEP):
+        return skip
+    return _scored(text, row, bonus_column) + skip
+
+
+def _scored(text: str, row: Row, bonus_column: bool) -> list[Draft]:
+    found = _earning(text, row) or _ratio(text, row) or _percent_floor(text, row) or _direct(text)
     if found:
         return [found]
     parts, tail = clauses(text)
-    if not parts:
+    counted = [c for c in parts if c.sign != "上限"]
+    if not counted:  # no amount, at most a cap: 「…等工作的，酌情扣分，扣分上限为2分」
         m = _DISCRETION.search(text) or re.search(r"加分酌情|酌情加分", text)
         if m:
-            return [_manual(text, bonus_column or "加" in m.group(0), "酌情")]
+            draft = _manual(text, bonus_column or "加" in m.group(0), "酌情")
+            caps = [c.cap for c in parts if c.cap is not None]
+            if caps:
+                draft.params["cap"] = row.points if caps[-1] < 0 else caps[-1]
+            return [draft]
         return [review(text, "没有找到分值（如“扣1分”“加2分”），无法确定计分方法", bonus_column)]
-    counted = [c for c in parts if c.sign != "上限"]
     whole = _tiered(counted) or _nested(counted)
     if whole:
         return [whole]
@@ -38,11 +49,92 @@ def infer_cell(text: str, row: Row, bonus_column: bool = False) -> list[Draft]:
             _shared_cap(drafts, c, row)
             continue
         row.tail = tail if i == len(parts) - 1 or all(p.sign == "上限" for p in parts[i + 1:]) else ""
-        drafts.extend((c, d) for d in _classify(c, row))
+        again = c.sign == "扣" and c.body.endswith("再")
+        if again:
+            c.body = c.body[:-1].strip(_SEP)
+        found_here = _classify(c, row)
+        if again:
+            found_here = [_followup(drafts, c, found_here[0])]
+        drafts.extend((c, d) for d in found_here)
     out = [d for _, d in drafts]
     if _NOT_APPLICABLE.search(tail):
-        out.append(review(tail, "含“不涉及/不适用”的情形，需要人工确认如何计分"))
+        out.append(review(tail, "含“不涉及/不适用”的情形，但没有说明不检查该项（“不检查该项指标”）：若为“不扣分”，不涉及时"
+                          "照常计满分，证据写明相应事实为0或“否”即可；请确认后删去此条"))
     return out
+
+
+_SKIP = re.compile(r"(?P<cond>[^，。；;,：:]*?(?:不涉及|不适用|无此项|未涉及|没有此项|未开展此项)[^，。；;,：:]*?)的?[，,]?\s*"
+                   r"(?:不检查|不考核|不予考核|不纳入考核|不计入考核|不参与考核|此项不考核|该项不考核)[^。；;]*[。；;]?")
+
+
+def _not_applicable(text: str) -> tuple[str, list[Draft]]:
+    """「无此项工作的，不检查该项指标」: taken out of the cell, a not_applicable rule of its own."""
+    out = []
+    while (m := _SKIP.search(text)) is not None:
+        cond = re.sub(r"^(?:对|凡|如|若)", "", m.group("cond").strip(_SEP)) or "无此项工作"
+        sentence = m.group(0).strip(_SEP)
+        fact = Fact(cond, "flag", f"写明本单位是否{cond}（true 是：本项不检查，不计入满分；false 否：照常计分），"
+                    f"并附说明。考核标准：{sentence}")
+        out.append(Draft("not_applicable", {"fact": fact}, sentence, "无此项工作不检查"))
+        text = (text[:m.start()] + text[m.end():]).strip()
+    return text, out
+
+
+def _followup(drafts: list[tuple[Clause, Draft]], c: Clause, then: Draft) -> Draft:
+    """「…扣2分；被退回且未及时修改的，再扣5分」: the later clause counts only once the one before has lost points."""
+    before = [i for i, (_, d) in enumerate(drafts) if not d.bonus and not d.review]
+    if then.review or not before:
+        return review(c.text, "“再扣”之前没有可识别的扣分规则，无法确定在哪一项的基础上再扣")
+    _, first = drafts.pop(before[-1])
+    return Draft("followup", {"first": first, "then": then}, f"{first.text}；{c.text}", "再扣")
+
+
+_WHETHER = re.compile(r"是否(?P<what>[^：:（(，,。；;？?]+)[？?]?\s*[：:（(]\s*(?:得|计)?\s*(?P<n>\d+(?:\.\d+)?)\s*分\s*[）)]?")
+_EARN_PER = re.compile(rf"每(?P<verb>[^，,。；;\d]{{0,8}}?)\s*(?:一|1)\s*(?P<measure>{MEASURES})[^，,。；;]{{0,10}}?[，,]?\s*(?:得|计)\s*"
+                       rf"(?P<per>{NUM[1:-1]})\s*分(?:[，,]?\s*(?:最高|最多|上限为?|满分)\s*(?:得|计)?\s*(?P<max>{NUM[1:-1]})\s*分)?")
+_EARN_IF = re.compile(r"(?P<cond>[^，,。；;]+?)的[，,]?\s*(?:得|计)\s*(?P<n>\d+(?:\.\d+)?)\s*分")
+
+
+def _earning(text: str, row: Row) -> Draft | None:
+    """Additive scoring (得分制): 「是否…：0.5分」, 「每发布1条得0.5分，最高2分」, 「有…的得1分」.
+
+    Only a cell with no 扣N分/加N分 of its own; a cell mixing both goes through the clauses (and to review)."""
+    if any(m.group("sign") for m in _AMOUNT.finditer(text)):
+        return None
+    asked = [(m.group("what").strip(_SEP), Decimal(m.group("n"))) for m in _WHETHER.finditer(text)]
+    if len(asked) == 1:
+        what, points = asked[0]
+        fact = Fact(what, "flag", f"写明是否{what}（true 是，false 否），并附印证材料。考核标准：{text}")
+        return Draft("earn_flag", {"fact": fact, "points": points}, text, "是否…（N分）")
+    if asked:
+        return _earn_items(asked, text, "是否…（N分）")
+    m = _EARN_PER.search(text)
+    if m:
+        measure = m.group("measure")
+        cap = number(m.group("max")) if m.group("max") else row.points
+        fact = Fact(f"得分{measure}数", "count", f"写明符合下列得分条件的{measure}数，没有则填0，并附印证材料。考核标准：{text}",
+                    unit=measure)
+        return Draft("earn_per_item", {"fact": fact, "per": number(m.group("per")), "max": cap}, text, "每…得N分")
+    earned = [(re.sub(r"^(?:凡|对|如|若)", "", m.group("cond").strip(_SEP)), Decimal(m.group("n")))
+              for m in _EARN_IF.finditer(text)]
+    if not earned:
+        return None
+    partial = any(re.match(r"不|未|没有", w) and p > 0 for w, p in earned)  # 「完整的得4分，不完整的得2分」
+    if partial or sum((p for _, p in earned), Decimal(0)) != row.points:
+        shown = "、".join(f"{w}得{p}分" for w, p in earned)
+        why = "是分档得分（只取其中一档），不是逐项累加" if partial else f"合计与本行分值{row.points}分不一致"
+        return review(text, f"得分情形（{shown}）{why}；请改写为 graded 或 earn_items")
+    if len(earned) == 1:
+        what, points = earned[0]
+        fact = Fact(what, "flag", f"写明是否{what}（true 是，false 否），并附印证材料。考核标准：{text}")
+        return Draft("earn_flag", {"fact": fact, "points": points}, text, "…的得N分")
+    return _earn_items(earned, text, "…的得N分")
+
+
+def _earn_items(items: list[tuple[str, Decimal]], text: str, phrase: str) -> Draft:
+    fact = Fact("已做到事项", "items", f"写明已做到的得分事项，只列可选项中的名称，并附印证材料。考核标准：{text}",
+                options=tuple(w for w, _ in items))
+    return Draft("earn_items", {"fact": fact, "items": [{"item": w, "points": p} for w, p in items]}, text, phrase)
 
 
 def _classify(c: Clause, row: Row) -> list[Draft]:
@@ -180,7 +272,7 @@ _STEPS = (r"每(?:降低|下降|减少|低)(?P<step>[\d.一二两三四五六七
           r"(?:[，,]?\s*(?:扣分上限为?\s*(?P<cap>\d+(?:\.\d+)?)\s*分|(?P<all>扣完为止)))?")
 _PERCENT = re.compile(r"(?P<num>[^，。；,]*?)占(?P<den>[^，。；,]*?)(?:的比例|比例|比重)?(?:不得|不应|应不)(?:少|低)于"
                       r"\s*(?P<floor>\d+(?:\.\d+)?)\s*%[，,]?\s*" + _STEPS)
-_SHARE = re.compile(r"(?P<what>[^，。；,]+?)(?:的)?(?:比例|比重|占比)不(?:得|应)?(?:少|低)于\s*(?P<floor>\d+(?:\.\d+)?)\s*%[，,]?\s*"
+_SHARE = re.compile(r"(?P<what>[^，。；,]+?)(?:的)?(?P<word>比例|比重|占比)不(?:得|应)?(?:少|低)于\s*(?P<floor>\d+(?:\.\d+)?)\s*%[，,]?\s*"
                     + _STEPS)
 _RATE = re.compile(r"(?P<rate>[^，。；,\s]+?率)(?:(?:应|须)?达到\s*(?P<floor>\d+(?:\.\d+)?)\s*%)?[，,]?\s*" + _STEPS)
 _DIRECT = re.compile(r"(?P<rate>[^，。；,\s]+?率)按(?:比例|实际比例)(?:得分|计分)")
@@ -188,25 +280,22 @@ _DIRECT = re.compile(r"(?P<rate>[^，。；,\s]+?率)按(?:比例|实际比例)(
 
 def _percent_floor(text: str, row: Row) -> Draft | None:
     """「…占…不得少于90%，每降低两个百分点，扣0.5分」, 「…比例不低于60%，每低1个百分点…」, 「及时率每下降1个百分点扣0.1分」."""
-    from .phrases import number
-
     m = _PERCENT.search(text)
     if m:
         num, den, floor = m.group("num").strip(), m.group("den").strip(), Decimal(m.group("floor"))
+        params: dict[str, Any] = {"numerator": Fact(num, "count", f"写明{num}。"),
+                                  "denominator": Fact(den, "count", f"写明{den}。")}
     elif m := _SHARE.search(text):
-        what = m.group("what").strip()
-        num, den, floor = f"{what}（分子）", f"{what}（分母）", Decimal(m.group("floor"))
+        rate, floor = m.group("what").strip() + m.group("word"), Decimal(m.group("floor"))
+        params = {"percent": _stated(rate)}
     else:
         m = _RATE.search(text)
         if m is None:
             return None
         rate = m.group("rate")
-        num, den = f"{rate}的分子", f"{rate}的分母"
         floor = Decimal(m.group("floor")) if m.group("floor") else Decimal(100)
-    params: dict[str, Any] = {
-        "numerator": Fact(num, "count", f"写明{num}。"), "denominator": Fact(den, "count", f"写明{den}。"),
-        "floor": floor, "step": number(m.group("step")), "per": Decimal(m.group("per")),
-    }
+        params = {"percent": _stated(rate)}
+    params.update({"floor": floor, "step": number(m.group("step")), "per": Decimal(m.group("per"))})
     if m.group("cap"):
         params["cap"] = Decimal(m.group("cap"))
     elif m.group("all"):
@@ -220,16 +309,23 @@ def _direct(text: str) -> Draft | None:
     m = _DIRECT.search(text)
     if m is None:
         return None
-    rate = m.group("rate")
-    facts = (Fact(f"{rate}的分子", "count", f"写明计算{rate}的分子（达到要求的数量）。"),
-             Fact(f"{rate}的分母", "count", f"写明计算{rate}的分母（应达到要求的总数）。"))
-    return Draft("ratio_score", {"numerator": facts[0], "denominator": facts[1], "invert": False}, text, "按比例得分")
+    return Draft("ratio_score", {"percent": _stated(m.group("rate")), "invert": False}, text, "按比例得分")
+
+
+def _stated(rate: str) -> Fact:
+    """A percentage the evidence states directly (及时率 96.5), not a numerator and denominator."""
+    return Fact(rate, "number", f"写明{rate}，百分数（如 96.5 表示 96.5%），以统计或检查结果为准。")
 
 
 def _manual(text: str, bonus: bool, phrase: str) -> Draft:
     name = "酌情加分" if bonus else "酌情扣分"
     fact = Fact(name, "adjustments", f"考核组{name}的，逐项写明分值和理由，并附依据。考核标准：{text}")
-    return Draft("manual", {"fact": fact, "direction": "bonus" if bonus else "deduct"}, text, phrase, bonus=bonus)
+    params: dict[str, Any] = {"fact": fact, "direction": "bonus" if bonus else "deduct"}
+    listed = checklist(text)
+    if listed:
+        params["checklist"] = list(listed)
+        phrase += "（……等）"
+    return Draft("manual", params, text, phrase, bonus=bonus)
 
 
 def review(text: str, reason: str, bonus: bool = False) -> Draft:

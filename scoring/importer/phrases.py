@@ -209,11 +209,80 @@ def _listed(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
     return _missing(items, c, row, "所列各项不合格扣分")
 
 
+def _condition(body: str) -> str:
+    """The condition a clause states, as the scheme words it: 「答复格式不规范的，」 → 答复格式不规范."""
+    text = _last_sentence(body)
+    text = re.sub(r"^(?:对|凡|如|若|考核中)", "", text)
+    return re.sub(r"(?:的|者|时)$", "", text.strip(_SEP)).strip(_SEP) or text
+
+
 def _any_of(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
-    fact = Fact("出现情形数", "count", f"写明出现下列任一情形的次数，没有则填0：{_last_sentence(c.body)}", unit="次",
-                adverse=True)
-    assert c.amount is not None
-    return Draft("per_occurrence", {"fact": fact, "per": c.amount, "cap": c.amount}, c.text, "存在任一情形")
+    """「存在任何一种情况扣0.5分：甲、乙、丙」: once, however many of the listed cases occur."""
+    listed = _tail_list(row.tail)
+    if listed:
+        fact = Fact("出现的情形", "items", f"写明出现了下列哪些情形，只列可选项中的名称；都没有的填写空列表 []。考核标准：{c.text}",
+                    options=listed, adverse=True)
+    else:
+        fact = Fact("存在所列情形", "flag", f"写明是否存在下列任何一种情形（true 是，false 否）：{_last_sentence(c.body)}",
+                    adverse=True)
+    deduct = c.amount if c.amount is not None else row.points
+    return Draft("event", {"fact": fact, "deduct": deduct}, c.text, "存在任一情形")
+
+
+def _event_lead(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
+    """「被退回且未及时修改的」, 「发生…未…的」: a clause that opens on an event is one, whatever 未 follows."""
+    if not re.match(r"(?:因[^，,]{0,12})?(?:被|发生|出现|存在)", _condition(c.body)):
+        return None
+    return _event(m, c, row)
+
+
+def _event(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
+    """「发生…的，扣N分」, 「答复格式不规范的，扣1分」: an adverse fact, named as the scheme words it."""
+    if re.search(r"每|各扣", c.text):
+        return None
+    deduct = c.amount if c.amount is not None else row.points
+    name = _condition(c.body)
+    fact = Fact(name, "flag", f"写明是否{name}（true 是，false 否），并附检查或通报材料。考核标准：{c.text}", adverse=True)
+    return Draft("event", {"fact": fact, "deduct": deduct}, c.text, "发生即扣分")
+
+
+_RATE_NAME = r"[^，。；,;\s]+?(?:率|比例|比重|占比)"
+_ABOVE = r"高于|超过|达到|大于"
+_BELOW = r"低于|不足|未达到|达不到|小于"
+_THRESHOLD_FRACTION = re.compile(rf"(?P<num>[^，。；,;]+?)(?P<side>{_BELOW}|{_ABOVE})(?P<den>[^，。；,;\d%]+?)(?:的)?"
+                                 r"(?P<pct>\d+(?:\.\d+)?)\s*[%％](?P<incl>以上|以下)?")
+_THRESHOLD_RATE = re.compile(rf"(?P<rate>{_RATE_NAME})(?:应|须)?(?P<side>{_BELOW}|{_ABOVE})\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]"
+                             r"(?P<incl>以上|以下)?")
+
+
+def _threshold(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
+    """「纠错数高于申请总数15%的，扣1分」, 「合格率低于90%的，扣2分」, 「差评率达到5%以上的」: a line, crossed or not."""
+    body = _last_sentence(c.body)
+    if re.search(r"每", body):
+        return None
+    params: dict[str, Any] = {}
+    found = _THRESHOLD_RATE.search(body)
+    if found:
+        rate = found.group("rate").strip(_SEP)
+        params["percent"] = Fact(rate, "number", f"写明{rate}，百分数（如 96.5 表示 96.5%），以统计或检查结果为准。")
+    else:
+        found = _THRESHOLD_FRACTION.search(body)
+        if found is None:
+            return None
+        num, den = found.group("num").strip(_SEP), found.group("den").strip(_SEP)
+        if not num or not den or num == den:
+            return None
+        params["numerator"] = Fact(num, "count", f"写明{num}。", adverse=found.group("side") in _ABOVE.split("|"))
+        params["denominator"] = Fact(den, "count", f"写明{den}。")
+    side, incl = found.group("side"), found.group("incl")
+    above = side in _ABOVE.split("|")
+    if (incl == "以上" and not above) or (incl == "以下" and above):
+        return None  # 「低于…以上」: the words disagree
+    params["above" if above else "below"] = Decimal(found.group("pct"))
+    if incl or side == "达到":
+        params["inclusive"] = True
+    params["deduct"] = c.amount if c.amount is not None else row.points
+    return Draft("ratio_threshold", params, c.text, "比例越线")
 
 
 def _occurrence(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
@@ -244,11 +313,30 @@ def _review(reason: str) -> Callable[[re.Match[str], Clause, Row], Draft | None]
     return build
 
 
+_CHECKLIST = re.compile(r"(?P<list>[^，。；,;:：、]+?(?:、[^，。；,;:：、]+?)+)等")
+_LEAD = re.compile(r"^(?:未做好|未落实|未完成|做好|落实|完成|根据|对|视|按照|未|在)")
+
+
+def checklist(text: str) -> tuple[str, ...]:
+    """「未做好信息发布、政策解读、回应关切等工作」 → the listed items (an open list: 等)."""
+    m = _CHECKLIST.search(text)
+    if m is None:
+        return ()
+    items = [i.strip(_SEP + "“”") for i in m.group("list").split("、")]
+    items[0] = _LEAD.sub("", items[0])
+    items = [i for i in items if i]
+    return tuple(items) if len(items) >= 2 and all(len(i) <= 20 for i in items) else ()
+
+
 def _discretion(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
     bonus = c.sign == "加" or "加分" in m.group(0)
     name = "酌情加分" if bonus else "酌情扣分"
     fact = Fact(name, "adjustments", f"考核组{name}的，逐项写明分值和理由，并附依据。考核标准：{c.text}")
-    return Draft("manual", {"fact": fact, "direction": "bonus" if bonus else "deduct"}, c.text, "酌情", bonus=bonus)
+    params: dict[str, Any] = {"fact": fact, "direction": "bonus" if bonus else "deduct"}
+    listed = checklist(c.text)
+    if listed:
+        params["checklist"] = list(listed)
+    return Draft("manual", params, c.text, "酌情（……等）" if listed else "酌情", bonus=bonus)
 
 
 def _bonus_per(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
@@ -268,11 +356,11 @@ Builder = Callable[[re.Match[str], Clause, Row], Draft | None]
 # The phrase table: (name, pattern on the clause, which clauses: 扣 / 加 / 不得分, builder). First match wins.
 CLAUSES: list[tuple[str, re.Pattern[str], str, Builder]] = [
     ("酌情扣分", re.compile(r"(根据|视)[^，。；]{0,10}情况[^，。；]{0,4}扣分|酌情扣分|由考核组(酌情)?扣分"), "扣不得分", _discretion),
-    ("比例门槛", re.compile(r"(低于|高于|超过|不足|达到)\s*\d+(\.\d+)?\s*%"), "扣加", _review(
-        "按比例门槛一次性计分（高于或低于某个百分比即扣分或加分），现有规则类型无法准确表达")),
-    ("得分制", re.compile(r"得\s*\d+(\.\d+)?\s*分|计\s*\d+(\.\d+)?\s*分"), "扣加不得分", _review(
-        "按完成情况累加得分（得分制），现有规则类型无法准确表达")),
-    ("不适用", re.compile(r"不涉及|不适用|无此项"), "扣加不得分", _review("含“不涉及/不适用”的情形，需要人工确认如何计分")),
+    ("比例越线", re.compile(r"(低于|高于|超过|不足|达到|大于|小于)[^，。；]{0,20}?\d+(\.\d+)?\s*[%％]"), "扣不得分", _threshold),
+    ("得分制", re.compile(r"得\s*\d+(\.\d+)?\s*分|计\s*\d+(\.\d+)?\s*分|是否[^，。；]*[（(：:]\s*\d+(\.\d+)?\s*分"), "扣加不得分", _review(
+        "同一格中既有得分（得N分）又有扣分或加分，无法确定按哪种方式计分；请改写为 earn_items/earn_flag 或扣分规则")),
+    ("不适用", re.compile(r"不涉及|不适用|无此项"), "扣加不得分", _review(
+        "含“不涉及/不适用”的情形，但没有说明不检查该项（如“不检查该项指标”），需要人工确认如何计分")),
     ("逐个时限", re.compile(rf"未(?:于|在|按)?(?P<dates>(?:(?:{_DATE})[、和及，,]?\s*){{2,}})前?.*每(?:次|缺一次|少一次|逾期一次)"), "扣",
      _per_deadline),
     ("限期完成", re.compile(rf"(?P<date>{_DATE})前.*未(?:完成|提交|报送|公开|公示|按时)|未(?:在|于|按)?(?P<date2>{_DATE})前"), "扣",
@@ -280,12 +368,16 @@ CLAUSES: list[tuple[str, re.Pattern[str], str, Builder]] = [
     ("每项各扣", re.compile(r"未(?:建立|开通|设立|开设|制定|公开)?(?P<what>[^，。；]+和[^，。；]+?)的?[，,]\s*各扣"), "扣", _each),
     ("每缺一项", re.compile(r"每(?:少|缺)[^，,。；]{0,6}?(?:一|1)\s*(?:项|个|类)"), "扣", _per_missing),
     ("下列每一项", re.compile(r"(?:下列|以下).*每一?项"), "扣", _per_missing),
-    ("存在任一情形", re.compile(r"存在(?:任何|任一|以下任何|下列任何)一种情[况形]"), "扣", _any_of),
+    ("存在任一情形", re.compile(r"存在(?:任何|任一|以下任何|下列任何)一种情[况形]|(?:出现|存在|有)(?:下列|以下|所列)?任何一种"), "扣不得分",
+     _any_of),
     ("按次（件）扣分", re.compile(rf"(?:每|发现|有)\s*(?:一|1)?\s*({MEASURES})|每通报一(次)|一(次)扣"), "扣", _occurrence),
     ("所列各项不合格扣分", re.compile(r"^(?P<list>[^，。；、]{1,12}?(?:、[^，。；、]{1,12}?)+)(?:内容|等)?(?:不符合|未|不)"),
      "扣", _listed),
     ("未建立A和B", re.compile(r"未(?:建立|制定|公开|开设|设立)(?P<a>[^，。；]+?)和(?P<b>[^，。；]+?)的"), "扣", _graded_and),
-    ("未完成即扣分", re.compile(r"未|无|没有|不符合|不规范|滥用"), "扣不得分", _required),
+    ("发生即扣分", re.compile(r"被|发生|出现|存在"), "扣不得分", _event_lead),
+    ("未完成即扣分", re.compile(r"未|无|没有"), "扣不得分", _required),
+    ("发生即扣分", re.compile(r"发生|出现|存在|不符合|不规范|不及时|不准确|不完整|不到位|滥用|错误|违规|违反|泄露|被通报|被约谈"),
+     "扣不得分", _event),
     ("酌情加分", re.compile(r"加分酌情|酌情加分"), "加", _discretion),
     ("按项加分", re.compile(rf"每[一]?\s*({MEASURES})?[^，。；]{{0,12}}?[，,]?\s*加\s*{NUM}\s*分"), "加", _bonus_per),
     ("达到条件加分", re.compile(r"加"), "加", _bonus_flag),

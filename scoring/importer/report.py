@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from ..rules import KINDS
 from .assemble import Assembled
 
-KIND_NAMES = {
+# Names as the report has always printed them; every other kind by its label in rules.py.
+_SHORT = {
     "per_missing": "每缺一项扣分", "per_occurrence": "按次（件）扣分", "percent_floor": "比例下限按档扣分",
     "ratio_score": "按比例计分", "per_deadline": "逐个时限扣分", "deadline": "限期完成", "required": "未完成即扣分",
     "graded": "分档扣分", "tiered": "按层级扣分", "group": "多项共用扣分上限", "manual": "人工评定",
     "bonus_per_item": "按项加分", "bonus_flag": "达到条件加分",
 }
+KIND_NAMES = {kind: _SHORT.get(kind, cls.label) for kind, cls in KINDS.items()}
 
 
 def report(result: Assembled, source: str, table: str) -> str:
