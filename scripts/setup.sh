@@ -11,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=${PYTHON:-python3}
+started=$SECONDS
+installed=""
 SUPPORTED="3.11 3.13"   # the Pythons the pins are checked on; keep in step with scripts/bundle.sh
 
 die() { printf '%s\n' "$@" >&2; exit 1; }
@@ -51,6 +53,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+  installed=1
 fi
 
 # --- 3. The virtual environment: made anew when it was made with another Python.
@@ -70,4 +73,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt -c constraints.txt
   fi
   echo "$want" > "$stamp"
+  installed=1
 fi
+[ -z "$installed" ] || echo "依赖已安装，用时 $((SECONDS - started)) 秒。"
