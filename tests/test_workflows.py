@@ -273,3 +273,120 @@ def test_comment_step_posts_once_then_updates(tmp_path: Path, fake_api: str) -> 
     ours = [c for c in FakeApi.comments if MARKER in c["body"]]
     assert len(ours) == 1 and "**无变化**" in ours[0]["body"]
     assert "**无变化**" in (tmp_path / "summary.md").read_text(encoding="utf-8")
+
+
+# --- the release step (publish.yml, on a tag), run for real against a fake GitHub and a fake Gitea ----------
+
+
+class FakeReleases(BaseHTTPRequestHandler):
+    """Enough of the two release APIs: GitHub (raw upload to upload_url) and Gitea/Forgejo (multipart form)."""
+
+    releases: ClassVar[list[dict[str, Any]]] = []
+    requests: ClassVar[list[tuple[str, str]]] = []
+
+    def _reply(self, status: int, body: Any) -> None:
+        data = json.dumps(body).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _read(self) -> bytes:
+        assert self.headers["Authorization"] == "token secret-token"
+        return self.rfile.read(int(self.headers["Content-Length"]))
+
+    def do_GET(self) -> None:
+        self.requests.append(("GET", self.path))
+        tag = self.path.rsplit("/tags/", 1)[-1]
+        hit = [r for r in self.releases if r["tag_name"] == tag]
+        self._reply(200, hit[0]) if hit else self._reply(404, {"message": "Not Found"})
+
+    def do_POST(self) -> None:
+        self.requests.append(("POST", self.path))
+        body = self._read()
+        if self.path.endswith("/releases"):
+            rid = 40 + len(self.releases)
+            release = {"id": rid, "tag_name": json.loads(body)["tag_name"], "assets": [],
+                       "upload_url": f"http://{self.headers['Host']}/uploads/releases/{rid}/assets{{?name,label}}"}
+            self.releases.append(release)
+            self._reply(201, release)
+            return
+        rid = int(self.path.split("/releases/")[1].split("/")[0])
+        name = self.path.split("name=")[1]
+        kind = self.headers["Content-Type"]
+        if kind.startswith("multipart/form-data"):  # Gitea / Forgejo
+            assert b'name="attachment"; filename="' + name.encode() + b'"' in body
+            payload = body.split(b"\r\n\r\n", 1)[1].rsplit(b"\r\n--", 1)[0]
+        else:  # GitHub
+            assert kind == "application/pdf", kind
+            payload = body
+        release = next(r for r in self.releases if r["id"] == rid)
+        asset = {"id": 900 + len(self.requests), "name": name, "size": len(payload),
+                 "browser_download_url": f"http://example.invalid/{name}"}
+        release["assets"].append(asset)
+        self._reply(201, asset)
+
+    def do_DELETE(self) -> None:
+        self.requests.append(("DELETE", self.path))
+        ident = int(self.path.rsplit("/", 1)[-1])
+        for release in self.releases:
+            release["assets"] = [a for a in release["assets"] if a["id"] != ident]
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_releases() -> Iterator[str]:
+    FakeReleases.releases = []
+    FakeReleases.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeReleases)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize(("server_url", "api_path"), [("https://github.com", "/api/v3"),
+                                                      ("https://git.intra.example", "/api/v1")])
+def test_release_step_creates_the_release_and_attaches_the_pdf_once(tmp_path: Path, fake_releases: str,
+                                                                    server_url: str, api_path: str) -> None:
+    pdf = tmp_path / "dossier.pdf"
+    pdf.write_bytes(b"%PDF-1.7 sample\r\n\x00\xff")
+    step = next(s for s in steps(load("publish.yml"), "build") if "release_asset.py" in str(s.get("run", "")))
+    env = {**os.environ, "GITHUB_API_URL": fake_releases + api_path, "GITHUB_SERVER_URL": server_url,
+           "GITHUB_REPOSITORY": "bureau/kaohe", "GITHUB_TOKEN": "secret-token", "TAG": "2021-final",
+           "no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"}
+    run = step["run"].replace("build/dossier.pdf", str(pdf)).replace("python ", f"{sys.executable} ", 1)
+    for _ in range(2):  # a re-run replaces the asset instead of failing
+        done = subprocess.run(["bash", "-e", "-c", run], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "已附到标签 2021-final 的发布" in done.stdout
+    [release] = FakeReleases.releases
+    assert release["tag_name"] == "2021-final"
+    assert [(a["name"], a["size"]) for a in release["assets"]] == [("dossier-2021-final.pdf", pdf.stat().st_size)]
+    writes = [r for r in FakeReleases.requests if r[0] != "GET"]
+    repo = f"{api_path}/repos/bureau/kaohe/releases"
+    if server_url == "https://github.com":
+        upload = "/uploads/releases/40/assets?name=dossier-2021-final.pdf"
+        assert writes[0] == ("POST", repo) and writes[1] == ("POST", upload)
+        assert writes[2][0] == "DELETE" and writes[2][1].startswith(f"{repo}/assets/") and writes[3] == ("POST", upload)
+    else:
+        upload = f"{repo}/40/assets?name=dossier-2021-final.pdf"
+        assert writes[0] == ("POST", repo) and writes[1] == ("POST", upload)
+        assert writes[2][0] == "DELETE" and writes[2][1].startswith(f"{repo}/40/assets/") and writes[3] == ("POST", upload)
+    assert len(writes) == 4
+
+
+def test_release_step_fails_with_a_chinese_message(tmp_path: Path) -> None:
+    pdf = tmp_path / "dossier.pdf"
+    pdf.write_bytes(b"%PDF")
+    env = {**os.environ, "GITHUB_API_URL": "http://127.0.0.1:9/api/v1", "GITHUB_REPOSITORY": "bureau/kaohe",
+           "GITHUB_TOKEN": "t", "no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"}
+    done = subprocess.run([sys.executable, "scripts/release_asset.py", "v1", str(pdf)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stderr.startswith(f"错误：无法把 {pdf} 附到标签 v1 的发布上："), done.stderr
+    assert "Traceback" not in done.stderr
