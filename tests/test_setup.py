@@ -117,7 +117,7 @@ def test_diff_export_without_tarfile_filters(tmp_path: Path, monkeypatch: pytest
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "commit.gpgsign=false", "commit", "-q", "-m", "a"]):
         subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
     # tarfile as in 3.11.2: no data_filter, and extractall() takes no filter argument
-    monkeypatch.delattr(tarfile, "data_filter")
+    monkeypatch.delattr(tarfile, "data_filter", raising=False)
     original = tarfile.TarFile.extractall
 
     def extractall(self: tarfile.TarFile, path: str | Path = ".", members: Iterable[tarfile.TarInfo] | None = None,
