@@ -27,8 +27,9 @@ git -C "$proj" remote remove origin
 wheels=$proj/wheels
 mkdir -p "$wheels"
 
-# jieba: the only source-only package; a pure-Python wheel built once serves every Python.
-"${PIP[@]}" wheel -q --no-deps -w "$wheels" "$(grep -E '^jieba==' constraints.txt)"
+# jieba: the only source-only package; a pure-Python wheel built once serves every Python. --use-pep517:
+# an isolated build with setuptools and wheel from the index (Debian 12's venv has no `wheel`).
+"${PIP[@]}" wheel -q --no-deps --use-pep517 -w "$wheels" "$(grep -E '^jieba==' constraints.txt)"
 
 platforms=()
 for minor in $(seq 17 36); do platforms+=(--platform "manylinux_2_${minor}_x86_64"); done
