@@ -12,7 +12,7 @@
 # Each run's duration goes to stdout and to $FRESH_WORK/durations.txt.
 #
 # Env: FRESH_BRANCH (main)            the committed branch to check (uncommitted work is not seen)
-#      FRESH_SUITES ("bookworm trixie")  FRESH_OFFLINE_SUITES (bookworm; "" to skip)
+#      FRESH_SUITES ("bookworm trixie")  FRESH_OFFLINE_SUITES ("bookworm trixie"; "" to skip)
 #      FRESH_WORK (/var/tmp/zwgk-fresh)  FRESH_TMPFS (8G: each root on a tmpfs of that size; "" = disk)
 #      FRESH_REUSE_IMAGE=1            keep an image already built in FRESH_WORK (default: build anew)
 set -euo pipefail
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BRANCH=${FRESH_BRANCH:-main}
 SUITES=${FRESH_SUITES:-bookworm trixie}
-OFFLINE_SUITES=${FRESH_OFFLINE_SUITES-bookworm}
+OFFLINE_SUITES=${FRESH_OFFLINE_SUITES-bookworm trixie}
 WORK=${FRESH_WORK:-/var/tmp/zwgk-fresh}
 export FRESH_TMPFS=${FRESH_TMPFS-8G}
 log() { printf '[fresh-check] %s\n' "$*" >&2; }
