@@ -1,15 +1,18 @@
 # The two commands of the README:
-#   make build   builds the default content: check, score tables, site, PDF
+#   make build   builds the default content: check, score tables, site, PDF (the site carries the PDF)
 #   make test    runs the whole test suite (pytest, with mypy and ruff inside)
+# And for an intranet machine without a Python package index:
+#   make bundle  writes dist/zwgk-assessment-offline.tar: the project and every wheel it installs
 PY := .venv/bin/python
 
-.PHONY: setup build test serve bench
+.PHONY: setup build test serve bench bundle fresh-check
 
 setup:
 	bash scripts/setup.sh
 
 build: setup
 	$(PY) build.py all
+	cp build/dossier.pdf build/site/dossier.pdf
 
 test: setup
 	$(PY) -m pytest -q
@@ -22,3 +25,10 @@ bench: setup
 	$(PY) bench/bench_site.py
 	$(PY) bench/bench_pdf.py
 	$(PY) bench/bench_leaks.py
+
+bundle: setup
+	bash scripts/bundle.sh
+
+# The README's commands on freshly installed Debian 12 and 13, and offline (as root; see docs/setup.md)
+fresh-check:
+	bash scripts/fresh-check.sh

