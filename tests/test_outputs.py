@@ -41,7 +41,7 @@ def test_tables_read_back(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                                "reason": "缺少“丙”，扣1分", "evidence": ["yanjiu"], "at_risk": False,
                                "unit": None, "bonus": False, "deadline": None}
     assert (build / "scores.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    frame = pd.read_excel(build / "scores.xlsx", sheet_name="自评得分", dtype=str)
+    frame = pd.read_excel(build / "scores.xlsx", sheet_name="自评得分", dtype=str, engine="openpyxl")
     assert list(frame.columns[:11]) == ["编号", "一级指标", "二级指标", "三级指标", "赋分", "扣分标准", "加分标准",
                                         "考核方式", "涉及内容", "责任组(科室、单位)", "备注"]
     first = frame.iloc[0]
