@@ -247,7 +247,7 @@ class SchemeKeys:
                                       "扣分上限的计算方式，必须写明：level1 一级指标扣分不超过其分值（三级可突破自身分值，山西做法）；"
                                       "row 每行扣完为止；none 不设上限", "level1"))
     grade_bands: tuple[GradeBandKeys, ...] = field(default=(), metadata=param(
-        record_list(GradeBandKeys, "{min: 分数, grade: 等次}", "等次档位 "), "等次档位，每档写最低分和等次名称",
+        record_list(GradeBandKeys, "{min: 分数, grade: 等次}", "等次档位"), "等次档位，每档写最低分和等次名称",
         "[{min: 90, grade: 优秀}, {min: 0, grade: 较差}]"))
     normalise: bool = field(default=False, metadata=param(
         BOOL, "true：按 得分/满分×100 折算为百分制后评定等次（满分不是100分时）", "true"))
@@ -273,7 +273,7 @@ class UnitKeys:
 @dataclass(frozen=True, kw_only=True)
 class UnitsFileKeys:
     units: tuple[UnitKeys, ...] = field(metadata=param(
-        record_list(UnitKeys, "{id, name, aliases}", "单位名录中的单位 ", allow_empty=False), "责任组（科室、单位）名录"))
+        record_list(UnitKeys, "{id, name, aliases}", "单位名录中的单位", allow_empty=False), "责任组（科室、单位）名录"))
 
 
 # --- rows, facts, texts ------------------------------------------------------
@@ -324,7 +324,7 @@ def _facts_of_row(value: Any) -> Mapping[str, Any]:
     return value
 RULES = raw_list("规则列表", _rule_items)
 UNITS_OF = ParamType("单位名称列表", lambda v, env: TEXTS.parse(v, env), lambda: {"type": "array", "items": {"type": "string"}})
-CORRECTIONS = record_list(CorrectionKeys, "{field, source, corrected, note}", "更正记录 ")
+CORRECTIONS = record_list(CorrectionKeys, "{field, source, corrected, note}", "更正记录")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -38,6 +38,7 @@ from .model import (
     unit_index,
 )
 from .numbers import to_decimal
+from .params import bool_value
 from .problems import Problem, error, suggest, warning
 from .rules import PercentFloor, RatioScore, Rule, RuleError, check_fact_types, parse_rule, walk, with_measures
 from .safeio import LIMIT_CEILINGS_MB, LIMIT_KEYS, MB, Limits, ReadRefused, read_text, size_text
@@ -324,9 +325,7 @@ def _fact_value(spec: FactSpec, value: Any, scheme: Scheme) -> FactValue:
             raise ValueError(f"百分比应在 0 到 100 之间，而不是 {value}")
         return number
     if t == "flag":
-        if not isinstance(value, bool):
-            raise ValueError(f"应为 true 或 false，而不是“{value}”")
-        return value
+        return bool_value(value)
     if t == "date":
         dates = value if isinstance(value, list) else [value]
         earliest = scheme.period_start.replace(year=scheme.period_start.year - 1, day=1)

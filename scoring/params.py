@@ -112,16 +112,18 @@ def read_fields(cls: type, data: Mapping[str, Any], env: Env, what: str,
     names = [p.name for p in declared]
     noun = "参数" if what.startswith("规则") else "字段"
     problems: list[RuleError] = []
+    meant: set[str] = set()  # keys a typo stands for: their absence is the same mistake, said once
     for key in data:
         if str(key) not in names and key not in extra_keys:
             said = f"{what}不认识{noun} {key}" if what else f"未知字段 {key}"
+            meant.update(difflib.get_close_matches(str(key), names, n=1, cutoff=0.5))
             problems.append(RuleError(_line_of(data, key, env.line),
                                       f"{said}{nearest(str(key), [*extra_keys, *names])}", "unknown-key"))
     values: dict[str, Any] = {}
     for p in declared:
         raw = data.get(p.name)
         if raw is None:
-            if p.required:
+            if p.required and p.name not in meant:
                 said = f"{what}缺少{noun} {p.name}" if what else f"缺少必填字段 {p.name}"
                 problems.append(RuleError(_line_of(data, p.name, env.line) if p.name in data else env.line,
                                           f"{said}（{p.help}）", "missing-key"))
