@@ -52,7 +52,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 ID_PATTERN = "^[a-z0-9][a-z0-9._-]*$"
 # Dates anywhere in a scheme or evidence: a year outside this is a typing slip (2201, 0021).
 SANE_DATES = (date(1990, 1, 1), date(2099, 12, 31))
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+DATE_PATTERN = r"^(199\d|20\d\d)-\d\d-\d\d$"  # as SANE_DATES: 1990 to 2099
 FACT_TYPES = ("items", "count", "number", "flag", "date", "adjustments")
 
 

@@ -166,7 +166,7 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: 
         try:
             rule = parse_rule(raw, period_start)
         except RuleError as exc:
-            ctx.err(exc.line or _line(data, "rules"), f"指标 {ident}：{exc.message}", "rule")
+            ctx.err(exc.line or _line(data, "rules"), f"指标 {ident}：{exc.message}", exc.code or "rule")
             continue
         for line, message in check_fact_types(rule, facts):
             ctx.err(line, f"指标 {ident}：{message}", "rule-fact")

@@ -309,7 +309,12 @@ def object_schema(cls: type, extra: Mapping[str, Any] | None = None) -> dict[str
     declared = params_of(cls)
     props: dict[str, Any] = dict(extra or {})
     for p in declared:
-        props[p.name] = {**p.type.schema(), "description": p.help}
+        fragment = p.type.schema()
+        if not p.required:  # an optional key may be written empty (cap: null): the loader reads it as absent
+            fragment = {"anyOf": [fragment, {"type": "null"}]}
+            if isinstance(p.default, (bool, str)) and p.default != "":
+                fragment["default"] = p.default
+        props[p.name] = {**fragment, "description": p.help}
     required = [p.name for p in declared if p.required]
     out: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
     if required:
