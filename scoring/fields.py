@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .formats import FACT_TYPES as _DECLARED_FACT_TYPES
-from .formats import VISIBILITIES, EvidenceKeys
+from .formats import EvidenceKeys
 from .params import params_of
 
 

@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .model import CLAMP_POLICIES
 from .params import (
     BOOL,
     POINTS,
@@ -45,7 +46,6 @@ from .params import (
     params_of,
     read_fields,
 )
-from .model import CLAMP_POLICIES
 from .safeio import LIMIT_CEILINGS_MB
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from . import fields, filetypes, formats, privacy
+from .formats import ID_RE, date_problem
 from .model import (
     BONUS,
-    CLAMP_POLICIES,
     MAJOR,
     ROW,
     Adjustment,
@@ -41,12 +41,8 @@ from .numbers import to_decimal
 from .params import bool_value
 from .problems import Problem, error, suggest, warning
 from .rules import PercentFloor, RatioScore, Rule, RuleError, check_fact_types, parse_rule, walk, with_measures
-from .safeio import LIMIT_CEILINGS_MB, LIMIT_KEYS, MB, Limits, ReadRefused, read_text, size_text
+from .safeio import LIMIT_KEYS, MB, Limits, ReadRefused, read_text, size_text
 from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
-
-from .formats import ID_RE, SANE_DATES, date_problem
-
-
 
 
 def _checked_text(root: Path, path: Path, rel: str, limit: int, problems: list[Problem]) -> str | None:

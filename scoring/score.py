@@ -252,9 +252,9 @@ def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Sche
     at_risk = min(at_risk, deduction)
     unmet = sorted(ln.deadline for ln in lines if ln.deadline is not None and ln.amount < 0)
     due = scheme.due_date
-    upcoming = [d for d in unmet if due is None or d <= due] or [due]
+    upcoming = next((d for d in unmet if due is None or d <= due), due)
     return RowScore(indicator, tuple(lines), deduction, bonus, status, at_risk,
-                    tuple(e.id for e in evidence), missing, upcoming[0])
+                    tuple(e.id for e in evidence), missing, upcoming)
 
 
 def _score_line(indicator: Indicator, rule: Rule, ln: Line, scheme: Scheme) -> ScoreLine:

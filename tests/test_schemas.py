@@ -20,12 +20,12 @@ from typing import Any
 
 import jsonschema
 import pytest
+from test_bad_input import CASES, FIXTURES, lay_case
 
 from scoring import formats
 from scoring.load import evidence_files, load_evidence, load_scheme
 from scoring.params import params_of
-from scoring.yamlio import YamlSyntaxError, load_yaml, split_front_matter
-from test_bad_input import CASES, FIXTURES, lay_case
+from scoring.yamlio import FrontMatterError, YamlSyntaxError, load_yaml, split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -77,7 +77,7 @@ def _data_files(project: Path) -> Iterator[tuple[str, Any]]:
         try:
             front, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
             yield path.relative_to(project).as_posix(), load_yaml(front, line_offset=1)
-        except (YamlSyntaxError, UnicodeDecodeError, ValueError, Exception):  # noqa: BLE001 - not front matter
+        except (YamlSyntaxError, FrontMatterError, UnicodeDecodeError, OSError):
             continue
 
 
