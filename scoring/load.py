@@ -468,6 +468,8 @@ def _date(data: LineDict, day: date, scheme: Scheme, indicator: Indicator | None
 
 def _attachments(root: Path, path: Path, raw: tuple[str, ...], line: int, ctx: _Ctx,
                  limits: Limits) -> tuple[Attachment, ...]:
+    if not raw:
+        return ()
     base = (root / "evidence").resolve()
     out: list[Attachment] = []
     for name in raw:

@@ -130,7 +130,7 @@ def read_fields(cls: type, data: Mapping[str, Any], env: Env, what: str,
             continue
         line = _line_of(data, p.name, env.line)
         try:
-            values[p.name] = p.type.parse(raw, dataclasses.replace(env, line=line))
+            values[p.name] = p.type.parse(raw, Env(line, env.period_start))
         except RuleError as exc:  # a nested record or rule names its own line
             problems.append(exc)
         except (ValueError, TypeError) as exc:
