@@ -11,6 +11,7 @@ and a file the schema refuses is refused by the loader.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import shutil
 from collections.abc import Iterator
@@ -166,3 +167,18 @@ def test_docs_list_every_key_of_every_file(update_golden: bool) -> None:
     if update_golden:
         path.write_text(fresh, encoding="utf-8")
     assert text == fresh, "docs/scheme-format.md's key reference is stale (pytest --update-golden to refresh)"
+
+
+def test_the_editor_settings_map_every_scheme_file_to_its_schema() -> None:
+    """.vscode/settings.json: each scheme file of the repository matches one glob, of the schema it validates against."""
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    mapping = {Path(schema).name: globs for schema, globs in settings["yaml.schemas"].items()}
+    assert set(mapping) == set(formats.schemas()) - {"evidence.schema.json"}
+    assert all((SCHEMAS / name).exists() for name in mapping)
+    files = [p for p in ROOT.glob("**/indicators/*.yaml") if "cases" not in p.parts and ".venv" not in p.parts]
+    assert len(files) >= 14
+    for path in files:
+        rel = path.relative_to(ROOT).as_posix()
+        matched = [name for name, globs in mapping.items() if any(fnmatch.fnmatch(rel, g) for g in globs)]
+        assert matched == [_schema_for(rel, load_yaml(path.read_text(encoding="utf-8")))], rel
+    assert settings["yaml.yamlVersion"] == "1.2"  # yes/no are text in the editor too, as in the loader
