@@ -388,7 +388,6 @@ class MajorKeys:
     text: str = field(default="", metadata=param(TEXT, "重大扣分项的总述（原文）"))
 
 
-RAW_MAPPING = ParamType("映射", _any_mapping, lambda: {"type": "object"})
 
 
 @dataclass(frozen=True, kw_only=True)
