@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scoring.load import load_scheme  # noqa: E402
-from scoring.model import FactSpec, Indicator, Scheme  # noqa: E402
+from scoring.model import FactSpec, Indicator, Scheme, walk  # noqa: E402
 
 BODY = (
     "本材料记录了{unit}在{day}开展的{title}相关工作。会议（活动）按照年度政务公开工作要点，"
@@ -44,6 +44,15 @@ def _fact(spec: FactSpec, rng: random.Random, scheme: Scheme) -> object:
     if spec.type == "date":
         return scheme.period_start + timedelta(days=rng.randint(0, 300))
     return [{"分值": 0.5, "理由": "生成的人工评定记录"}]
+
+
+def _parts_within_wholes(row: Indicator, facts: dict[str, object]) -> None:
+    """A ratio's part never above its whole in one file, so never in their sums (the check refuses that)."""
+    for rule in walk(row.rules):
+        part, whole = getattr(rule, "numerator", None), getattr(rule, "denominator", None)
+        if part in facts and whole in facts:
+            low, high = sorted((facts[part], facts[whole]))  # type: ignore[type-var]
+            facts[part], facts[whole] = low, high
 
 
 def _yaml(value: object) -> str:
@@ -83,6 +92,7 @@ def generate(source: Path, dest: Path, count: int, seed: int = 2021) -> Path:
         unit = rng.choice(_units(scheme, row))
         day = scheme.period_start + timedelta(days=rng.randint(0, span))
         facts = {f.name: _fact(f, rng, scheme) for f in row.facts if f.type != "adjustments"}
+        _parts_within_wholes(row, facts)
         title = f"{row.level3}工作材料（第{i + 1}份）"
         lines = ["---", f"id: gen-{i:05d}", f"indicator: {row.id}", f"unit: {unit}", f"date: {day.isoformat()}",
                  f"title: {title}", "kind: 工作报告", "facts:"]

@@ -67,7 +67,7 @@ def _row_checks(scheme: Scheme, row: Indicator) -> Iterator[Problem]:
             yield notice(*where, f"指标 {row.id}（{row.name}）原文为“{rule.as_written}”，本方案按文意计分："
                          f"{rule.describe()}，请与考核组确认", "as-written")
         for deadline in rule.judged_dates():
-            if deadline > scheme.due_date:
+            if scheme.due_date is not None and deadline > scheme.due_date:
                 yield notice(*where, f"指标 {row.id}（{row.name}）的时限 {cn_date(deadline)} 晚于本方案完成时限"
                              f"{cn_date(scheme.due_date)}，自评时该项尚无法完成", "deadline-after-due")
         if rule.overlaps:
@@ -121,6 +121,14 @@ def _totals(scheme: Scheme) -> Iterator[Problem]:
                     "请检查 grade_bands 或 normalise", "band-unreachable")
 
 
+def _stated_points(scheme: Scheme) -> Iterator[Problem]:
+    """A level file's own points: against the sum of its rows (real schemes get this wrong)."""
+    for level in scheme.levels:
+        if level.stated_points is not None and level.stated_points != level.points:
+            yield notice(level.path, level.line, f"一级指标“{level.name}”写明{fmt(level.stated_points)}分，"
+                         f"但其各行赋分合计为{fmt(level.points)}分；计分按各行合计，请核对方案原文", "level-points")
+
+
 def _bonus_possible(scheme: Scheme) -> bool:
     return bool(scheme.comprehensive) or any(r.gives_bonus for row in scheme.rows for r in walk(row.rules))
 
@@ -132,4 +140,5 @@ def check_scheme(scheme: Scheme) -> list[Problem]:
             problems.extend(_row_checks(scheme, row))
             problems.extend(_earned_total(row))
     problems.extend(_unit_names(scheme))
+    problems.extend(_stated_points(scheme))
     return problems

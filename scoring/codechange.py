@@ -17,6 +17,7 @@ from pathlib import Path
 CODE_PATHS = (
     "mkdocs.yml", "site_templates/", "scoring/", "build.py", ".github/", "requirements.txt", "constraints.txt",
     "pyproject.toml", "Makefile", "package.json", "package-lock.json", "scripts/", "CODEOWNERS",
+    ".vscode/", "schemas/",
 )
 NOTICE = "本次合并请求修改了程序或配置，需由维护人员审核"
 

@@ -132,7 +132,8 @@ def remedy(row: RowScore) -> str:
         facts = "、".join(f"“{name}”" for name in row.missing_facts) or "印证材料"
         owners = dict.fromkeys(ln.unit for ln in row.lines if ln.at_risk and ln.unit)
         owner = "、".join(owners) or "、".join(row.indicator.units)
-        parts.append(f"补充材料：{facts}（{owner}，{cn_date(row.due)}前），可挽回{fmt(row.at_risk)}分")
+        when = f"，{cn_date(row.due)}前" if row.due else ""
+        parts.append(f"补充材料：{facts}（{owner}{when}），可挽回{fmt(row.at_risk)}分")
     settled = row.deduction - row.at_risk
     if settled > 0:
         parts.append(f"已扣{fmt(settled)}分，待整改")

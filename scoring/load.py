@@ -16,10 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import fields, filetypes, privacy
+from . import fields, filetypes, formats, privacy
+from .formats import ID_RE, date_problem
 from .model import (
     BONUS,
-    CLAMP_POLICIES,
     MAJOR,
     ROW,
     Adjustment,
@@ -38,16 +38,11 @@ from .model import (
     unit_index,
 )
 from .numbers import to_decimal
+from .params import bool_value
 from .problems import Problem, error, suggest, warning
 from .rules import PercentFloor, RatioScore, Rule, RuleError, check_fact_types, parse_rule, walk, with_measures
-from .safeio import LIMIT_CEILINGS_MB, LIMIT_KEYS, MB, Limits, ReadRefused, read_text, size_text
+from .safeio import LIMIT_KEYS, MB, Limits, ReadRefused, read_text, size_text
 from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
-
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-
-
-# Dates anywhere in a scheme or evidence: a year outside this is a typing slip (2201, 0021).
-SANE_DATES = (date(1990, 1, 1), date(2099, 12, 31))
 
 
 def _checked_text(root: Path, path: Path, rel: str, limit: int, problems: list[Problem]) -> str | None:
@@ -96,56 +91,18 @@ def _yaml_file(root: Path, path: Path, problems: list[Problem], limits: Limits) 
 # --- the scheme -------------------------------------------------------------
 
 
-def _dec(ctx: _Ctx, data: Mapping[str, Any], key: str, default: Decimal | None = None) -> Decimal | None:
-    """A non-negative number (points, caps, floors), or the default with an error at its line."""
-    if data.get(key) is None:
-        return default
-    try:
-        number = to_decimal(data[key])
-    except ValueError as exc:
-        ctx.err(_line(data, key), f"字段 {key} 应为数字：{exc}", "scheme-field")
-        return default
-    if number < 0:
-        ctx.err(_line(data, key), f"字段 {key} 不能为负数（{data[key]}）", "negative")
-        return default
-    return number
+def _read(ctx: _Ctx, cls: type, data: Any, what: str, line: int = 1) -> tuple[dict[str, Any], bool]:
+    """A mapping's declared keys (scoring/formats.py), every problem reported; True when none."""
+    values, found = formats.read(cls, data, line, what)
+    for exc in found:
+        ctx.err(exc.line or line, exc.message, exc.code or "bad-value")
+    return values, not found
 
 
-def _mapping(ctx: _Ctx, data: Mapping[str, Any], key: str, what: str) -> Mapping[str, Any]:
-    value = data.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        ctx.err(_line(data, key), f"{key} 应为{what}", "scheme-field")
-        return {}
-    return value
-
-
-def _seq(ctx: _Ctx, data: Mapping[str, Any], key: str, what: str) -> list[Any]:
-    value = data.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        ctx.err(_line(data, key), f"{key} 应为{what}列表", "scheme-field")
-        return []
-    return value
-
-
-def _limits(ctx: _Ctx, meta: Mapping[str, Any]) -> Limits:
-    raw = _mapping(ctx, meta, "limits", "映射，如 {yaml_mb: 1, body_mb: 2, attachment_mb: 50}")
-    values: dict[str, int] = {}
-    for key in raw:
-        if key not in LIMIT_KEYS:
-            ctx.err(_line(raw, key), f"limits 不认识 {key}；可用：{'、'.join(LIMIT_KEYS)}", "scheme-field")
-            continue
-        number = _dec(ctx, raw, key)
-        if number is None:
-            continue
-        if not 0 < number <= LIMIT_CEILINGS_MB[key]:
-            ctx.err(_line(raw, key), f"limits.{key} 应大于0且不超过 {LIMIT_CEILINGS_MB[key]}（单位 MB）",
-                    "scheme-field")
-            continue
-        values[LIMIT_KEYS[key][0]] = int(number * MB)
+def _limits(raw: formats.LimitKeys | None) -> Limits:
+    if raw is None:
+        return Limits()
+    values = {LIMIT_KEYS[key][0]: int(getattr(raw, key) * MB) for key in LIMIT_KEYS if getattr(raw, key) is not None}
     return Limits(**values)
 
 
@@ -159,90 +116,59 @@ def _load_units(root: Path, problems: list[Problem], limits: Limits) -> tuple[Un
     if loaded is None:
         return None
     data, ctx = loaded
-    entries = data.get("units") if isinstance(data, Mapping) else None
-    if not isinstance(entries, list):
-        ctx.err(1, "units.yaml 应有 units: 列表", "scheme-field")
+    values, ok = _read(ctx, formats.UnitsFileKeys, data, "units.yaml ")
+    if not ok:
         return None
     units: list[Unit] = []
     seen: dict[str, int] = {}
-    for entry in entries:
-        if not isinstance(entry, Mapping):
-            ctx.err(_line(data, "units"), "单位名录中每一项应为 {id, name, aliases}")
-            continue
-        ident, name = entry.get("id"), entry.get("name")
-        if not isinstance(ident, str) or not ID_RE.match(ident) or not isinstance(name, str):
-            ctx.err(_line(entry), "单位应有 ASCII 编号 id 和名称 name", "scheme-field")
-            continue
-        aliases = entry.get("aliases") or []
-        if not isinstance(aliases, list):
-            ctx.err(_line(entry, "aliases"), "aliases 应为名称列表，如 [政务中心]", "scheme-field")
-            aliases = []
-        for alias in (name, *aliases):
+    for entry, raw in zip(values["units"], data["units"], strict=True):
+        for alias in (entry.name, *entry.aliases):
             if alias in seen:
-                ctx.err(_line(entry), f"单位名称“{alias}”在名录中出现了两次（第{seen[alias]}行）", "unit-dup")
-            seen[str(alias)] = _line(entry)
-        units.append(Unit(ident, name, tuple(str(a) for a in aliases), bool(entry.get("everyone", False))))
+                ctx.err(_line(raw), f"单位名称“{alias}”在名录中出现了两次（第{seen[alias]}行）", "unit-dup")
+            seen[alias] = _line(raw)
+        units.append(Unit(entry.id, entry.name, entry.aliases, entry.everyone))
     return tuple(units)
 
 
-def _load_facts(ctx: _Ctx, data: Any) -> dict[str, FactSpec]:
+def _load_facts(ctx: _Ctx, declared: Mapping[str, Any] | None) -> dict[str, FactSpec]:
+    """Each declared fact read by itself: one bad fact is reported and left out, the others stay."""
     facts: dict[str, FactSpec] = {}
-    if data is None:
-        return facts
-    if not isinstance(data, Mapping):
-        ctx.err(_line(data), "facts 应为映射：事实名称 → {type, help}")
-        return facts
-    for name, spec in data.items():
-        line = _line(data, name)
-        if not isinstance(spec, Mapping):
-            ctx.err(line, f"事实“{name}”应为 {{type, help}}")
+    for name, raw in (declared or {}).items():
+        line = _line(declared, name)
+        spec, _ = _read(ctx, formats.FactKeys, raw, formats.FACT_WHAT.format(name), line)
+        if "type" not in spec or "help" not in spec:  # a bad optional key is reported and left at its default
             continue
-        ftype = spec.get("type")
-        if ftype not in fields.FACT_TYPES:
-            ctx.err(line, f"事实“{name}”的类型 {ftype} 未知；可用：{'、'.join(fields.FACT_TYPES)}")
-            continue
-        if not spec.get("help"):
-            ctx.err(line, f"事实“{name}”缺少中文说明 help")
-        limit = spec.get("max")
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-            ctx.err(spec.line_of("max") if isinstance(spec, LineDict) else line,
-                    f"事实“{name}”的 max 应为非负整数", "scheme-field")
-            limit = None
-        options = spec.get("options") or ()
-        if not isinstance(options, list | tuple):
-            ctx.err(line, f"事实“{name}”的 options 应为列表")
-            options = ()
-        facts[str(name)] = FactSpec(
-            name=str(name), type=str(ftype), help=str(spec.get("help") or ""),
-            options=tuple(str(o) for o in options),
-            max=limit, unit=str(spec.get("unit") or ""), adverse=bool(spec.get("adverse", False)),
-            line=line,
-        )
+        if not spec["help"].strip():
+            ctx.err(line, f"事实“{name}”缺少中文说明 help", "missing-key")
+        facts[str(name)] = FactSpec(name=str(name), type=spec["type"], help=spec["help"], options=spec["options"],
+                                    max=spec["max"], unit=spec["unit"], adverse=spec["adverse"], line=line)
     return facts
 
 
 def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: str,
                     units: tuple[Unit, ...], period_start: date) -> Indicator | None:
     if not isinstance(data, Mapping):
-        ctx.err(_line(data), "每个指标应为一个映射")
+        ctx.err(_line(data), "每个指标应为一个映射（id: …）")
         return None
     ident = data.get("id")
     if not isinstance(ident, str) or not ID_RE.match(ident):
         ctx.err(_line(data, "id"), f"指标编号 {ident!r} 无效：只能用小写字母、数字、点和横线", "indicator-id")
         return None
-    facts = _load_facts(ctx, data.get("facts"))
+    keys = formats.RowKeys if section == ROW else formats.ItemKeys
+    values, _ = _read(ctx, keys, data, f"指标 {ident} ", _line(data))
+    facts = _load_facts(ctx, values["facts"])
     rules: list[Rule] = []
-    for raw in _seq(ctx, data, "rules", "规则"):
+    for raw in values["rules"]:
         try:
             rule = parse_rule(raw, period_start)
         except RuleError as exc:
-            ctx.err(exc.line or _line(data, "rules"), f"指标 {ident}：{exc.message}", "rule")
+            ctx.err(exc.line or _line(data, "rules"), f"指标 {ident}：{exc.message}", exc.code or "rule")
             continue
         for line, message in check_fact_types(rule, facts):
             ctx.err(line, f"指标 {ident}：{message}", "rule-fact")
         rules.append(with_measures(rule, facts))
     by_name = unit_index(units)
-    unit_names = tuple(str(u) for u in _seq(ctx, data, "units", "责任单位"))
+    unit_names = values["units"]
     unit_ids: list[str] = []
     for name in unit_names:
         unit = by_name.get(normalise_name(name))
@@ -252,50 +178,22 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: 
                     f"{suggest(name, known)}", "unknown-unit")
         elif unit.id not in unit_ids:
             unit_ids.append(unit.id)
-    text = data.get("text") or {}
-    if isinstance(text, str):  # a 综合加分项 or 重大扣分项 has one text
-        text = {"bonus" if section == BONUS else "deduction": text}
-    if not isinstance(text, Mapping):
-        ctx.err(_line(data, "text"), f"指标 {ident}：text 应为映射（deduction、bonus、method、content、remarks）")
-        text = {}
-    points = _dec(ctx, data, "points", Decimal(0)) or Decimal(0)
-    corrections = tuple(
-        Correction(str(c.get("field", "")), str(c.get("source", "")), str(c.get("corrected", "")),
-                   str(c.get("note", "")))
-        for c in _seq(ctx, data, "corrections", "更正") if isinstance(c, Mapping)
-    )
+    if section == ROW:
+        text = values["text"] or formats.TextKeys()
+        texts = Texts(text.deduction, text.bonus, text.method, text.content, text.remarks)
+        level2, name = values["level2"], values["level3"] or values["name"]
+    else:  # a 综合加分项 or 重大扣分项 has one text
+        texts = Texts(**{"bonus" if section == BONUS else "deduction": values["text"]})
+        level2, name = "", values["name"]
+    points = values.get("points") or Decimal(0)
+    corrections = tuple(Correction(c.field, c.source, c.corrected, c.note) for c in values["corrections"])
     return Indicator(
-        id=ident, section=section, level1_id=level1_id, level1=level1,
-        level2=str(data.get("level2") or ""), level3=str(data.get("level3") or data.get("name") or ""),
-        points=points, points_text=str(data.get("points_text") or points), key=bool(data.get("key", False)),
-        units=unit_names, unit_ids=tuple(unit_ids),
-        text=Texts(**{k: str(text.get(k) or "") for k in ("deduction", "bonus", "method", "content", "remarks")}),
+        id=ident, section=section, level1_id=level1_id, level1=level1, level2=level2, level3=name,
+        points=points, points_text=values.get("points_text") or str(points), key=values["key"],
+        units=unit_names, unit_ids=tuple(unit_ids), text=texts,
         corrections=corrections, facts=tuple(facts.values()), rules=tuple(rules),
         path=ctx.rel, line=_line(data),
     )
-
-
-def date_problem(value: Any) -> str | None:
-    """Why a YAML value is not a usable date, or None."""
-    if isinstance(value, date):
-        if not SANE_DATES[0] <= value <= SANE_DATES[1]:
-            return f"日期 {value.isoformat()} 不在合理范围内（{SANE_DATES[0].year}—{SANE_DATES[1].year}年），请检查年份"
-        return None
-    if isinstance(value, str) and re.match(r"^\d{4}-\d\d?-\d\d?[ Tt]\d", value.strip()):
-        return f"“{value}”带有时刻：这里只能写日期 YYYY-MM-DD，如 2021-08-09"
-    return f"“{value}”不是 YYYY-MM-DD 格式的日期"
-
-
-def _date_field(ctx: _Ctx, data: Mapping[str, Any], key: str, optional: bool = False) -> date | None:
-    value = data.get(key)
-    if value is None and optional:
-        return None
-    problem = "缺少该字段" if value is None else date_problem(value)
-    if problem is not None:
-        ctx.err(_line(data, key) or 1, f"字段 {key} 应为 YYYY-MM-DD 格式的日期：{problem}", "scheme-field")
-        return None
-    assert isinstance(value, date)
-    return value
 
 
 def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
@@ -313,38 +211,27 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
     loaded = _yaml_file(root, scheme_path, problems, Limits())
     if loaded is None:
         return None, problems
-    meta, ctx = loaded
-    if not isinstance(meta, Mapping):
-        ctx.err(1, "scheme.yaml 应为“字段: 值”的映射")
+    data, ctx = loaded
+    meta, _ = _read(ctx, formats.SchemeKeys, data, "scheme.yaml ")
+    if not isinstance(data, Mapping):
         return None, problems
-    limits = _limits(ctx, meta)
+    limits = _limits(meta["limits"])
     units = _load_units(root, problems, limits)
     parts = [_yaml_file(root, path, problems, limits) for path in sorted(ind.glob("*.yaml"))
              if path.name not in ("scheme.yaml", "units.yaml")]
     if units is None or any(part is None for part in parts):
         return None, problems
-    period = _mapping(ctx, meta, "period", "映射 {start: 日期, end: 日期}")
-    start = end = None
-    if period:
-        start, end = _date_field(ctx, period, "start"), _date_field(ctx, period, "end")
-    else:
-        ctx.err(_line(meta, "period") or 1, "缺少考核期 period: {start: 2021-01-01, end: 2021-12-31}", "scheme-field")
+    period: formats.Period | None = meta.get("period")
+    start, end = (period.start, period.end) if period else (None, None)
     if start is not None and end is not None and end < start:
-        ctx.err(_line(period, "end"), f"考核期结束日期 {end.isoformat()} 早于开始日期 {start.isoformat()}", "scheme-field")
+        ctx.err(_line(data["period"], "end"), f"考核期结束日期 {end.isoformat()} 早于开始日期 {start.isoformat()}",
+                "scheme-field")
         end = None
-    due = _date_field(ctx, meta, "due_date")
-    issued = _date_field(ctx, meta, "issued", optional=True)
-    clamp = meta.get("clamp", "level1")
-    if clamp not in CLAMP_POLICIES:
-        ctx.err(_line(meta, "clamp"), f"clamp 应为 {' / '.join(CLAMP_POLICIES)} 之一", "scheme-field")
-    bands: list[GradeBand] = []
-    for band in _seq(ctx, meta, "grade_bands", "等次档位"):
-        minimum = _dec(ctx, band, "min") if isinstance(band, Mapping) else None
-        if minimum is None or not isinstance(band, Mapping) or not band.get("grade"):
-            ctx.err(_line(band) or _line(meta, "grade_bands"), "等次档位应为 {min: 分数, grade: 等次}", "scheme-field")
-            continue
-        bands.append(GradeBand(minimum, str(band["grade"])))
-    bands.sort(key=lambda b: b.min, reverse=True)
+    accept_until: date | None = meta["accept_until"]
+    if accept_until is not None and end is not None and accept_until < end:
+        ctx.err(_line(data, "accept_until"), f"accept_until（{accept_until.isoformat()}）是证据日期最晚可到的一天，"
+                f"应不早于考核期结束日期 {end.isoformat()}", "scheme-field")
+    bands = sorted((GradeBand(b.min, b.grade) for b in meta["grade_bands"]), key=lambda b: b.min, reverse=True)
     levels: list[Level1] = []
     comprehensive: tuple[Indicator, ...] = ()
     major: tuple[Indicator, ...] = ()
@@ -353,26 +240,25 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
     period_start = start or date(1970, 1, 1)
     for part in parts:
         assert part is not None
-        data, pctx = part
-        if not isinstance(data, Mapping):
-            pctx.err(1, "文件内容应为“字段: 值”的映射")
-            continue
-        if "rows" in data:
-            rows = [_load_indicator(pctx, r, ROW, str(data.get("id", "")), str(data.get("name", "")), units,
-                                    period_start) for r in _seq(pctx, data, "rows", "指标")]
-            levels.append(Level1(str(data.get("id", "")), str(data.get("name", "")),
-                                 tuple(r for r in rows if r is not None), pctx.rel))
-        elif "comprehensive" in data or "major" in data:
-            comp = _mapping(pctx, data, "comprehensive", "映射 {cap, items}")
-            comp_cap = _dec(pctx, comp, "cap")
+        pdata, pctx = part
+        if isinstance(pdata, Mapping) and "rows" in pdata:
+            level, _ = _read(pctx, formats.LevelFileKeys, pdata, f"一级指标文件 {Path(pctx.rel).name} ")
+            ident, name = str(level.get("id") or ""), str(level.get("name") or "")
+            rows = [_load_indicator(pctx, r, ROW, ident, name, units, period_start) for r in level.get("rows") or ()]
+            levels.append(Level1(ident, name, tuple(r for r in rows if r is not None), pctx.rel,
+                                 level["points"], _line(pdata, "points")))
+        elif isinstance(pdata, Mapping) and ("comprehensive" in pdata or "major" in pdata):
+            totals, _ = _read(pctx, formats.TotalsFileKeys, pdata, f"{Path(pctx.rel).name} ")
+            comp, _ = _read(pctx, formats.ComprehensiveKeys, totals["comprehensive"] or {}, "综合加分项 comprehensive ")
+            comp_cap = comp.get("cap")
             comprehensive = tuple(i for i in (
                 _load_indicator(pctx, it, BONUS, "comprehensive", "综合加分项", units, period_start)
-                for it in _seq(pctx, comp, "items", "加分项")) if i is not None)
-            maj = _mapping(pctx, data, "major", "映射 {text, items}")
+                for it in comp.get("items") or ()) if i is not None)
+            maj, _ = _read(pctx, formats.MajorKeys, totals["major"] or {}, "重大扣分项 major ")
             major_text = str(maj.get("text") or "")
             major = tuple(i for i in (
                 _load_indicator(pctx, it, MAJOR, "major", "重大扣分项", units, period_start)
-                for it in _seq(pctx, maj, "items", "扣分项")) if i is not None)
+                for it in maj.get("items") or ()) if i is not None)
         else:
             pctx.err(1, "无法识别的方案文件：一级指标文件应有 rows:，加分与扣分文件应有 comprehensive: 或 major:")
     seen: dict[str, str] = {}
@@ -381,21 +267,16 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
             problems.append(error(indicator.path, indicator.line,
                                   f"指标编号 {indicator.id} 重复（另见 {seen[indicator.id]}）", "indicator-dup"))
         seen[indicator.id] = f"{indicator.path}:{indicator.line}"
-    if start is None or end is None or due is None or clamp not in CLAMP_POLICIES:
+    clamp = meta.get("clamp")
+    if start is None or end is None or clamp is None:
         return None, problems
-    floor = _dec(ctx, meta, "total_floor")
-    year = meta.get("year") or start.year
-    if isinstance(year, bool) or not isinstance(year, int) or not SANE_DATES[0].year <= year <= SANE_DATES[1].year:
-        ctx.err(_line(meta, "year"), f"year 应为年份，如 {start.year}", "scheme-field")
-        year = start.year
     scheme = Scheme(
-        title=str(meta.get("title") or ""), issuer=str(meta.get("issuer") or ""),
-        doc_number=str(meta.get("doc_number") or ""), issued=issued,
-        year=year, period_start=start, period_end=end, due_date=due,
-        clamp=str(clamp), grade_bands=tuple(bands), normalise=bool(meta.get("normalise", False)),
-        total_floor=floor, note=str(meta.get("note") or ""), units=units, levels=tuple(levels),
+        title=meta.get("title") or "", issuer=meta["issuer"], doc_number=meta["doc_number"], issued=meta["issued"],
+        year=meta["year"] or start.year, period_start=start, period_end=end, due_date=meta["due_date"],
+        clamp=clamp, grade_bands=tuple(bands), normalise=meta["normalise"],
+        total_floor=meta["total_floor"], note=meta["note"], units=units, levels=tuple(levels),
         comprehensive=comprehensive, comprehensive_cap=comp_cap, major=major, major_text=major_text,
-        limits=limits,
+        limits=limits, accept_until=accept_until or end,
     )
     return scheme, problems
 
@@ -440,9 +321,7 @@ def _fact_value(spec: FactSpec, value: Any, scheme: Scheme) -> FactValue:
             raise ValueError(f"百分比应在 0 到 100 之间，而不是 {value}")
         return number
     if t == "flag":
-        if not isinstance(value, bool):
-            raise ValueError(f"应为 true 或 false，而不是“{value}”")
-        return value
+        return bool_value(value)
     if t == "date":
         dates = value if isinstance(value, list) else [value]
         earliest = scheme.period_start.replace(year=scheme.period_start.year - 1, day=1)
@@ -498,32 +377,16 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
     if parsed is None:
         return None
     data, body, body_line = parsed
-    for key in data:
-        if key not in fields.EVIDENCE_FIELD_NAMES:
-            ctx.err(data.line_of(key), f"未知字段 {key}{suggest(str(key), list(fields.EVIDENCE_FIELD_NAMES))}",
-                    "unknown-field")
-    present: dict[str, Any] = {}
-    for spec in fields.EVIDENCE_FIELDS:
-        if data.get(spec.name) not in (None, ""):
-            present[spec.name] = data[spec.name]
-        elif spec.required:
-            ctx.err(data.line_of(spec.name) if spec.name in data else 2,
-                    f"缺少必填字段 {spec.name}（{spec.help}）", "missing-field")
+    present, _ = _read(ctx, formats.EvidenceKeys, data, "", 2)
     ident = _evidence_id(data, path, ctx)
     indicator = _indicator(data, scheme, ctx) if "indicator" in present else None
     unit = _unit(data, scheme, indicator, ctx) if "unit" in present else None
-    day = _date(data, scheme, indicator, ctx) if "date" in present else None
-    kind = str(present.get("kind", ""))
+    day = _date(data, present["date"], scheme, indicator, ctx) if "date" in present else None
+    kind = present.get("kind", "")
     if kind and kind not in fields.EVIDENCE_KINDS:
         ctx.warn(data.line_of("kind"), f"材料类型“{kind}”不在常用类型中{suggest(kind, list(fields.EVIDENCE_KINDS))}"
                  f" 常用：{'、'.join(fields.EVIDENCE_KINDS)}", "unknown-kind")
-    url = present.get("url", "")
-    if url and not (isinstance(url, str) and re.match(r"^https?://\S+$", url)):
-        ctx.err(data.line_of("url"), "网址应以 http:// 或 https:// 开头，且不含空格", "bad-url")
-    visibility = present.get("visibility", "internal")
-    if visibility not in fields.VISIBILITIES:
-        ctx.err(data.line_of("visibility"), "visibility 应为 internal（仅内部）或 public（可公开）", "bad-visibility")
-    attachments = _attachments(root, path, data, ctx, scheme.limits)
+    attachments = _attachments(root, path, present["attachments"], data.line_of("attachments"), ctx, scheme.limits)
     facts, fact_lines = _facts(data, indicator, ctx, scheme)
     required_missing = any(f.required and f.name not in present for f in fields.EVIDENCE_FIELDS)
     if ident is None or indicator is None or unit is None or day is None or required_missing:
@@ -535,8 +398,8 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
                  f"本文件没有给出指标 {indicator.id} 计分所需的任何事实（{needed}），不会影响得分", "no-facts")
     return Evidence(
         id=ident, path=rel, indicator=indicator.id, unit=unit.name, unit_id=unit.id, date=day,
-        title=str(present["title"]), kind=kind, url=str(url), attachments=attachments, facts=facts,
-        visibility=str(visibility), body=body, body_line=body_line, fact_lines=fact_lines,
+        title=present["title"], kind=kind, url=present["url"], attachments=attachments, facts=facts,
+        visibility=present["visibility"], body=body, body_line=body_line, fact_lines=fact_lines,
     )
 
 
@@ -590,38 +453,28 @@ def _responsible(scheme: Scheme, indicator: Indicator, unit: Unit) -> bool:
     return any(u.everyone for u in scheme.units if u.id in indicator.unit_ids)
 
 
-def _date(data: LineDict, scheme: Scheme, indicator: Indicator | None, ctx: _Ctx) -> date | None:
-    day = data["date"]
-    if not isinstance(day, date):
-        problem = date_problem(day)
-        hint = f"：{problem}" if problem and "时刻" in problem else ""
-        ctx.err(data.line_of("date"), f"日期“{day}”格式不对，应为 YYYY-MM-DD，如 2021-03-18{hint}", "bad-date")
-        return None
-    last = scheme.period_end
+def _date(data: LineDict, day: date, scheme: Scheme, indicator: Indicator | None, ctx: _Ctx) -> date | None:
+    last = scheme.accept_until or scheme.period_end
     latest = max(indicator.deadlines, default=None) if indicator is not None else None
     if latest is not None and latest > last:
         last = latest
     if not scheme.period_start <= day <= last:
+        later = "" if day < scheme.period_start or last > scheme.period_end else (
+            "；考核期后形成的材料（如年度报告、年终检查），可在 scheme.yaml 中用 accept_until 写明最晚日期")
         ctx.err(data.line_of("date"), f"日期 {day.isoformat()} 不在考核期内"
-                f"（{scheme.period_start.isoformat()} 至 {last.isoformat()}）", "date-outside")
+                f"（{scheme.period_start.isoformat()} 至 {last.isoformat()}）{later}", "date-outside")
     return day
 
 
-def _attachments(root: Path, path: Path, data: LineDict, ctx: _Ctx, limits: Limits) -> tuple[Attachment, ...]:
-    raw = data.get("attachments") or []
+def _attachments(root: Path, path: Path, raw: tuple[str, ...], line: int, ctx: _Ctx,
+                 limits: Limits) -> tuple[Attachment, ...]:
     if not raw:
-        return ()
-    if isinstance(raw, str):
-        raw = [raw]
-    if not isinstance(raw, list) or not all(isinstance(n, str) and n.strip() for n in raw):
-        ctx.err(data.line_of("attachments"), "attachments 应为文件名列表，如 [jiyao.pdf]", "bad-attachment")
         return ()
     base = (root / "evidence").resolve()
     out: list[Attachment] = []
     for name in raw:
         name = str(name)
         target = (path.parent / name).resolve()
-        line = data.line_of("attachments")
         if not target.is_relative_to(base):
             ctx.err(line, f"附件路径“{name}”超出了 evidence/ 目录，请把附件放在证据文件旁边", "attachment-outside")
         elif not target.exists():
@@ -640,8 +493,7 @@ def _facts(data: LineDict, indicator: Indicator | None, ctx: _Ctx,
     raw = data.get("facts")
     if raw is None:
         return (), ()
-    if not isinstance(raw, LineDict):
-        ctx.err(data.line_of("facts"), "facts 应为“事实名称: 值”的映射", "bad-facts")
+    if not isinstance(raw, LineDict):  # reported with the other front-matter keys
         return (), ()
     if indicator is None:
         return (), ()

@@ -231,6 +231,8 @@ class Level1:
     name: str
     rows: tuple[Indicator, ...]
     path: str
+    stated_points: Decimal | None = None  # the level file's own points:, checked against the rows
+    line: int = 0  # of points:, else 0
 
     @property
     def points(self) -> Decimal:
@@ -252,7 +254,7 @@ class Scheme:
     year: int
     period_start: date
     period_end: date
-    due_date: date
+    due_date: date | None  # 完成时限; many schemes set none
     clamp: str
     grade_bands: tuple[GradeBand, ...]
     normalise: bool
@@ -265,6 +267,7 @@ class Scheme:
     major: tuple[Indicator, ...] = ()
     major_text: str = ""
     limits: Limits = field(default_factory=Limits)  # file size limits, from scheme.yaml's limits:
+    accept_until: date | None = None  # the last day evidence may be dated; None: the period's end
 
     @property
     def rows(self) -> tuple[Indicator, ...]:

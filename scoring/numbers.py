@@ -61,5 +61,8 @@ def fmt_percent(value: Decimal) -> str:
     return f"{round_cent(value)}%"
 
 
-def cn_date(day: date) -> str:
+def cn_date(day: date | None) -> str:
+    """2021年12月10日; a date a scheme does not set (no 完成时限) reads 未规定."""
+    if day is None:
+        return "未规定"
     return f"{day.year}年{day.month}月{day.day}日"

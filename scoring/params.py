@@ -20,10 +20,13 @@ from .numbers import to_decimal
 
 
 class RuleError(ValueError):
-    def __init__(self, line: int, message: str):
+    """A problem at a line; ``code`` says which kind (unknown-key, missing-key, bad-value) when known."""
+
+    def __init__(self, line: int, message: str, code: str = ""):
         super().__init__(message)
         self.line = line
         self.message = message
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class ParamType:
     parse: Callable[[Any, Env], Any]  # raises ValueError with a Chinese reason, or RuleError with its own line
     schema: Callable[[], dict[str, Any]]  # a JSON Schema fragment for editors
     facts: tuple[str, ...] = ()  # for a fact reference: the fact types it accepts
+    whole: bool = False  # its messages name the field themselves (日期“…”格式不对): shown as they are
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Param:
     help: str
     required: bool
     default: Any
+    example: str = ""
 
     @property
     def default_text(self) -> str:
@@ -61,9 +66,9 @@ class Param:
         return str(self.default)
 
 
-def param(ptype: ParamType, help: str) -> dict[str, Any]:
-    """Field metadata that makes a dataclass field a declared parameter."""
-    return {"param": (ptype, help)}
+def param(ptype: ParamType, help: str, example: str = "") -> dict[str, Any]:
+    """Field metadata that makes a dataclass field a declared parameter (or a file's key)."""
+    return {"param": (ptype, help, example)}
 
 
 def params_of(cls: type) -> tuple[Param, ...]:
@@ -75,10 +80,10 @@ def params_of(cls: type) -> tuple[Param, ...]:
     for f in dataclasses.fields(cls):
         if "param" not in f.metadata:
             continue
-        ptype, help_text = f.metadata["param"]
+        ptype, help_text, example = f.metadata["param"]
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         default = None if required or f.default is dataclasses.MISSING else f.default
-        out.append(Param(f.name, ptype, help_text, required, default))
+        out.append(Param(f.name, ptype, help_text, required, default, example))
     result = tuple(out)
     type.__setattr__(cls, "_params", result)
     return result
@@ -95,33 +100,51 @@ def nearest(word: str, choices: list[str]) -> str:
     return f"，是否为 {close[0]}？" if close else f"；可用：{'、'.join(choices)}"
 
 
-def parse_fields(cls: type, data: Mapping[str, Any], env: Env, what: str,
-                 extra_keys: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The values of ``cls``'s parameters from a YAML mapping; RuleError on the first problem.
+def read_fields(cls: type, data: Mapping[str, Any], env: Env, what: str,
+                extra_keys: tuple[str, ...] = ()) -> tuple[dict[str, Any], list[RuleError]]:
+    """The values of ``cls``'s parameters from a YAML mapping, and every problem found.
 
-    ``what`` names the thing in messages (规则 per_occurrence); ``extra_keys`` are
-    keys the caller reads itself (kind).
+    A value that does not parse is left out (the caller sees the problem);
+    ``what`` names the thing in messages (规则 per_occurrence, 指标 zdgk.guihua);
+    ``extra_keys`` are keys the caller reads itself (kind).
     """
     declared = params_of(cls)
     names = [p.name for p in declared]
+    noun = "参数" if what.startswith("规则") else "字段"
+    problems: list[RuleError] = []
+    meant: set[str] = set()  # keys a typo stands for: their absence is the same mistake, said once
     for key in data:
         if str(key) not in names and key not in extra_keys:
-            raise RuleError(_line_of(data, key, env.line),
-                            f"{what}不认识参数 {key}{nearest(str(key), [*extra_keys, *names])}")
+            said = f"{what}不认识{noun} {key}" if what else f"未知字段 {key}"
+            meant.update(difflib.get_close_matches(str(key), names, n=1, cutoff=0.5))
+            problems.append(RuleError(_line_of(data, key, env.line),
+                                      f"{said}{nearest(str(key), [*extra_keys, *names])}", "unknown-key"))
     values: dict[str, Any] = {}
     for p in declared:
         raw = data.get(p.name)
         if raw is None:
-            if p.required:
-                raise RuleError(env.line, f"{what}缺少参数 {p.name}（{p.help}）")
+            if p.required and p.name not in meant:
+                said = f"{what}缺少{noun} {p.name}" if what else f"缺少必填字段 {p.name}"
+                problems.append(RuleError(_line_of(data, p.name, env.line) if p.name in data else env.line,
+                                          f"{said}（{p.help}）", "missing-key"))
             continue
         line = _line_of(data, p.name, env.line)
         try:
-            values[p.name] = p.type.parse(raw, dataclasses.replace(env, line=line))
-        except RuleError:
-            raise  # a nested record or rule names its own line
+            values[p.name] = p.type.parse(raw, Env(line, env.period_start))
+        except RuleError as exc:  # a nested record or rule names its own line
+            problems.append(exc)
         except (ValueError, TypeError) as exc:
-            raise RuleError(line, f"{what}的参数 {p.name} 无效：{exc}") from None
+            said = f"{what}的{noun} {p.name} 无效：" if what else f"字段 {p.name} 无效："
+            problems.append(RuleError(line, f"{'' if p.type.whole else said}{exc}", "bad-value"))
+    return values, problems
+
+
+def parse_fields(cls: type, data: Mapping[str, Any], env: Env, what: str,
+                 extra_keys: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The values of ``cls``'s parameters from a YAML mapping; RuleError on the first problem."""
+    values, problems = read_fields(cls, data, env, what, extra_keys)
+    if problems:
+        raise problems[0]
     return values
 
 
@@ -134,35 +157,67 @@ def _str(value: Any, env: Env) -> str:
     return str(value)
 
 
-def _number(value: Any, env: Env) -> Decimal:
+def number_value(value: Any) -> Decimal:
+    """A YAML number as an exact Decimal; text is refused, so the editor's schema and the loader agree."""
+    if isinstance(value, str):
+        if _looks_numeric(value):
+            raise ValueError(f"“{value[:40]}”加了引号，是文字而不是数字；请去掉引号")
+        raise ValueError(f"“{value[:40]}”不是数字（只写数字，不要写单位或文字）")
     return to_decimal(value)
 
 
+def _looks_numeric(text: str) -> bool:
+    try:
+        to_decimal(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _number(value: Any, env: Env) -> Decimal:
+    return number_value(value)
+
+
 def _points(value: Any, env: Env) -> Decimal:
-    number = to_decimal(value)
+    number = number_value(value)
     if number < 0:
         raise ValueError("分值不能为负数（扣分还是加分由规则类型决定）")
     return number
 
 
 def _percent(value: Any, env: Env) -> Decimal:
-    number = to_decimal(value)
+    number = number_value(value)
     if not 0 <= number <= 100:
         raise ValueError("应为 0 到 100 之间的百分数（写 15 表示 15%）")
     return number
 
 
 def _positive(value: Any, env: Env) -> Decimal:
-    number = to_decimal(value)
+    number = number_value(value)
     if number <= 0:
         raise ValueError("应大于0")
     return number
 
 
+# Words YAML 1.1 (and people) use for yes and no. The loader reads only true/false as booleans
+# (YAML 1.2), so these arrive as text and are refused here with the word to write instead.
+YES_NO_WORDS = {
+    **dict.fromkeys(("yes", "Yes", "YES", "y", "Y", "on", "On", "ON", "是", "对", "有", "真"), "true"),
+    **dict.fromkeys(("no", "No", "NO", "n", "N", "off", "Off", "OFF", "否", "不", "错", "无", "假"), "false"),
+}
+
+
+def bool_value(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    meant = YES_NO_WORDS.get(value) if isinstance(value, str) else None
+    if meant is not None:
+        raise ValueError(f"应为 true 或 false；“{value}”不是布尔值，请写 {meant}")
+    raise ValueError(f"应为 true 或 false，而不是“{str(value)[:40]}”")
+
+
 def _bool(value: Any, env: Env) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("应为 true 或 false")
-    return value
+    return bool_value(value)
 
 
 def _date(value: Any, env: Env) -> date:
@@ -254,7 +309,12 @@ def object_schema(cls: type, extra: Mapping[str, Any] | None = None) -> dict[str
     declared = params_of(cls)
     props: dict[str, Any] = dict(extra or {})
     for p in declared:
-        props[p.name] = {**p.type.schema(), "description": p.help}
+        fragment = p.type.schema()
+        if not p.required:  # an optional key may be written empty (cap: null): the loader reads it as absent
+            fragment = {"anyOf": [fragment, {"type": "null"}]}
+            if isinstance(p.default, (bool, str)) and p.default != "":
+                fragment["default"] = p.default
+        props[p.name] = {**fragment, "description": p.help}
     required = [p.name for p in declared if p.required]
     out: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
     if required:

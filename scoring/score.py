@@ -47,7 +47,7 @@ class RowScore:
     at_risk: Decimal
     evidence: tuple[str, ...]
     missing_facts: tuple[str, ...]
-    due: date  # the earliest deadline not met, or the scheme's due date
+    due: date | None  # the earliest deadline not met, or the scheme's due date (None: no 完成时限)
     applicable: bool = True  # False: 无此项工作，不检查 — the row leaves the full marks
 
     @property
@@ -251,9 +251,10 @@ def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Sche
     at_risk = -sum((ln.amount for ln in lines if ln.at_risk), ZERO)
     at_risk = min(at_risk, deduction)
     unmet = sorted(ln.deadline for ln in lines if ln.deadline is not None and ln.amount < 0)
-    upcoming = [d for d in unmet if d <= scheme.due_date] or [scheme.due_date]
+    due = scheme.due_date
+    upcoming = next((d for d in unmet if due is None or d <= due), due)
     return RowScore(indicator, tuple(lines), deduction, bonus, status, at_risk,
-                    tuple(e.id for e in evidence), missing, upcoming[0])
+                    tuple(e.id for e in evidence), missing, upcoming)
 
 
 def _score_line(indicator: Indicator, rule: Rule, ln: Line, scheme: Scheme) -> ScoreLine:
@@ -299,7 +300,7 @@ def _units(scheme: Scheme, rows: tuple[RowScore, ...]) -> tuple[UnitScore, ...]:
             at_risk += row_risk
             if r.missing_facts or row_risk > 0:
                 todo.append(Todo(r, row_risk))
-        todo.sort(key=lambda t: (-t.at_risk, t.row.due, t.row.indicator.id))
+        todo.sort(key=lambda t: (-t.at_risk, t.row.due or date.max, t.row.indicator.id))
         result.append(UnitScore(unit, mine, deduction, at_risk, tuple(todo)))
     return tuple(result)
 

@@ -279,7 +279,7 @@ class SiteModel:
 
     @property
     def due_passed(self) -> bool:
-        return self.scheme.due_date < self.project.as_of
+        return self.scheme.due_date is not None and self.scheme.due_date < self.project.as_of
 
     def units_by_risk(self) -> list[UnitScore]:
         return sorted(self.table.units, key=lambda u: (-u.at_risk, -u.deduction, u.unit.id))

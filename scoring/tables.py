@@ -28,6 +28,10 @@ COLUMNS = ["编号", "一级指标", "二级指标", "三级指标", "赋分", "
            "责任组(科室、单位)", "备注", "自评得分", "扣分", "加分", "失分原因", "状态"]
 
 
+
+def _day(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
 def _num(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
@@ -49,7 +53,7 @@ def _row_json(r: RowScore) -> dict[str, Any]:
         "id": ind.id, "section": ind.section, "level1": ind.level1, "level2": ind.level2, "level3": ind.level3,
         "key": ind.key, "points": _num(ind.points), "points_text": ind.points_text, "units": list(ind.units),
         "score": _num(r.score), "deduction": _num(r.deduction), "bonus": _num(r.bonus), "status": r.status,
-        "at_risk": _num(r.at_risk), "missing_facts": list(r.missing_facts), "due": r.due.isoformat(),
+        "at_risk": _num(r.at_risk), "missing_facts": list(r.missing_facts), "due": _day(r.due),
         "evidence": list(r.evidence), "lines": [_line_json(ln) for ln in r.lines],
     }
 
@@ -60,7 +64,7 @@ def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
         "schema": SCHEMA_VERSION,
         "scheme": {"title": s.title, "issuer": s.issuer, "doc_number": s.doc_number, "year": s.year,
                    "period": [s.period_start.isoformat(), s.period_end.isoformat()],
-                   "due_date": s.due_date.isoformat(), "clamp": s.clamp, "normalise": s.normalise,
+                   "due_date": _day(s.due_date), "clamp": s.clamp, "normalise": s.normalise,
                    "full_marks": _num(s.full_marks)},
         "build": {"commit": info.commit or None, "date": info.date.isoformat(), "dirty": info.dirty,
                   "as_of": as_of.isoformat()},
@@ -78,7 +82,7 @@ def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
         "units": [{"id": u.unit.id, "name": u.unit.name, "points": _num(u.points), "score": _num(u.score),
                    "deduction": _num(u.deduction), "at_risk": _num(u.at_risk),
                    "rows": [r.indicator.id for r in u.rows],
-                   "todo": [{"row": t.row.indicator.id, "at_risk": _num(t.at_risk), "due": t.row.due.isoformat(),
+                   "todo": [{"row": t.row.indicator.id, "at_risk": _num(t.at_risk), "due": _day(t.row.due),
                              "missing_facts": list(t.row.missing_facts)} for t in u.todo]} for u in table.units],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -217,7 +221,7 @@ def _clip(text: str, width: int) -> str:
 
 def terminal(table: ScoreTable) -> str:
     s = table.scheme
-    out: list[str] = [s.title, f"{s.doc_number}　考核期 {s.period_start} 至 {s.period_end}　完成时限 {s.due_date}", ""]
+    out: list[str] = [s.title, f"{s.doc_number}　考核期 {s.period_start} 至 {s.period_end}　完成时限 {s.due_date or '未规定'}", ""]
     idw = max((len(r.indicator.id) for r in table.rows), default=10) + 2
     head = f"{_pad('编号', idw)}{_pad('指标', 36)}{_pad('赋分', 6, True)}{_pad('得分', 8, True)}  状态"
     for lv in table.levels:

@@ -108,6 +108,20 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
         raise loader.refuse(node, "数字的位数过多，请填写普通大小的数字") from None
 
 
+def _yaml12_booleans() -> None:
+    """Only true/false (any case) are booleans, as in YAML 1.2: yes, no, on, off stay text.
+
+    A YAML 1.1 reader turns ``normalise: no`` into false and ``on:`` into true; a person
+    who writes 否 or no gets text, which a boolean field refuses with the word to write.
+    """
+    bool_tag = "tag:yaml.org,2002:bool"
+    resolvers = {first: [r for r in found if r[0] != bool_tag]
+                 for first, found in _BaseLoader.yaml_implicit_resolvers.items()}
+    _Loader.yaml_implicit_resolvers = resolvers
+    _Loader.add_implicit_resolver(bool_tag, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+_yaml12_booleans()
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)

@@ -1,0 +1,577 @@
+"""Every key of every file a person edits, declared once.
+
+Each file, and each mapping inside one, is a dataclass whose fields carry a
+``param(...)`` declaration (scoring/params.py): the key's name, type, default,
+whether it is required, a Chinese help text and an example. The rule kinds in
+scoring/rules.py are declared the same way. From these declarations come:
+
+- the loader's reading of every key (``read``): an unknown key, a value of the
+  wrong type, a yes/no word where true/false is meant, or a missing required key
+  is an error at its line with the nearest valid key;
+- the JSON Schemas in ``schemas/`` that editors use (``schemas()``, written by
+  ``python -m scoring.formats``);
+- the key reference in docs/scheme-format.md (``docs_markdown()``);
+- the evidence field list that ``new``, the site and the checker show (fields.py).
+
+A test fails when the schemas or the docs differ from what these give.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .model import CLAMP_POLICIES
+from .params import (
+    BOOL,
+    POINTS,
+    TEXT,
+    TEXTS,
+    Env,
+    Param,
+    ParamType,
+    RuleError,
+    _str,
+    choice,
+    object_schema,
+    param,
+    params_of,
+    read_fields,
+)
+from .safeio import LIMIT_CEILINGS_MB
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+ID_PATTERN = "^[a-z0-9][a-z0-9._-]*$"
+# Dates anywhere in a scheme or evidence: a year outside this is a typing slip (2201, 0021).
+SANE_DATES = (date(1990, 1, 1), date(2099, 12, 31))
+DATE_PATTERN = r"^(199\d|20\d\d)-\d\d-\d\d$"  # as SANE_DATES: 1990 to 2099
+FACT_TYPES = ("items", "count", "number", "flag", "date", "adjustments")
+
+
+# --- value types that only files use ----------------------------------------
+
+
+def date_problem(value: Any) -> str | None:
+    """Why a YAML value is not a usable date, or None."""
+    if isinstance(value, date):
+        if not SANE_DATES[0] <= value <= SANE_DATES[1]:
+            return f"日期 {value.isoformat()} 不在合理范围内（{SANE_DATES[0].year}—{SANE_DATES[1].year}年），请检查年份"
+        return None
+    if isinstance(value, str) and re.match(r"^\d{4}-\d\d?-\d\d?[ Tt]\d", value.strip()):
+        return f"“{value}”带有时刻：这里只能写日期 YYYY-MM-DD，如 2021-08-09"
+    return f"“{value}”不是 YYYY-MM-DD 格式的日期，如 2021-12-10"
+
+
+def _day(value: Any, env: Env) -> date:
+    problem = date_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    assert isinstance(value, date)
+    return value
+
+
+def _ident(value: Any, env: Env) -> str:
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise ValueError(f"“{value}”无效：只能用小写字母、数字、点和横线，以字母或数字开头")
+    return value
+
+
+def _year(value: Any, env: Env) -> int:
+    low, high = SANE_DATES[0].year, SANE_DATES[1].year
+    if isinstance(value, bool) or not isinstance(value, int):
+        digits = re.sub(r"\D", "", str(value))[:4]
+        example = digits if len(digits) == 4 else "2021"
+        raise ValueError(f"应为四位数字的年份，如 {example}，而不是“{str(value)[:40]}”（不要写“年”“年度”等文字）")
+    if not low <= value <= high:
+        raise ValueError(f"年份 {value} 不在合理范围内（{low}—{high}），请检查")
+    return value
+
+
+def _count(value: Any, env: Env) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"应为非负整数，而不是“{str(value)[:40]}”")
+    return value
+
+
+def _text_or_texts(value: Any, env: Env) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    return tuple(_str(v, env) for v in items)
+
+
+def _filled(value: Any, env: Env) -> str:
+    text = _str(value, env)
+    if not text.strip():
+        raise ValueError("不能为空")
+    return text
+
+
+def _url(value: Any, env: Env) -> str:
+    if not (isinstance(value, str) and re.match(r"^https?://\S+$", value)):
+        raise ValueError("网址应以 http:// 或 https:// 开头，且不含空格")
+    return value
+
+
+def _any_list(value: Any, env: Env) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError("应为列表（每项以“- ”开头，或写成 [ … ]）")
+    return value
+
+
+def _any_mapping(value: Any, env: Env) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValueError("应为“名称: 值”的映射")
+    return value
+
+
+DAY = ParamType("日期 YYYY-MM-DD", _day, lambda: {"type": "string", "pattern": DATE_PATTERN, "format": "date"})
+IDENT = ParamType("编号（小写字母、数字、点、横线）", _ident, lambda: {"type": "string", "pattern": ID_PATTERN})
+YEAR = ParamType("年份（四位数字）", _year, lambda: {"type": "integer", "minimum": SANE_DATES[0].year,
+                                                    "maximum": SANE_DATES[1].year})
+COUNT = ParamType("非负整数", _count, lambda: {"type": "integer", "minimum": 0})
+FILLED = ParamType("文字（不能为空）", _filled, lambda: {"type": "string", "minLength": 1})
+URL = ParamType("网址", _url, lambda: {"type": "string", "pattern": r"^https?://\S+$"}, whole=True)
+TEXT_OR_TEXTS = ParamType("文字或文字列表", _text_or_texts, lambda: {
+    "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
+
+
+def raw_list(label: str, items: Any) -> ParamType:
+    """A list the loader reads item by item itself (rows, rules, items): each with its own line."""
+    return ParamType(label, _any_list, lambda: {"type": "array", "items": items() if callable(items) else items})
+
+
+def _read_record(cls: type, value: Any, env: Env, shape: str, what: str) -> Any:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"应写成 {shape}，而不是“{str(value)[:40]}”")
+    values, problems = read_fields(cls, value, Env(getattr(value, "line", env.line)), what)
+    if problems:
+        raise problems[0]
+    return cls(**values)
+
+
+def record(cls: type, shape: str, what: str) -> ParamType:
+    """One mapping read into ``cls`` by its own declared keys; ``shape`` shows how to write it,
+    ``what`` names it in messages (考核期 period)."""
+    return ParamType(f"映射 {shape}", lambda v, env: _read_record(cls, v, env, shape, what),
+                     lambda: object_schema(cls))
+
+
+def record_list(cls: type, shape: str, what: str, allow_empty: bool = True) -> ParamType:
+    """A list of mappings, each read into ``cls``."""
+
+    def parse(value: Any, env: Env) -> tuple[Any, ...]:
+        if not isinstance(value, list) or (not value and not allow_empty):
+            raise ValueError(f"应为{'' if allow_empty else '非空'}列表，每项写成 {shape}")
+        return tuple(_read_record(cls, item, Env(getattr(item, "line", env.line)), shape, what) for item in value)
+
+    return ParamType(f"列表，每项 {shape}", parse, lambda: {"type": "array", "items": object_schema(cls)})
+
+
+def record_map(cls: type, shape: str, what: str) -> ParamType:
+    """A mapping of names (chosen by the author) to mappings read into ``cls``; ``what`` takes the name."""
+
+    def parse(value: Any, env: Env) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise ValueError(f"应为映射：名称 → {shape}")
+        line_of = getattr(value, "line_of", None)
+        return {str(k): _read_record(cls, v, Env(line_of(k) if line_of else env.line), shape, what.format(k))
+                for k, v in value.items()}
+
+    return ParamType(f"映射：名称 → {shape}", parse, lambda: {"type": "object",
+                                                              "additionalProperties": object_schema(cls)})
+
+
+def _limit_mb(key: str) -> ParamType:
+    ceiling = LIMIT_CEILINGS_MB[key]
+
+    def parse(value: Any, env: Env) -> Decimal:
+        number = POINTS.parse(value, env)
+        if not 0 < number <= ceiling:
+            raise ValueError(f"应大于0且不超过 {ceiling}（单位 MB）")
+        return Decimal(number)
+
+    return ParamType(f"MB（大于0，不超过 {ceiling}）", parse,
+                     lambda: {"type": "number", "exclusiveMinimum": 0, "maximum": ceiling})
+
+
+# --- scheme.yaml -------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Period:
+    start: date = field(metadata=param(DAY, "考核期开始日期", "2021-01-01"))
+    end: date = field(metadata=param(DAY, "考核期结束日期", "2021-12-31"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class GradeBandKeys:
+    min: Decimal = field(metadata=param(POINTS, "达到该等次的最低分（含本数）", "90"))
+    grade: str = field(metadata=param(TEXT, "等次名称", "优秀"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class LimitKeys:
+    yaml_mb: Decimal | None = field(default=None, metadata=param(
+        _limit_mb("yaml_mb"), "每个 YAML 文件和每份 front matter 的大小上限（MB），默认 1"))
+    body_mb: Decimal | None = field(default=None, metadata=param(
+        _limit_mb("body_mb"), "每份证据正文的大小上限（MB），默认 2"))
+    attachment_mb: Decimal | None = field(default=None, metadata=param(
+        _limit_mb("attachment_mb"), "每个附件的大小上限（MB），默认 50"))
+
+
+PERIOD_SHAPE = "{start: 2021-01-01, end: 2021-12-31}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SchemeKeys:
+    title: str = field(metadata=param(TEXT, "方案（考核任务分解表）的标题，如文件所写",
+                                      "晋城市行政审批服务管理局2021年度政务公开工作考核任务分解表"))
+    issuer: str = field(default="", metadata=param(TEXT, "制定方案的单位", "晋城市行政审批服务管理局"))
+    doc_number: str = field(default="", metadata=param(TEXT, "文号", "晋市审管发〔2021〕35号"))
+    issued: date | None = field(default=None, metadata=param(DAY, "印发日期", "2021-08-09"))
+    year: int | None = field(default=None, metadata=param(YEAR, "考核年度（四位数字）；不写则取考核期开始的年份", "2021"))
+    period: Period = field(metadata=param(record(Period, PERIOD_SHAPE, "考核期 period "), "考核期：开始和结束日期",
+                                          PERIOD_SHAPE))
+    due_date: date | None = field(default=None, metadata=param(
+        DAY, "完成时限（方案规定各项工作完成的日期）；方案没有规定时不写", "2021-12-10"))
+    accept_until: date | None = field(default=None, metadata=param(
+        DAY, "证据日期最晚可到哪一天（如年度报告、年终检查在次年1、2月形成）；不写则为考核期结束日期", "2022-02-28"))
+    clamp: str = field(metadata=param(choice(*CLAMP_POLICIES),
+                                      "扣分上限的计算方式，必须写明：level1 一级指标扣分不超过其分值（三级可突破自身分值，山西做法）；"
+                                      "row 每行扣完为止；none 不设上限", "level1"))
+    grade_bands: tuple[GradeBandKeys, ...] = field(default=(), metadata=param(
+        record_list(GradeBandKeys, "{min: 分数, grade: 等次}", "等次档位"), "等次档位，每档写最低分和等次名称",
+        "[{min: 90, grade: 优秀}, {min: 0, grade: 较差}]"))
+    normalise: bool = field(default=False, metadata=param(
+        BOOL, "true：按 得分/满分×100 折算为百分制后评定等次（满分不是100分时）", "true"))
+    total_floor: Decimal | None = field(default=None, metadata=param(
+        POINTS, "总分最低计为多少分；不写则不设下限（重大扣分可使总分为负）", "0"))
+    note: str = field(default="", metadata=param(TEXT, "计分说明页上显示的说明文字"))
+    limits: LimitKeys | None = field(default=None, metadata=param(
+        record(LimitKeys, "{yaml_mb: 1, body_mb: 2, attachment_mb: 50}", "limits "), "文件大小上限（MB），一般不写",
+        "{attachment_mb: 100}"))
+
+
+# --- units.yaml --------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitKeys:
+    id: str = field(metadata=param(IDENT, "单位编号（ASCII，用于网址）", "zonghe"))
+    name: str = field(metadata=param(TEXT, "单位的规范名称", "综合组"))
+    aliases: tuple[str, ...] = field(default=(), metadata=param(TEXTS, "原表中出现的其他写法", "[政务中心]"))
+    everyone: bool = field(default=False, metadata=param(BOOL, "true：代表名录中的每个单位（如“各组（科室、单位）”）"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitsFileKeys:
+    units: tuple[UnitKeys, ...] = field(metadata=param(
+        record_list(UnitKeys, "{id, name, aliases}", "单位名录中的单位", allow_empty=False), "责任组（科室、单位）名录"))
+
+
+# --- rows, facts, texts ------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class FactKeys:
+    type: str = field(metadata=param(choice(*FACT_TYPES), "事实的类型：items 名称列表，count 数量，number 数值，"
+                                                          "flag 是否，date 日期，adjustments 人工调整", "count"))
+    help: str = field(metadata=param(TEXT, "告诉填写证据的人写什么（中文，必填）", "写明本年度被通报的次数，没有则填0"))
+    options: tuple[str, ...] = field(default=(), metadata=param(TEXTS, "items 类事实的可选项", "[甲, 乙]"))
+    max: int | None = field(default=None, metadata=param(COUNT, "count 类事实的最大值"))
+    unit: str = field(default="", metadata=param(TEXT, "数字后显示的量词，如 件、次、%", "件"))
+    adverse: bool = field(default=False, metadata=param(BOOL, "true：该事实计的是不好的事（如迟报数据量），供方案核查使用"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextKeys:
+    deduction: str = field(default="", metadata=param(TEXT, "扣分标准（原文）"))
+    bonus: str = field(default="", metadata=param(TEXT, "加分标准（原文）"))
+    method: str = field(default="", metadata=param(TEXT, "考核方式（原文）"))
+    content: str = field(default="", metadata=param(TEXT, "涉及内容（原文）"))
+    remarks: str = field(default="", metadata=param(TEXT, "备注（原文）"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectionKeys:
+    field: str = dataclasses.field(metadata=param(TEXT, "更正所在的栏目，如 text.content", "text.content"))
+    source: str = dataclasses.field(metadata=param(TEXT, "原文的写法", "领城"))
+    corrected: str = dataclasses.field(metadata=param(TEXT, "更正后的写法", "领域"))
+    note: str = dataclasses.field(default="", metadata=param(TEXT, "更正的理由", "PDF 提取错字"))
+
+
+def _rule_items() -> dict[str, Any]:
+    return {"$ref": "#/$defs/rule"}
+
+
+FACT_SHAPE = "{type, help}"
+FACT_WHAT = "事实“{}”"
+# The loader reads each fact by itself (formats.read), so one bad fact does not take the others with it.
+FACTS = ParamType(f"映射：名称 → {FACT_SHAPE}", lambda v, env: _facts_of_row(v),
+                  record_map(FactKeys, FACT_SHAPE, FACT_WHAT).schema)
+
+
+def _facts_of_row(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"应为映射：事实名称 → {FACT_SHAPE}")
+    return value
+RULES = raw_list("规则列表", _rule_items)
+UNITS_OF = ParamType("单位名称列表", lambda v, env: TEXTS.parse(v, env), lambda: {"type": "array", "items": {"type": "string"}})
+CORRECTIONS = record_list(CorrectionKeys, "{field, source, corrected, note}", "更正记录")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RowKeys:
+    id: str = field(metadata=param(IDENT, "稳定的指标编号：<一级编号>.<简称>", "zzld.yjbz"))
+    level2: str = field(default="", metadata=param(TEXT, "二级指标名称", "组织领导"))
+    level3: str = field(default="", metadata=param(TEXT, "三级指标名称", "单位领导班子研究情况"))
+    name: str = field(default="", metadata=param(TEXT, "指标名称（没有 level3 时使用）"))
+    points: Decimal = field(metadata=param(POINTS, "赋分；只有加分的行写 0", "2"))
+    points_text: str = field(default="", metadata=param(TEXT, "赋分栏的原文，不是数字时填写（如 -）", "-"))
+    key: bool = field(default=False, metadata=param(BOOL, "true：标 * 的重要指标"))
+    units: tuple[str, ...] = field(default=(), metadata=param(UNITS_OF, "责任单位，按原表写法（可用别名）",
+                                                              "[政务服务中心, 财务科]"))
+    text: TextKeys | None = field(default=None, metadata=param(
+        record(TextKeys, "{deduction, bonus, method, content, remarks}", "原文 text "), "原表各栏的原文"))
+    corrections: tuple[CorrectionKeys, ...] = field(default=(), metadata=param(
+        CORRECTIONS, "转录与原文不同之处，逐处记录"))
+    facts: Mapping[str, Any] | None = field(default=None, metadata=param(
+        FACTS, "计分所需的事实：名称 → {type, help}"))
+    rules: tuple[Any, ...] = field(default=(), metadata=param(RULES, "计分规则，每条 {kind: …}（见规则类型）"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class LevelFileKeys:
+    id: str = field(metadata=param(IDENT, "一级指标编号（ASCII）", "zzld"))
+    name: str = field(metadata=param(TEXT, "一级指标名称", "组织领导与工作保障"))
+    points: Decimal | None = field(default=None, metadata=param(
+        POINTS, "方案写明的一级指标分值；与各行赋分之和不符时，方案核查会提示", "10"))
+    rows: tuple[Any, ...] = field(metadata=param(raw_list("指标列表", lambda: {"$ref": "#/$defs/row"}),
+                                                 "本一级指标下的各行（三级指标）"))
+
+
+# --- totals.yaml -------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemKeys:
+    id: str = field(metadata=param(IDENT, "加分项或扣分项编号", "bonus.biaozhang"))
+    name: str = field(metadata=param(TEXT, "名称，如原文", "（一）受到表彰"))
+    text: str = field(default="", metadata=param(TEXT, "加分或扣分标准（原文）"))
+    points: Decimal | None = field(default=None, metadata=param(POINTS, "分值（一般不写）"))
+    key: bool = field(default=False, metadata=param(BOOL, "true：标 * 的重要指标"))
+    units: tuple[str, ...] = field(default=(), metadata=param(UNITS_OF, "责任单位（一般不写）"))
+    corrections: tuple[CorrectionKeys, ...] = field(default=(), metadata=param(CORRECTIONS, "转录与原文不同之处"))
+    facts: Mapping[str, Any] | None = field(default=None, metadata=param(FACTS, "所需事实：名称 → {type, help}"))
+    rules: tuple[Any, ...] = field(default=(), metadata=param(RULES, "计分规则，每条 {kind: …}"))
+
+
+ITEMS = raw_list("项目列表", lambda: {"$ref": "#/$defs/item"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComprehensiveKeys:
+    items: tuple[Any, ...] = field(default=(), metadata=param(ITEMS, "各综合加分项"))
+    cap: Decimal | None = field(default=None, metadata=param(POINTS, "综合加分合计的上限；不写则不设上限"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class MajorKeys:
+    items: tuple[Any, ...] = field(default=(), metadata=param(ITEMS, "各重大扣分项"))
+    text: str = field(default="", metadata=param(TEXT, "重大扣分项的总述（原文）"))
+
+
+
+
+@dataclass(frozen=True, kw_only=True)
+class TotalsFileKeys:
+    comprehensive: Mapping[str, Any] | None = field(default=None, metadata=param(
+        ParamType("映射 {cap, items}", _any_mapping, lambda: {"$ref": "#/$defs/comprehensive"}), "综合加分项"))
+    major: Mapping[str, Any] | None = field(default=None, metadata=param(
+        ParamType("映射 {text, items}", _any_mapping, lambda: {"$ref": "#/$defs/major"}), "重大扣分项"))
+
+
+# --- evidence front matter ---------------------------------------------------
+
+
+def _evidence_date(value: Any, env: Env) -> date:
+    if not isinstance(value, date):
+        problem = date_problem(value)
+        hint = f"：{problem}" if problem and "时刻" in problem else ""
+        raise ValueError(f"日期“{value}”格式不对，应为 YYYY-MM-DD，如 2021-03-18{hint}")
+    return value
+
+
+def _attachment_names(value: Any, env: Env) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(n, str) and n.strip() for n in items):
+        raise ValueError("attachments 应为文件名列表，如 [jiyao.pdf]")
+    return tuple(items)
+
+
+VISIBILITIES = ("internal", "public")
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceKeys:
+    id: str | None = field(default=None, metadata=param(
+        TEXT, "证据编号，只用小写字母、数字、点、横线；不填则取文件名（不含 .md）", "zzld-yjbz-2021-03"))
+    indicator: str = field(metadata=param(FILLED, "所印证的指标编号（见“考核方案”各行的编号），或综合加分项、重大扣分项的编号",
+                                          "zzld.yjbz"))
+    unit: str = field(metadata=param(FILLED, "提交材料的责任组（科室、单位）名称，须为单位名录中的名称或别名", "综合组"))
+    date: date = field(metadata=param(
+        ParamType("日期", _evidence_date, lambda: {"type": "string", "pattern": DATE_PATTERN, "format": "date"},
+                  whole=True),
+        "事情发生或材料形成的日期（不是提交日期），格式 YYYY-MM-DD", "2021-03-18"))
+    title: str = field(metadata=param(FILLED, "材料标题，一句话说明做了什么", "局党组会议研究政务公开工作"))
+    kind: str = field(metadata=param(FILLED, "材料类型，如 会议纪要、台账、发文卡、网页截图、通报", "会议纪要"))
+    url: str = field(default="", metadata=param(URL, "可在线核实的网页地址，以 http:// 或 https:// 开头",
+                                                "https://xzspj.jcgov.gov.cn/"))
+    attachments: tuple[str, ...] = field(default=(), metadata=param(
+        ParamType("文件名列表", _attachment_names, TEXT_OR_TEXTS.schema, whole=True),
+        "附件文件名列表，路径相对于本文件，且须在 evidence/ 目录内", "[jiyao.pdf]"))
+    facts: Mapping[str, Any] | None = field(default=None, metadata=param(
+        ParamType("映射", lambda v, env: _facts_mapping(v), lambda: {"type": "object"}, whole=True),
+        "计分所需的事实，名称和类型见所印证指标的“所需事实”", "{研究事项: [政务服务公开]}"))
+    visibility: str = field(default="internal", metadata=param(
+        ParamType("internal / public", lambda v, env: _visibility(v), lambda: {"enum": list(VISIBILITIES)},
+                  whole=True),
+        "公开范围：internal（仅内部，默认）或 public（可公开）", "internal"))
+    reviewed_personal_data: tuple[Any, ...] = field(default=(), metadata=param(
+        ParamType("列表", _any_list, lambda: {"type": "array", "items": {
+            "type": "object", "properties": {"内容": {"type": "string"}, "理由": {"type": "string"}},
+            "required": ["内容", "理由"], "additionalProperties": False}}),
+        "已复核、确认可以公开的个人信息（检查提示“疑似个人信息”时填写），每项写明内容（或提示中的 sha256 指纹）和理由",
+        "[{内容: zwgk@example.gov.cn, 理由: 单位公开的政务公开信箱}]"))
+
+
+def _facts_mapping(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValueError("facts 应为“事实名称: 值”的映射")
+    return value
+
+
+def _visibility(value: Any) -> str:
+    if value not in VISIBILITIES:
+        raise ValueError("visibility 应为 internal（仅内部）或 public（可公开）")
+    return str(value)
+
+
+# --- reading ----------------------------------------------------------------
+
+
+def read(cls: type, data: Any, line: int, what: str) -> tuple[dict[str, Any], list[RuleError]]:
+    """A mapping's declared keys: the values that parsed, defaults for absent optional keys, and problems."""
+    if not isinstance(data, Mapping):
+        return {}, [RuleError(line, f"{what}应为“字段: 值”的映射")]
+    values, problems = read_fields(cls, data, Env(getattr(data, "line", line)), what)
+    for p in params_of(cls):
+        if not p.required and p.name not in values:
+            values[p.name] = p.default
+    return values, problems
+
+
+# --- schemas and docs --------------------------------------------------------
+
+# The file names in schemas/, the declaration of each file's top level, and what the schema is for.
+FILES: tuple[tuple[str, type, str, str, tuple[str, ...]], ...] = (
+    ("scheme.schema.json", SchemeKeys, "indicators/scheme.yaml", "方案的基本信息、考核期、计分政策和等次", ()),
+    ("units.schema.json", UnitsFileKeys, "indicators/units.yaml", "责任组（科室、单位）名录", ()),
+    ("level.schema.json", LevelFileKeys, "indicators/NN-*.yaml", "一个一级指标及其各行", ("row", "rule")),
+    ("totals.schema.json", TotalsFileKeys, "indicators/totals.yaml", "综合加分项和重大扣分项",
+     ("comprehensive", "major", "item", "rule")),
+    ("evidence.schema.json", EvidenceKeys, "evidence/**/*.md 的 front matter", "一份证据材料的 front matter", ()),
+)
+
+
+def _defs() -> dict[str, Any]:
+    from .rules import rule_schema
+
+    return {
+        "rule": rule_schema(),
+        "row": object_schema(RowKeys),
+        "item": object_schema(ItemKeys),
+        "comprehensive": object_schema(ComprehensiveKeys),
+        "major": object_schema(MajorKeys),
+    }
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every JSON Schema of schemas/, by file name."""
+    defs = _defs()
+    out: dict[str, dict[str, Any]] = {}
+    for name, cls, where, about, needs in FILES:
+        body = object_schema(cls)
+        wanted = {k: defs[k] for k in needs}
+        out[name] = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                     "$id": f"https://zwgk.invalid/schemas/{name}",
+                     "title": where, "description": f"{about}（由 scoring/formats.py 的声明生成，请勿手改）",
+                     **body, **({"$defs": wanted} if wanted else {})}
+    return out
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in schemas().items():
+        path = folder / name
+        path.write_text(schema_text(schema), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+DOC_SECTIONS: tuple[tuple[str, type], ...] = (
+    ("`scheme.yaml`", SchemeKeys),
+    ("`scheme.yaml` → `period`", Period),
+    ("`scheme.yaml` → `grade_bands` (each)", GradeBandKeys),
+    ("`scheme.yaml` → `limits`", LimitKeys),
+    ("`units.yaml`", UnitsFileKeys),
+    ("`units.yaml` → `units` (each)", UnitKeys),
+    ("a level file (one per 一级指标)", LevelFileKeys),
+    ("a level file → `rows` (each row)", RowKeys),
+    ("a row → `text`", TextKeys),
+    ("a row → `facts` → (each fact)", FactKeys),
+    ("a row → `corrections` (each)", CorrectionKeys),
+    ("`totals.yaml`", TotalsFileKeys),
+    ("`totals.yaml` → `comprehensive`", ComprehensiveKeys),
+    ("`totals.yaml` → `major`", MajorKeys),
+    ("`totals.yaml` → `comprehensive`/`major` → `items` (each)", ItemKeys),
+    ("evidence front matter", EvidenceKeys),
+)
+
+
+def _row(p: Param) -> str:
+    example = f"`{p.example}`" if p.example else ""
+    return f"| `{p.name}` | {p.type.label} | {p.default_text} | {p.help} | {example} |"
+
+
+def docs_markdown() -> str:
+    """The key reference of docs/scheme-format.md, generated from the declarations."""
+    out: list[str] = []
+    for title, cls in DOC_SECTIONS:
+        out += [f"#### {title}", "", "| key | type | default | meaning | example |", "|---|---|---|---|---|"]
+        out += [_row(p) for p in params_of(cls)]
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "schemas"
+    for path in write_schemas(folder):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
