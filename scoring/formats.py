@@ -273,7 +273,8 @@ class UnitKeys:
 @dataclass(frozen=True, kw_only=True)
 class UnitsFileKeys:
     units: tuple[UnitKeys, ...] = field(metadata=param(
-        record_list(UnitKeys, "{id, name, aliases}", "单位名录中的单位", allow_empty=False), "责任组（科室、单位）名录"))
+        record_list(UnitKeys, "{id, name, aliases}", "单位名录中的单位", allow_empty=True),
+        "责任组（科室、单位）名录；考核表未列责任单位时可为空列表 []，提交证据前再补上"))
 
 
 # --- rows, facts, texts ------------------------------------------------------
