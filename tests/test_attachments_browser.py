@@ -101,7 +101,7 @@ def visit(browser: Chromium, url: str) -> str:
     """Open ``url`` in the tab; the document's type when it displayed something, "" when it was a download."""
     browser.page("Page.navigate", url="about:blank")
     browser.events.clear()
-    reply = browser.page("Page.navigate", url=url)
+    reply = browser.page("Page.navigate", url=url, timeout=120)  # a loaded machine can take long to open a viewer
     if reply.get("errorText"):  # a download (refused by the profile): nothing shown
         return ""
     time.sleep(0.4)  # time for any script to run
