@@ -388,6 +388,11 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
     if isinstance(year, bool) or not isinstance(year, int) or not SANE_DATES[0].year <= year <= SANE_DATES[1].year:
         ctx.err(_line(meta, "year"), f"year 应为年份，如 {start.year}", "scheme-field")
         year = start.year
+    show_titles = meta.get("show_internal_titles", False)
+    if not isinstance(show_titles, bool):
+        ctx.err(_line(meta, "show_internal_titles"), "show_internal_titles 应为 true（公开版显示内部材料的标题）"
+                "或 false（只显示编号，默认）", "scheme-field")
+        show_titles = False
     scheme = Scheme(
         title=str(meta.get("title") or ""), issuer=str(meta.get("issuer") or ""),
         doc_number=str(meta.get("doc_number") or ""), issued=issued,
@@ -395,7 +400,7 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
         clamp=str(clamp), grade_bands=tuple(bands), normalise=bool(meta.get("normalise", False)),
         total_floor=floor, note=str(meta.get("note") or ""), units=units, levels=tuple(levels),
         comprehensive=comprehensive, comprehensive_cap=comp_cap, major=major, major_text=major_text,
-        limits=limits,
+        limits=limits, show_internal_titles=show_titles,
     )
     return scheme, problems
 

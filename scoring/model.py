@@ -265,6 +265,7 @@ class Scheme:
     major: tuple[Indicator, ...] = ()
     major_text: str = ""
     limits: Limits = field(default_factory=Limits)  # file size limits, from scheme.yaml's limits:
+    show_internal_titles: bool = False  # the public edition shows an internal file's title beside its id
 
     @property
     def rows(self) -> tuple[Indicator, ...]:
