@@ -7,6 +7,7 @@ poppler's pdftotext, embedded files through pypdf) and searched for each interna
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import html
@@ -59,10 +60,8 @@ def readable(path: Path) -> str:
     except UnicodeDecodeError:
         return ""
     if path.name.endswith(".json"):
-        try:
+        with contextlib.suppress(ValueError):
             text = json.dumps(json.loads(text), ensure_ascii=False)
-        except ValueError:
-            pass
     return squash(html.unescape(re.sub(r"<[^>]*>", "", html.unescape(text))))
 
 
@@ -167,12 +166,13 @@ def test_internal_evidence_is_cited_by_id_with_no_page_and_no_link(editions: Edi
 
 def test_every_page_says_which_edition_it_is(editions: Editions) -> None:
     for folder, which in ((editions.public, Edition.PUBLIC), (editions.internal, Edition.INTERNAL)):
-        for page in (folder / "site").rglob("*.html"):
-            assert which.note in page.read_text(encoding="utf-8"), page
+        for html_page in (folder / "site").rglob("*.html"):
+            assert which.note in html_page.read_text(encoding="utf-8"), html_page
         reader = PdfReader(folder / "dossier.pdf")
         for number, page in enumerate(reader.pages, 1):
             assert squash(which.note) in squash(page.extract_text()), (which, number)
-    assert "公开版" in (PdfReader(editions.public / "dossier.pdf").metadata or {}).get("/Title", "")
+    metadata = PdfReader(editions.public / "dossier.pdf").metadata
+    assert metadata is not None and "公开版" in str(metadata.title)
 
 
 # --- a leak stops the build ---------------------------------------------------------------
