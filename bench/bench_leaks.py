@@ -31,7 +31,7 @@ from common import ROOT
 sys.path.insert(0, str(ROOT))
 
 from scoring.leaks import Internal, file_hashes, fingerprints, pdf_text, scan
-from scoring.pipeline import gather
+from scoring.gather import gather
 
 
 def main() -> None:

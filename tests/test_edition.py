@@ -321,3 +321,18 @@ def test_show_internal_titles_shows_the_title_beside_the_id(mini: Path, tmp_path
     assert "局党组会议研究政务公开工作" in index
     assert "会议研究了甲、乙两项" not in "".join(readable(p) for p in out.rglob("*") if p.is_file())
 
+
+
+def test_only_the_public_edition_is_published_and_pull_requests_stay_internal() -> None:
+    import yaml
+
+    def commands(name: str) -> list[str]:
+        flow = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+        runs = [step.get("run", "") for job in flow["jobs"].values() for step in job.get("steps", [])]
+        return [line.strip() for run in runs for line in run.splitlines()
+                if re.search(r"python build\.py (site|pdf|all)\b", line)]
+
+    published = commands("publish.yml")
+    assert published and all(line.endswith("--edition public") for line in published), published
+    reviewed = commands("pull-request.yml")
+    assert reviewed and not any("--edition" in line for line in reviewed), reviewed
