@@ -18,7 +18,8 @@ file written for the public edition before anything is swapped in: the fingerpri
 internal files (their bodies, titles when withheld, text facts, attachments and names, see
 scoring/leaks.py), less everything the public edition may show (the scheme, public evidence,
 score lines, shown titles, the templates), are looked for in every output file. A hit is an
-error naming the output file and the place; nothing is published.
+error naming the output file, the place and the internal file (not the text: a CI log may be
+public); nothing is published.
 """
 
 from __future__ import annotations
@@ -207,5 +208,6 @@ def _fact_texts(ev: Evidence) -> tuple[str, ...]:
 
 
 def _problem(hit: leaks.Hit) -> Problem:
+    """The output file, the place and the internal file, never the leaked text itself: a CI log may be public."""
     return error(hit.output, 0, f"公开版泄露了内部材料，未发布：{hit.place}中含有 {hit.source} 的{hit.kind}"
-                                f"“{hit.snippet}”", "leak")
+                                "（为免经日志再次外泄，不显示内容；请对照该内部文件查找）", "leak")

@@ -198,8 +198,10 @@ def test_a_template_that_prints_an_internal_body_fails_the_public_build(mini: Pa
     capsys.readouterr()
     assert main(["site", "--project", str(mini), "--out", str(out), "--edition", "public"]) == 1
     err = capsys.readouterr().err
-    assert "site/evidence/index.html: 错误：公开版泄露了内部材料，未发布：正文中含有 evidence/zonghe/yanjiu.md 的正文" in err
-    assert "会议研究了甲、乙两项" in err
+    assert ("site/evidence/index.html: 错误：公开版泄露了内部材料，未发布：正文中含有 evidence/zonghe/yanjiu.md 的正文"
+            "（为免经日志再次外泄，不显示内容；请对照该内部文件查找）") in err
+    assert "site/search/search_index.json: 错误：公开版泄露了内部材料，未发布：搜索索引 evidence/" in err
+    assert "会议研究了甲、乙两项" not in err  # the message names the leak without repeating it
     assert "未写出任何文件" in err
     assert tree_hash(out) == before  # the previous public edition is still there, whole
     assert not [p for p in tmp_path.iterdir() if ".stage-" in p.name]
@@ -336,3 +338,18 @@ def test_only_the_public_edition_is_published_and_pull_requests_stay_internal() 
     assert published and all(line.endswith("--edition public") for line in published), published
     reviewed = commands("pull-request.yml")
     assert reviewed and not any("--edition" in line for line in reviewed), reviewed
+
+
+def test_a_public_body_keeps_the_words_of_a_link_to_an_internal_file_but_not_the_link(
+        mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    (mini / "evidence" / "zonghe" / "gongkai.md").write_text(
+        PERSONAL.split("---\n答复")[0].replace("shenqing-dafu", "gongkai").replace("依申请公开答复", "公开的说明")
+        + "---\n研究情况[见党组会议纪要](yanjiu.md)。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["site", "--project", str(mini), "--out", str(out)]) == 0
+    page = (out / "site" / "evidence" / "gongkai" / "index.html").read_text(encoding="utf-8")
+    assert "见党组会议纪要" in page and "evidence/yanjiu/" in page
+    assert main(["site", "--project", str(mini), "--out", str(out), "--edition", "public"]) == 0
+    page = (out / "site" / "evidence" / "gongkai" / "index.html").read_text(encoding="utf-8")
+    assert "见党组会议纪要" in page and "yanjiu" not in page.split("zwgk-evidence-body", 1)[1].split("</div>", 1)[0]
