@@ -25,6 +25,7 @@ bench: setup
 	$(PY) bench/bench_site.py
 	$(PY) bench/bench_pdf.py
 	$(PY) bench/bench_leaks.py
+	$(PY) bench/bench_edition.py
 
 bundle: setup
 	bash scripts/bundle.sh

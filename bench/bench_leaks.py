@@ -30,8 +30,8 @@ from common import ROOT
 
 sys.path.insert(0, str(ROOT))
 
+from scoring.gather import gather
 from scoring.leaks import Internal, file_hashes, fingerprints, pdf_text, scan
-from scoring.pipeline import gather
 
 
 def main() -> None:

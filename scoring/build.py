@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from . import tables
 from .output import Staging
@@ -82,13 +83,27 @@ def output_dir(root: Path, out: Path | None) -> Path:
     return target
 
 
-def build(project: Project, outputs: Iterable[str], out: Path) -> list[Written]:
-    """Render ``outputs`` (names of OUTPUTS) into a staging folder and swap it in for ``out`` at once."""
+class Guard(Protocol):
+    """A check of everything written before it is swapped in (the public edition's leak check)."""
+
+    def check(self, folder: Path) -> str: ...
+
+
+def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard | None = None) -> list[Written]:
+    """Render ``outputs`` (names of OUTPUTS) into a staging folder and swap it in for ``out`` at once.
+
+    With a ``guard`` (the public edition), the folder holds only what this build wrote (nothing is
+    taken over from the previous ``out``, which may be an internal edition) and is swapped in only
+    when ``guard.check`` passes over all of it; it raises ``DataError`` otherwise.
+    """
     wanted = [name for name in OUTPUTS if name in set(outputs)]
     staging = Staging(out)
     try:
         written = [OUTPUTS[name](project, staging.path) for name in wanted]
-        staging.keep(name for w in written for name in w.names)
+        if guard is None:
+            staging.keep(name for w in written for name in w.names)
+        else:
+            written.append(Written((), guard.check(staging.path)))
         staging.commit()
     finally:
         staging.close()

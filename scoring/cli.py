@@ -15,10 +15,11 @@ from typing import NoReturn
 
 from . import tables
 from .build import build, output_dir
+from .edition import edition_of
 from .gather import gather
 from .numbers import fmt
 from .problems import DataError, Problem, Severity, UsageError
-from .project import Project
+from .project import Edition, Project
 
 _ARGPARSE_ZH = {
     "usage: ": "用法：",
@@ -68,6 +69,11 @@ def _parser() -> _Parser:
         sub.add_parser(name, parents=[common], help=text, description=text)
     _diff_and_new_arguments(sub.choices)
     _import_arguments(sub.choices)
+    for name in OUTPUTS:
+        sub.choices[name].add_argument(
+            "--edition", choices=[e.value for e in Edition], default=Edition.INTERNAL.value, metavar="版本",
+            help="internal（内部审阅版，默认：全部材料）或 public（公开版：标为 visibility: public 以外的材料只列编号"
+                 "和计分，写出后检查有无内部材料泄露；可对外发布的只有公开版）")
     return parser
 
 
@@ -155,15 +161,19 @@ def run(root: Path, args: argparse.Namespace) -> int:
         report(project)
     else:
         _print_problems([p for p in project.problems if p.severity == Severity.WARNING])
+    edition = Edition(args.edition)
+    project, guard = edition_of(project, edition)
     if out is None:
+        if edition is Edition.PUBLIC:
+            print(f"{edition.label}：可以生成（标为可公开的文件中没有未登记的个人信息）")
         return 0
-    written = build(project, outputs, out)
+    written = build(project, outputs, out, guard=guard)
     if "tables" in outputs:
         sys.stdout.write(tables.terminal(project.table))
     for w in written:
         for message in w.warnings:
             print(message, file=sys.stderr)
-    print(f"已写出 {out}：" + "；".join(w.summary for w in written))
+    print(f"已写出 {out}（{edition.label}）：" + "；".join(w.summary for w in written))
     if "site" in outputs:
         print("本地预览请运行 python build.py serve")
     return 0

@@ -30,7 +30,7 @@ from .charts import level_chart
 from .model import IMAGE_SUFFIXES, Attachment, Evidence
 from .numbers import ZERO, cn_date, fmt, fmt_signed
 from .output import collect_warnings
-from .project import Project
+from .project import WITHHELD, Edition, Project
 from .score import STATUS_LABELS, LevelScore, RowScore, ScoreTable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "dossier"
@@ -68,6 +68,7 @@ class EvidenceView:
     anchor: str
     body: str  # sanitised HTML
     files: tuple[FileView, ...]
+    withheld: bool = False  # the public edition: cited by id only, none of its content
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,9 @@ def remedy(row: RowScore) -> str:
 
 def build_meta(project: Project) -> Meta:
     scheme, when = project.scheme, project.info.date.astimezone(BEIJING)
+    edition = f"（{project.edition.label}）" if project.edition is Edition.PUBLIC else ""
     return Meta(
-        title=f"{scheme.issuer}{scheme.year}年度政务公开工作考核自评材料",
+        title=f"{scheme.issuer}{scheme.year}年度政务公开工作考核自评材料{edition}",
         subject=f"依据{scheme.title}（{scheme.doc_number}）的自评得分、失分原因和印证材料",
         keywords=", ".join(("政务公开", "考核", "自评", f"{scheme.year}年度", scheme.issuer)),
         created=when.isoformat(timespec="seconds"),
@@ -196,6 +198,8 @@ class _Builder:
     def evidence(self, ev: Evidence) -> EvidenceView:
         self.count += 1
         anchor = f"ev-{self.count}"
+        if not self.project.shown(ev):
+            return EvidenceView(ev, anchor, "", (), withheld=True)
         files = tuple(file_view(self.project, a, ev, anchor) for a in ev.attachments)
         self.files.extend(files)
         return EvidenceView(ev, anchor, body_html(self.project, ev), files)
@@ -227,6 +231,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(fmt=fmt, signed=fmt_signed, cn_date=cn_date, numeral=cn_numeral)
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["ZERO"] = ZERO
+    env.globals["WITHHELD"] = WITHHELD
     return env
 
 

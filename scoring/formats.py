@@ -254,6 +254,8 @@ class SchemeKeys:
     total_floor: Decimal | None = field(default=None, metadata=param(
         POINTS, "总分最低计为多少分；不写则不设下限（重大扣分可使总分为负）", "0"))
     note: str = field(default="", metadata=param(TEXT, "计分说明页上显示的说明文字"))
+    show_internal_titles: bool = field(default=False, metadata=param(
+        BOOL, "true：公开版在内部材料的编号旁显示其标题；false（默认）：公开版只显示编号（标题可能含人名、案件）", "false"))
     limits: LimitKeys | None = field(default=None, metadata=param(
         record(LimitKeys, "{yaml_mb: 1, body_mb: 2, attachment_mb: 50}", "limits "), "文件大小上限（MB），一般不写",
         "{attachment_mb: 100}"))

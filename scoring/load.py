@@ -276,7 +276,7 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
         clamp=clamp, grade_bands=tuple(bands), normalise=meta["normalise"],
         total_floor=meta["total_floor"], note=meta["note"], units=units, levels=tuple(levels),
         comprehensive=comprehensive, comprehensive_cap=comp_cap, major=major, major_text=major_text,
-        limits=limits, accept_until=accept_until or end,
+        limits=limits, accept_until=accept_until or end, show_internal_titles=meta["show_internal_titles"],
     )
     return scheme, problems
 

@@ -268,6 +268,7 @@ class Scheme:
     major_text: str = ""
     limits: Limits = field(default_factory=Limits)  # file size limits, from scheme.yaml's limits:
     accept_until: date | None = None  # the last day evidence may be dated; None: the period's end
+    show_internal_titles: bool = False  # the public edition shows an internal file's title beside its id
 
     @property
     def rows(self) -> tuple[Indicator, ...]:

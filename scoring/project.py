@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote
@@ -136,6 +137,31 @@ class Body:
         return _LOCAL.sub(one, self.html) if self.links else self.html
 
 
+# --- the edition ------------------------------------------------------------------
+
+
+class Edition(StrEnum):
+    """Who a build is for: the one place the two editions are named (``--edition``)."""
+
+    INTERNAL = "internal"  # everything, for the bureau's own reviewers
+    PUBLIC = "public"  # what may leave the bureau: internal evidence reduced to its id and score lines
+
+    @property
+    def label(self) -> str:
+        return "公开版" if self is Edition.PUBLIC else "内部审阅版"
+
+    @property
+    def note(self) -> str:
+        """The line every page and the dossier's cover carry."""
+        if self is Edition.PUBLIC:
+            return "公开版：仅含标为可公开的材料，内部材料只列编号，计分不变"
+        return "内部审阅版：含内部材料，仅供本单位审阅，不得对外发布"
+
+
+# What a reader of the public edition sees where internal evidence is cited (with its id).
+WITHHELD = "内部材料（不公开）"
+
+
 # --- the project ----------------------------------------------------------------
 
 
@@ -155,6 +181,14 @@ class Project:
     bodies: Mapping[str, Body] = field(default_factory=dict)  # evidence id → body
     files: Mapping[str, FileFacts] = field(default_factory=dict)  # path → facts, every data file
     git: GitRecord = field(default_factory=GitRecord)
+    edition: Edition = Edition.INTERNAL
+    # Evidence ids whose content this edition leaves out (scoring/edition.py): renderers show
+    # WITHHELD and the id where they are cited, and give them no page, link, file or text.
+    withheld: frozenset[str] = frozenset()
 
     def body(self, evidence: Evidence) -> Body:
         return self.bodies.get(evidence.id, Body(""))
+
+    def shown(self, evidence: Evidence) -> bool:
+        """True when this edition shows the evidence's content (its page, body, attachments)."""
+        return evidence.id not in self.withheld

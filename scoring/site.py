@@ -39,7 +39,7 @@ from .model import Adjustment, Correction, Evidence, FactSpec, FactValue, Indica
 from .numbers import cn_date, fmt, fmt_signed
 from .output import collect_warnings
 from .problems import DataError, Severity, error
-from .project import Body, History, Project
+from .project import WITHHELD, Body, Edition, History, Project
 from .score import COMPLETE, STATUS_LABELS, DeadlineItem, RowScore, ScoreLine, ScoreTable, UnitScore
 from .search import TUNING, search_terms
 
@@ -429,12 +429,14 @@ def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True) 
     """Write every page into ``docs``."""
     model = SiteModel(project)
     copies = Copies(project.root)
-    pages = {ev.path: Links.evidence(ev.id) for ev in project.table.evidence}
+    shown = [ev for ev in project.table.evidence if project.shown(ev)]  # the public edition: no page for the rest
+    pages = {ev.path: Links.evidence(ev.id) for ev in shown}
     common = {"scheme": model.scheme, "table": model.table, "info": project.info, "as_of": project.as_of,
-              "links": model.links, "model": model, "labels": STATUS_LABELS}
+              "links": model.links, "model": model, "labels": STATUS_LABELS, "withheld": project.withheld,
+              "WITHHELD": WITHHELD, "edition": project.edition}
     writer = PageWriter(docs, template_env(), common)
     _write_pages(writer, model, project, project.git.history)
-    for ev in project.table.evidence:
+    for ev in shown:
         attachments = [AttachmentView(a.name, copies.add(a.path), a.image) for a in ev.attachments]
         writer.write(Links.evidence(ev.id), "evidence.md.j2", ev=ev, row=model.rows.get(ev.indicator),
                      body=body_html(ev, project.body(ev), pages, copies, directory_urls), attachments=attachments,
@@ -442,7 +444,7 @@ def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True) 
                      change=project.git.changes.get(ev.path))
     copies.place(docs)
     shutil.copytree(TEMPLATES / "assets", docs / "assets", dirs_exist_ok=True)
-    return SitePlan(writer.count, len(project.table.evidence))
+    return SitePlan(writer.count, len(shown))
 
 
 def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: History) -> None:
@@ -505,13 +507,19 @@ def mkdocs_session(when: datetime) -> Iterator[list[str]]:
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme) -> Any:
+def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,
+                  edition: Edition = Edition.INTERNAL) -> Any:
+    """MkDocs' configuration; the footer of every page says which edition it is (the public one's header too)."""
     from mkdocs.config import load_config
 
+    name = plain_title(scheme.title)
+    if name and edition is Edition.PUBLIC:
+        name += f"（{edition.label}）"
     cfg = load_config(str(config), docs_dir=str(docs), site_dir=str(site_dir), strict=True,
-                      site_name=plain_title(scheme.title) or None, nav=site_nav(scheme), not_in_nav=NOT_IN_NAV)
+                      site_name=name or None, nav=site_nav(scheme), not_in_nav=NOT_IN_NAV)
     if not cfg.copyright and scheme.issuer:
         cfg.copyright = plain_title(scheme.issuer)  # the theme prints it as HTML
+    cfg.copyright = "　".join(filter(None, (cfg.copyright, plain_title(edition.note))))
     return cfg
 
 
@@ -547,9 +555,9 @@ def build_site(project: Project, target: Path) -> SitePlan:
     try:
         with mkdocs_session(project.info.date) as messages:
             try:
-                cfg = mkdocs_config(config, docs, target, project.scheme)
+                cfg = mkdocs_config(config, docs, target, project.scheme, project.edition)
                 plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls))
-                TUNING.apply(search_terms(project.scheme, project.table.evidence))
+                TUNING.apply(search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)]))
                 mkdocs_build(cfg)
             except MkDocsException as exc:
                 raise _mkdocs_failed(config, exc, messages) from None

@@ -145,7 +145,8 @@ def test_publish_workflow_builds_on_main_and_tags_and_pages_is_github_only() -> 
     assert wf["on"]["push"] == {"branches": ["main"], "tags": ["*"]}
     script = runs(wf, "build")
     assert "python build.py check --strict" in script
-    assert "python build.py site" in script and "python build.py pdf" in script
+    # site and PDF in one public build: a public build keeps nothing of an earlier output
+    assert "python build.py all --edition public" in script
     assert "cp build/dossier.pdf build/site/dossier.pdf" in script  # the dashboard links dossier.pdf
     assert uploads(wf, "build") == {"site": "build/site", "dossier": "build/dossier.pdf"}
     release = next(s for s in steps(wf, "build") if "release_asset.py" in str(s.get("run", "")))
