@@ -306,7 +306,8 @@ def test_show_internal_titles_must_be_true_or_false(mini: Path, capsys: pytest.C
     scheme = mini / "indicators" / "scheme.yaml"
     scheme.write_text(scheme.read_text(encoding="utf-8") + "show_internal_titles: 是\n", encoding="utf-8")
     assert main(["check", "--project", str(mini)]) == 1
-    assert re.search(r"indicators/scheme.yaml:\d+: 错误：show_internal_titles 应为 true", capsys.readouterr().err)
+    assert re.search(r"indicators/scheme.yaml:\d+: 错误：scheme.yaml 的字段 show_internal_titles 无效：应为 true 或 false",
+                     capsys.readouterr().err)
 
 
 def test_show_internal_titles_shows_the_title_beside_the_id(mini: Path, tmp_path: Path,
