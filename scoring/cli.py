@@ -66,7 +66,16 @@ def _parser() -> _Parser:
     for name, text in COMMANDS_HELP.items():
         sub.add_parser(name, parents=[common], help=text, description=text)
     _diff_and_new_arguments(sub.choices)
+    for name in ("pdf", "all"):
+        sub.choices[name].add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                                       help="生成 PDF 时并行的进程数，默认为本机的处理器核数；1 为不并行")
     return parser
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"“{text}”不是正整数")
+    return int(text)
 
 
 def _diff_and_new_arguments(parsers: dict[str, _Parser]) -> None:

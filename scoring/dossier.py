@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -27,6 +28,7 @@ import nh3
 import weasyprint
 from tqdm import tqdm
 
+from . import pdfjobs
 from .charts import level_chart
 from .model import IMAGE_SUFFIXES, Attachment, Evidence
 from .numbers import ZERO, cn_date, fmt, fmt_signed
@@ -357,8 +359,15 @@ class Rendered:
     warnings: tuple[str, ...]
 
 
-def render_pdf(html: str, dossier: Dossier, bar: tqdm[Any]) -> Rendered:
+def render_pdf(html: str, dossier: Dossier, bar: tqdm[Any], jobs: int = 1) -> Rendered:
     root = dossier.project.root
+    if jobs > 1:  # chunks over ``jobs`` processes, merged (scoring/pdfjobs.py); None: too small to split
+        job = pdfjobs.PdfJob(html, root.as_uri() + "/", partial(_ProjectFetcher, root),
+                             partial(pdf_attachments, dossier.files, root, dossier.project.info.date),
+                             {"pdf_variant": "pdf/a-3b"})
+        merged = pdfjobs.render(job, jobs, pdfjobs.follow(bar, jobs))
+        if merged is not None:
+            return Rendered(merged.pdf, merged.pages, merged.warnings)
     attachments = pdf_attachments(dossier.files, root, dossier.project.info.date)
     with _following(bar) as warnings:
         document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=_ProjectFetcher(root)).render()
@@ -373,19 +382,19 @@ def progress_bar() -> tqdm[Any]:
                 bar_format="{desc}：第 {n_fmt} 页 [{elapsed}]")
 
 
-def build_pdf(project: Project, html_out: Path | None = None) -> Rendered:
-    """The dossier as PDF bytes; ``html_out`` also keeps the HTML that was rendered (for benchmarks)."""
+def build_pdf(project: Project, html_out: Path | None = None, jobs: int = 1) -> Rendered:
+    """The dossier as PDF bytes over ``jobs`` processes; ``html_out`` also keeps the HTML (for benchmarks)."""
     with progress_bar() as bar:
         dossier = build_dossier(project)
         html = render_html(dossier)
         if html_out is not None:
             html_out.write_text(html, encoding="utf-8")
-        return render_pdf(html, dossier, bar)
+        return render_pdf(html, dossier, bar, jobs)
 
 
 def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
     out: Path = args.out or project.root / "build"
-    rendered = build_pdf(project)
+    rendered = build_pdf(project, jobs=getattr(args, "jobs", None) or pdfjobs.default_jobs())
     write_files(out, {PDF_NAME: rendered.pdf})
     for message in rendered.warnings:
         print(f"PDF 排版提示（WeasyPrint 原文）：{message}", file=sys.stderr)
