@@ -11,14 +11,15 @@ import json
 import unicodedata
 import zipfile
 from decimal import Decimal
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .model import Indicator
 from .numbers import fmt, fmt_signed
 from .pipeline import BuildInfo
 from .score import STATUS_LABELS, RowScore, ScoreLine, ScoreTable
+
+if TYPE_CHECKING:  # pandas costs most of a second to import: only the CSV and Excel writers load it
+    import pandas as pd
 
 SCHEMA_VERSION = 1
 
@@ -100,6 +101,8 @@ def frame(table: ScoreTable) -> pd.DataFrame:
     records.append(["", "合计", "", "", fmt(table.full_marks), "", "", "", "", "", "", fmt(table.total),
                     fmt(table.base - table.full_marks), fmt(table.row_bonus + table.comprehensive_bonus), "",
                     f"等次：{table.grade}"])
+    import pandas as pd
+
     return pd.DataFrame(records, columns=COLUMNS)
 
 
@@ -112,6 +115,8 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def to_xlsx(table: ScoreTable, info: BuildInfo) -> bytes:
+    import pandas as pd
+
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame(table).to_excel(writer, index=False, sheet_name="自评得分")
