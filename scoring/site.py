@@ -669,6 +669,7 @@ def build_site(project: Project, target: Path, *, strict: bool = False) -> SiteP
                                      record=git_record(project))
                 TUNING.apply(search_terms(project.scheme, project.table.evidence))
                 mkdocs_build(cfg)
+                TUNING.index_words(scratch.path / "search" / "search_index.json")
             except MkDocsException as exc:
                 raise _mkdocs_failed(config, exc, messages) from None
         scratch.commit(target)
