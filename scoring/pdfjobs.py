@@ -243,6 +243,7 @@ def _worker(conn: Connection, job: PdfJob) -> None:
         if task is None:
             break
         kind, chunk, payload = task
+        cpu = time.process_time()
         relay.warnings = []
         if kind == "count":  # chunk 0 with placeholders: only its page count matters
             laid = lay_out(chunk, payload)
@@ -261,6 +262,8 @@ def _worker(conn: Connection, job: PdfJob) -> None:
             report(chunk, laid)
             finish(laid, 0)
             conn.send(("drawn", chunk, write(laid, job.attachments()), relay.warnings))
+        if _TRACE:
+            print(f"      worker {os.getpid()} {kind} {chunk}: {time.process_time() - cpu:.2f} s CPU", file=sys.stderr)
         del laid
 
 
@@ -485,6 +488,8 @@ class _Run:
         writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
         out = io.BytesIO()
         writer.write(out)
+        if _TRACE:
+            print(f"merge: {time.process_time():.2f} s CPU in the parent so far", file=sys.stderr)
         return Merged(out.getvalue(), len(refs), tuple(dict.fromkeys(self.warnings)), len(self.chunks))
 
     def _outline(self, writer: Any, items: list[Any], parent: Any) -> None:
