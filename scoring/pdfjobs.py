@@ -54,6 +54,8 @@ CHUNK_MARKER = "<!-- zwgk:chunk -->"
 _TRACE = bool(os.environ.get("ZWGK_PDF_TRACE"))  # scheduling events with times, on stderr
 SCALE = 0.75  # PDF points per CSS pixel
 _TOC_LINK = re.compile(r'(<a href="#([^"]+)")(>)')
+# Below about 25 pages (1.4–1.8 kB of HTML a page) starting the workers costs more than it saves.
+MIN_BODY = 40_000
 _PLACEHOLDER = "8888"  # wider than any real page number: the contents never get longer in step 3
 
 
@@ -519,12 +521,13 @@ def follow(bar: Any, jobs: int) -> Callable[[str, int], None]:
     return update
 
 
-def render(job: PdfJob, jobs: int, on_progress: Callable[[str, int], None]) -> Merged | None:
-    """The merged PDF, or None when the document has no chunks to spread (render it serially then)."""
+def render(job: PdfJob, jobs: int, on_progress: Callable[[str, int], None],
+           min_body: int = MIN_BODY) -> Merged | None:
+    """The merged PDF, or None when the document is too small to spread (render it serially then)."""
     if CHUNK_MARKER not in job.html or jobs < 2:
         return None
     run = _Run(job, jobs, on_progress)
-    if len(run.chunks) < 3:
+    if len(run.chunks) < 3 or sum(len(c.html) for c in run.chunks) < min_body:
         return None
     try:
         return run.run()
