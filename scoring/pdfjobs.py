@@ -17,8 +17,8 @@ shifted (and the left/right side flipped when the offset is odd) and writes the 
 The run, with N worker processes (spawned, so each starts with a clean WeasyPrint):
 
 1. chunk 0 is laid out once with placeholder page numbers in its contents, only to count its pages;
-2. every other chunk is laid out (largest first, so the cores stay busy), then drawn as soon as
-   its offset is known; a worker that waits for an offset lays out the next chunk meanwhile;
+2. every other chunk is laid out, in document order, then drawn as soon as its offset is known;
+   a worker that waits for an offset lays out the next chunk meanwhile;
 3. chunk 0 is laid out again with the real numbers (``data-page`` on each contents link, which the
    CSS shows instead of ``target-counter``) and written with the document's metadata and
    attachments; its page count must equal step 1's, else the whole document is rendered serially;
@@ -93,9 +93,9 @@ def split(html: str) -> tuple[str, list[str], str]:
 
 
 def group(parts: list[str], jobs: int) -> list[str]:
-    """Chunk 0 is parts[0]; the other parts are joined into chunks of about half a worker's share."""
+    """Chunk 0 is parts[0]; the other parts are joined into chunks of about a quarter of a worker's share."""
     rest = parts[1:]
-    target = sum(map(len, rest)) / max(1, 2 * jobs)
+    target = sum(map(len, rest)) / max(1, 4 * jobs)
     chunks: list[str] = [parts[0]]
     current = ""
     for part in rest:
@@ -170,6 +170,10 @@ def serve(fd: int) -> None:
             conn.send(("error", -1, traceback.format_exc()))
     finally:
         conn.close()
+        # Like build.py: nothing is left to write, and freeing the layout objects one by one at
+        # interpreter teardown takes seconds that the parent would wait for.
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def _worker(conn: Connection, job: PdfJob) -> None:
@@ -338,6 +342,9 @@ class _Run:
                 conns.append(Connection(ours.detach()))
                 conns[-1].send(self.job)
             self._schedule(conns)
+            for conn in conns:
+                conn.send(None)
+            merged = self._merge()  # while the workers exit
         finally:
             for conn in conns:
                 with contextlib.suppress(OSError):
@@ -350,11 +357,13 @@ class _Run:
                     worker.wait()
             for conn in conns:
                 conn.close()
-        return self._merge()
+        return merged
 
     def _schedule(self, conns: list[Connection]) -> None:
-        # Largest first keeps both cores busy to the end; chunk 0's count comes before everything.
-        queue = sorted(self.chunks[1:], key=lambda c: -len(c.html))
+        # Document order: a chunk can be drawn (and its memory freed) as soon as the chunks before it
+        # are counted. Largest first balances a little better but holds nearly every chunk laid out
+        # until the small first ones are counted, as much memory as a serial render.
+        queue = list(self.chunks[1:])
         busy = [False] * len(conns)
         front_sent = count_sent = False
         done = 0
