@@ -24,6 +24,8 @@ bench: setup
 	$(PY) bench/bench_score.py
 	$(PY) bench/bench_site.py
 	$(PY) bench/bench_pdf.py
+	$(PY) bench/bench_pdf_parallel.py
+	$(PY) bench/bench_start.py
 	$(PY) bench/bench_leaks.py
 	$(PY) bench/bench_edition.py
 

@@ -24,6 +24,13 @@ TABLE_NAMES = ("scores.json", "scores.csv", "scores.xlsx")
 
 
 @dataclass(frozen=True)
+class Settings:
+    """How outputs are rendered (never what they say): the same project gives the same bytes whatever these are."""
+
+    jobs: int = 1  # processes laying out the PDF
+
+
+@dataclass(frozen=True)
 class Written:
     """What one output put into the output folder, said in Chinese for the final message."""
 
@@ -32,7 +39,7 @@ class Written:
     warnings: tuple[str, ...] = ()
 
 
-def write_tables(project: Project, folder: Path) -> Written:
+def write_tables(project: Project, folder: Path, settings: Settings) -> Written:
     files = {
         "scores.json": tables.to_json(project.table, project.info, project.as_of).encode("utf-8"),
         "scores.csv": tables.to_csv(project.table),
@@ -43,8 +50,8 @@ def write_tables(project: Project, folder: Path) -> Written:
     return Written(TABLE_NAMES, "得分表 scores.json、scores.csv、scores.xlsx")
 
 
-def _site(name: str) -> Callable[[Project, Path], Written]:
-    def write_site(project: Project, folder: Path) -> Written:
+def _site(name: str) -> Callable[[Project, Path, Settings], Written]:
+    def write_site(project: Project, folder: Path, settings: Settings) -> Written:
         from .site import build_site  # MkDocs and its theme load only when a site is asked for
 
         plan = build_site(project, folder / name)
@@ -53,10 +60,10 @@ def _site(name: str) -> Callable[[Project, Path], Written]:
     return write_site
 
 
-def write_pdf(project: Project, folder: Path) -> Written:
+def write_pdf(project: Project, folder: Path, settings: Settings) -> Written:
     from .dossier import build_pdf  # WeasyPrint loads only when a PDF is asked for
 
-    rendered = build_pdf(project)
+    rendered = build_pdf(project, jobs=settings.jobs)
     (folder / PDF_NAME).write_bytes(rendered.pdf)
     size = len(rendered.pdf) / 1024 / 1024
     warnings = tuple(f"PDF 排版提示（WeasyPrint 原文）：{m}" for m in rendered.warnings)
@@ -65,7 +72,7 @@ def write_pdf(project: Project, folder: Path) -> Written:
 
 # Every output by name, in the order they are written. The preview is the site
 # in a folder of its own, so a running preview never replaces the built site.
-OUTPUTS: dict[str, Callable[[Project, Path], Written]] = {
+OUTPUTS: dict[str, Callable[[Project, Path, Settings], Written]] = {
     "tables": write_tables,
     "site": _site("site"),
     "pdf": write_pdf,
@@ -89,7 +96,8 @@ class Guard(Protocol):
     def check(self, folder: Path) -> str: ...
 
 
-def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard | None = None) -> list[Written]:
+def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard | None = None,
+          settings: Settings = Settings()) -> list[Written]:
     """Render ``outputs`` (names of OUTPUTS) into a staging folder and swap it in for ``out`` at once.
 
     With a ``guard`` (the public edition), the folder holds only what this build wrote (nothing is
@@ -99,7 +107,7 @@ def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard |
     wanted = [name for name in OUTPUTS if name in set(outputs)]
     staging = Staging(out)
     try:
-        written = [OUTPUTS[name](project, staging.path) for name in wanted]
+        written = [OUTPUTS[name](project, staging.path, settings) for name in wanted]
         if guard is None:
             staging.keep(name for w in written for name in w.names)
         else:

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import tables
-from .build import build, output_dir
+from .build import Settings, build, output_dir
 from .edition import edition_of
 from .gather import gather
 from .numbers import fmt
+from .pdfjobs import default_jobs
 from .problems import DataError, Problem, Severity, UsageError
 from .project import Edition, Project
 
@@ -74,7 +75,16 @@ def _parser() -> _Parser:
             "--edition", choices=[e.value for e in Edition], default=Edition.INTERNAL.value, metavar="版本",
             help="internal（内部审阅版，默认：全部材料）或 public（公开版：标为 visibility: public 以外的材料只列编号"
                  "和计分，写出后检查有无内部材料泄露；可对外发布的只有公开版）")
+    for name in ("pdf", "all"):
+        sub.choices[name].add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                                       help="生成 PDF 时并行的进程数，默认为本机的处理器核数；1 为不并行")
     return parser
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"“{text}”不是正整数")
+    return int(text)
 
 
 def _diff_and_new_arguments(parsers: dict[str, _Parser]) -> None:
@@ -167,7 +177,8 @@ def run(root: Path, args: argparse.Namespace) -> int:
         if edition is Edition.PUBLIC:
             print(f"{edition.label}：可以生成（标为可公开的文件中没有未登记的个人信息）")
         return 0
-    written = build(project, outputs, out, guard=guard)
+    jobs = getattr(args, "jobs", None) or default_jobs()
+    written = build(project, outputs, out, guard=guard, settings=Settings(jobs=jobs))
     if "tables" in outputs:
         sys.stdout.write(tables.terminal(project.table))
     for w in written:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -26,6 +27,7 @@ import jinja2
 import weasyprint
 from tqdm import tqdm
 
+from . import pdfjobs
 from .charts import level_chart
 from .model import IMAGE_SUFFIXES, Attachment, Evidence
 from .numbers import ZERO, cn_date, fmt, fmt_signed
@@ -318,8 +320,15 @@ class Rendered:
     warnings: tuple[str, ...]
 
 
-def render_pdf(html: str, dossier: Dossier, bar: tqdm[Any]) -> Rendered:
+def render_pdf(html: str, dossier: Dossier, bar: tqdm[Any], jobs: int = 1) -> Rendered:
     root = dossier.project.root
+    if jobs > 1:  # chunks over ``jobs`` processes, merged (scoring/pdfjobs.py); None: too small to split
+        job = pdfjobs.PdfJob(html, root.as_uri() + "/", partial(_ProjectFetcher, root),
+                             partial(pdf_attachments, dossier.files, root, dossier.project.info.date),
+                             {"pdf_variant": "pdf/a-3b"})
+        merged = pdfjobs.render(job, jobs, pdfjobs.follow(bar, jobs))
+        if merged is not None:
+            return Rendered(merged.pdf, merged.pages, merged.warnings)
     attachments = pdf_attachments(dossier.files, root, dossier.project.info.date)
     with _following(bar) as warnings:
         document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=_ProjectFetcher(root)).render()
@@ -334,11 +343,11 @@ def progress_bar() -> tqdm[Any]:
                 bar_format="{desc}：第 {n_fmt} 页 [{elapsed}]")
 
 
-def build_pdf(project: Project, html_out: Path | None = None) -> Rendered:
-    """The dossier as PDF bytes; ``html_out`` also keeps the HTML that was rendered (for benchmarks)."""
+def build_pdf(project: Project, html_out: Path | None = None, jobs: int = 1) -> Rendered:
+    """The dossier as PDF bytes over ``jobs`` processes; ``html_out`` also keeps the HTML (for benchmarks)."""
     with progress_bar() as bar:
         dossier = build_dossier(project)
         html = render_html(dossier)
         if html_out is not None:
             html_out.write_text(html, encoding="utf-8")
-        return render_pdf(html, dossier, bar)
+        return render_pdf(html, dossier, bar, jobs)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 import jieba
 import jieba.finalseg
@@ -49,6 +51,7 @@ class SearchTuning:
         self.saved: dict[str, int | None] = {}
         self.total: int | None = None
         self.forced: set[str] = set()
+        self.words: frozenset[str] = frozenset()  # whole words of the scheme, for ``index_words``
 
     def apply(self, terms: Iterable[str]) -> tuple[int, int]:
         """Tune for ``terms``; return (heads added, compounds split)."""
@@ -57,7 +60,9 @@ class SearchTuning:
         dt = jieba.dt
         dt.check_initialized()
         self.total, self.forced = dt.total, set(jieba.finalseg.Force_Split_Words)
+        terms = tuple(terms)
         heads = self.heads(terms)
+        self.words = frozenset(w for w in (*heads, *terms) if len(w) >= 3)
         added = [h for h in sorted(heads) if not dt.FREQ.get(h)]
         for head in added:
             self._remember(head)
@@ -68,6 +73,36 @@ class SearchTuning:
             self._remember(word)
             dt.del_word(word)
         return len(added), len(split)
+
+    def index_words(self, index: Path) -> int:
+        """Give every search entry the scheme's whole words in its title, as tags; return how many entries.
+
+        The tuning cuts compounds so that their parts are found (绩效考核 → 绩效 考核), but then the
+        whole word is no longer a token, and Material's query segmenter turns a query into the
+        longest *proper* prefixes that are tokens (依申请 → 依申*): a query that is the start of a
+        compound (依申请 for 依申请公开, 政务 for 政务公开) would not match it. Tags are indexed as
+        whole words (the plugin segments only title and text), so a prefix of any scheme word
+        matches its tag. Only words of the entry's title count: a tag weighs a million times the
+        text in Material's ranking, so it marks the entries *about* the word (its row, its 一级 page,
+        evidence titled with it), not every page that mentions it. The tags are hidden in the
+        results (assets/zwgk.css); the pages show none.
+        """
+        if not self.words or not index.is_file():
+            return 0
+        data = json.loads(index.read_text(encoding="utf-8"))
+        by_start: dict[str, list[str]] = {}
+        for word in sorted(self.words):
+            by_start.setdefault(word[:2], []).append(word)
+        tagged = 0
+        for doc in data.get("docs", []):
+            plain = doc.get("title", "").replace("\u200b", "")
+            starts = {plain[i : i + 2] for i in range(len(plain) - 1)} & by_start.keys()
+            found = sorted(w for start in starts for w in by_start[start] if w in plain)
+            if found:
+                doc["tags"] = sorted({*doc.get("tags", []), *found})
+                tagged += 1
+        index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+        return tagged
 
     @staticmethod
     def heads(terms: Iterable[str]) -> set[str]:

@@ -559,6 +559,7 @@ def build_site(project: Project, target: Path) -> SitePlan:
                 plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls))
                 TUNING.apply(search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)]))
                 mkdocs_build(cfg)
+                TUNING.index_words(target / "search" / "search_index.json")
             except MkDocsException as exc:
                 raise _mkdocs_failed(config, exc, messages) from None
         return plan

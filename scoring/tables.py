@@ -16,8 +16,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import openpyxl
-
 from .numbers import fmt, fmt_signed
 from .project import BuildInfo
 from .score import STATUS_LABELS, RowScore, ScoreLine, ScoreTable
@@ -149,6 +147,8 @@ WIDTHS = [12, 14, 14, 20, 6, 40, 24, 14, 24, 16, 12, 8, 6, 6, 40, 10]
 
 def to_xlsx(table: ScoreTable, info: BuildInfo) -> bytes:
     """The table as a workbook: numbers as numbers, every text as text (never a formula), dated by the commit."""
+    import openpyxl  # only this writer needs it: other commands start without it
+
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None

@@ -1,0 +1,544 @@
+"""One HTML document rendered to PDF over several processes, merged into the PDF a serial render gives.
+
+The document is cut at chunk markers (``CHUNK_MARKER``, placed by the templates between top-level
+parts that start on a new page anyway), so every chunk lays out exactly as the same pages of the
+whole document would. Chunk 0 (cover and contents) is special: its contents show the page numbers
+of every other chunk.
+
+WeasyPrint lays a chunk out without knowing where it starts in the whole document: layout does not
+depend on the page number, and the margins are the same on left and right pages. Only the margin
+boxes (the "— N —" footers, and whether a page is a left or a right one) do. So in a worker the
+margin boxes are held back while WeasyPrint paginates (``_defer_margin_boxes`` replaces
+``weasyprint.layout.make_margin_boxes``, which ``layout_document`` calls after pagination), the
+worker reports its page count and anchors, and once the pages before it are counted the parent
+sends the chunk's first page number; the worker then makes the margin boxes with the page counter
+shifted (and the left/right side flipped when the offset is odd) and writes the chunk's PDF.
+
+The run, with N worker processes (spawned, so each starts with a clean WeasyPrint):
+
+1. chunk 0 is laid out once with placeholder page numbers in its contents, only to count its pages;
+2. every other chunk is laid out, in document order, then drawn as soon as its offset is known;
+   a worker that waits for an offset lays out the next chunk meanwhile;
+3. chunk 0 is laid out again with the real numbers (``data-page`` on each contents link, which the
+   CSS shows instead of ``target-counter``) and written with the document's metadata and
+   attachments; its page count must equal step 1's, else the whole document is rendered serially;
+4. the parent appends every chunk's pages to chunk 0's PDF (pypdf), and writes one name tree of
+   destinations (links between chunks are kept as named destinations), one outline built by
+   WeasyPrint's own bookmark algorithm over all pages, and a file identifier derived from the
+   chunks' bytes: same input, same bytes.
+
+Memory: a worker holds at most the chunks it has laid out and not yet drawn, always less than
+the whole document a serial render holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import logging
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+CHUNK_MARKER = "<!-- zwgk:chunk -->"
+_TRACE = bool(os.environ.get("ZWGK_PDF_TRACE"))  # scheduling events with times, on stderr
+SCALE = 0.75  # PDF points per CSS pixel
+_TOC_LINK = re.compile(r'(<a href="#([^"]+)")(>)')
+# Below about 25 pages (1.4–1.8 kB of HTML a page) starting the workers costs more than it saves.
+MIN_BODY = 40_000
+_PLACEHOLDER = "8888"  # wider than any real page number: the contents never get longer in step 3
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+# --- the job ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything a worker needs; the callables must be picklable (module-level or partials)."""
+
+    html: str
+    base_url: str
+    fetcher: Callable[[], Any]  # -> weasyprint.URLFetcher
+    attachments: Callable[[], list[Any]]  # -> [weasyprint.Attachment], written with chunk 0
+    options: dict[str, Any] = field(default_factory=dict)  # write_pdf options (pdf_variant …)
+
+
+@dataclass(frozen=True)
+class Merged:
+    pdf: bytes
+    pages: int
+    warnings: tuple[str, ...]
+    chunks: int
+
+
+def split(html: str) -> tuple[str, list[str], str]:
+    """(head up to and with <body>, body parts between markers, the tail from </body>)."""
+    start = html.index(">", html.index("<body")) + 1
+    end = html.rindex("</body>")
+    return html[:start], html[start:end].split(CHUNK_MARKER), html[end:]
+
+
+def group(parts: list[str], jobs: int) -> list[str]:
+    """Chunk 0 is parts[0]; the other parts are joined into chunks of about a quarter of a worker's share."""
+    rest = parts[1:]
+    target = sum(map(len, rest)) / max(1, 4 * jobs)
+    chunks: list[str] = [parts[0]]
+    current = ""
+    for part in rest:
+        if current and len(current) + len(part) > target:
+            chunks.append(current)
+            current = ""
+        current += part
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def with_page_numbers(front: str, pages: dict[str, int] | None) -> str:
+    """Chunk 0 with a ``data-page`` on every contents link: the real number, or a placeholder."""
+
+    def number(match: re.Match[str]) -> str:
+        value = _PLACEHOLDER if pages is None else str(pages.get(match.group(2), ""))
+        return f'{match.group(1)} data-page="{value}"{match.group(3)}'
+
+    return _TOC_LINK.sub(number, front)
+
+
+# --- the worker -------------------------------------------------------------------
+
+
+@dataclass
+class _Held:
+    """A laid-out chunk waiting for its first page number."""
+
+    document: Any
+    html: Any
+    deferred: list[tuple[Any, Any, int, Any]]
+
+
+_deferred: list[tuple[Any, Any, int, Any]] | None = None
+
+
+def _defer_margin_boxes(context: Any, page: Any, state: Any) -> tuple[()]:
+    assert _deferred is not None
+    _deferred.append((page, context, context.current_page, state))
+    return ()
+
+
+class _Relay(logging.Handler):
+    """Sends WeasyPrint's page progress and warnings of the current chunk to the parent."""
+
+    def __init__(self, conn: Connection):
+        super().__init__(logging.INFO)
+        self.conn = conn
+        self.chunk = -1
+        self.warnings: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name == "weasyprint.progress":
+            message = str(record.msg)
+            args = record.args if isinstance(record.args, tuple) else ()
+            if message.startswith("Step 5 - Creating layout - Page") and args and isinstance(args[0], int):
+                self.conn.send(("page", self.chunk, args[0]))
+        elif record.levelno >= logging.WARNING:
+            self.warnings.append(record.getMessage())
+
+
+def serve(fd: int) -> None:
+    """A worker process: runs tasks from the parent until it sends None; a failure goes back as text."""
+    conn = Connection(fd)
+    try:
+        _worker(conn, conn.recv())
+    except EOFError:  # the parent has gone
+        pass
+    except BaseException:  # the parent turns it into its own error; nothing is printed here
+        with contextlib.suppress(OSError):
+            conn.send(("error", -1, traceback.format_exc()))
+    finally:
+        conn.close()
+        # Like build.py: nothing is left to write, and freeing the layout objects one by one at
+        # interpreter teardown takes seconds that the parent would wait for.
+        sys.stderr.flush()
+        os._exit(0)
+
+
+def _worker(conn: Connection, job: PdfJob) -> None:
+    import weasyprint
+    import weasyprint.layout
+    from weasyprint.layout.background import layout_box_backgrounds
+    from weasyprint.layout.page import make_margin_boxes, set_page_type_computed_styles
+
+    global _deferred
+    weasyprint.layout.make_margin_boxes = _defer_margin_boxes  # this process renders chunks only
+    relay = _Relay(conn)
+    progress, main = logging.getLogger("weasyprint.progress"), logging.getLogger("weasyprint")
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+    progress.addHandler(relay)
+    main.addHandler(relay)
+    fetcher = job.fetcher()
+    held: dict[int, _Held] = {}
+
+    def lay_out(chunk: int, html_text: str) -> _Held:
+        global _deferred
+        relay.chunk = chunk
+        _deferred = []
+        html = weasyprint.HTML(string=html_text, base_url=job.base_url, url_fetcher=fetcher)
+        document = html.render()
+        laid, _deferred = _Held(document, html, _deferred), None
+        return laid
+
+    def finish(laid: _Held, offset: int) -> None:
+        """Make the held-back margin boxes as pages ``offset + 1 …`` of the whole document."""
+        for page_box, context, current, state in laid.deferred:
+            context.current_page = current
+            if offset % 2:
+                side = "left" if page_box.page_type.side == "right" else "right"
+                page_type = page_box.page_type._replace(side=side)
+                set_page_type_computed_styles(page_type, laid.html, context.style_for)
+                page_box.page_type = page_type
+            counters = {name: list(values) for name, values in state[1].items()}
+            counters["page"] = [value + offset for value in counters.get("page", [0])]
+            margin = tuple(make_margin_boxes(context, page_box, (state[0], counters, *state[2:])))
+            for box in margin:
+                layout_box_backgrounds(page_box, box, context.get_image_from_uri)
+            page_box.children = (*page_box.children, *margin)
+
+    def report(chunk: int, laid: _Held) -> None:
+        pages = laid.document.pages
+        anchors: dict[str, tuple[int, float, float]] = {}
+        marks: list[list[tuple[int, str, tuple[float, float], str]]] = []
+        targets: set[str] = set()
+        for index, page in enumerate(pages):
+            for name, (x, y, _, _) in page.anchors.items():
+                anchors.setdefault(name, (index, x * SCALE, (page.height - y) * SCALE))
+            marks.append([(level, label, (x * SCALE, (page.height - y) * SCALE), state)
+                          for level, label, (x, y), state in page.bookmarks])
+            targets.update(target for kind, target, _, _ in page.links if kind == "internal")
+        conn.send(("laid", chunk, len(pages), anchors, marks, sorted(targets - anchors.keys()), relay.warnings))
+        relay.warnings = []
+
+    def write(laid: _Held, attachments: list[Any]) -> bytes:
+        pages = laid.document.pages
+        present = {name for page in pages for name in page.anchors}
+        # Links to other chunks stay named destinations: give their names a stand-in here so that
+        # WeasyPrint keeps them; the merged document's name tree points them at the real pages.
+        missing = {target for page in pages for kind, target, _, _ in page.links
+                   if kind == "internal" and target not in present}
+        for name in sorted(missing):
+            pages[0].anchors[name] = (0, 0, 0, 0)
+        data: bytes = laid.document.write_pdf(attachments=attachments, **job.options)
+        return data
+
+    while True:
+        task = conn.recv()
+        if task is None:
+            break
+        kind, chunk, payload = task
+        cpu = time.process_time()
+        relay.warnings = []
+        if kind == "count":  # chunk 0 with placeholders: only its page count matters
+            laid = lay_out(chunk, payload)
+            conn.send(("counted", chunk, len(laid.document.pages), relay.warnings))
+        elif kind == "layout":
+            laid = lay_out(chunk, payload)
+            held[chunk] = laid
+            report(chunk, laid)
+        elif kind == "draw":
+            laid = held.pop(chunk)
+            relay.chunk = chunk
+            finish(laid, payload)
+            conn.send(("drawn", chunk, write(laid, []), relay.warnings))
+        elif kind == "front":  # chunk 0 with the real numbers, the metadata and the attachments
+            laid = lay_out(chunk, payload)
+            report(chunk, laid)
+            finish(laid, 0)
+            conn.send(("drawn", chunk, write(laid, job.attachments()), relay.warnings))
+        if _TRACE:
+            print(f"      worker {os.getpid()} {kind} {chunk}: {time.process_time() - cpu:.2f} s CPU", file=sys.stderr)
+        del laid
+
+
+# --- the parent -------------------------------------------------------------------
+
+
+@dataclass
+class _Chunk:
+    index: int
+    html: str
+    pages: int | None = None
+    anchors: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    marks: list[list[tuple[int, str, tuple[float, float], str]]] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+    laid_page: int = 0  # progress: the page being laid out
+    pdf: bytes = b""
+    owner: int = -1
+    drawing: bool = False
+
+
+class Mismatch(Exception):
+    """Chunk 0 came out with another page count once its real page numbers were in."""
+
+
+class _Run:
+    def __init__(self, job: PdfJob, jobs: int, on_progress: Callable[[str, int], None]):
+        head, parts, tail = split(job.html)
+        self.head, self.tail, self.job = head, tail, job
+        self.chunks = [_Chunk(i, text) for i, text in enumerate(group(parts, jobs))]
+        self.jobs = max(1, min(jobs, len(self.chunks)))
+        self.on_progress = on_progress
+        self.front_pages: int | None = None
+        self.warnings: list[str] = []
+        self.started = time.perf_counter()
+
+    def document(self, body: str) -> str:
+        return self.head + body + self.tail
+
+    def offsets(self) -> dict[int, int]:
+        """First-page offsets of the chunks whose predecessors are all counted."""
+        known: dict[int, int] = {}
+        total = self.front_pages
+        if total is None:
+            return known
+        for chunk in self.chunks[1:]:
+            known[chunk.index] = total
+            if chunk.pages is None:
+                break
+            total += chunk.pages
+        return known
+
+    def progress(self, stage: str) -> None:
+        laid = sum(c.pages if c.pages is not None else c.laid_page for c in self.chunks[1:])
+        self.on_progress(stage, laid)
+
+    def run(self) -> Merged:
+        # Fresh interpreters (not fork: no inherited fontconfig or threads, and unlike
+        # multiprocessing's spawn no re-import of the caller's main script).
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))}
+        conns: list[Connection] = []
+        workers: list[subprocess.Popen[bytes]] = []
+        try:
+            for _ in range(self.jobs):
+                ours, theirs = socket.socketpair()
+                workers.append(subprocess.Popen(
+                    [sys.executable, "-c", "import sys; from scoring.pdfjobs import serve; serve(int(sys.argv[1]))",
+                     str(theirs.fileno())], pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL))
+                theirs.close()
+                conns.append(Connection(ours.detach()))
+                conns[-1].send(self.job)
+            self._schedule(conns)
+            for conn in conns:
+                conn.send(None)
+            merged = self._merge()  # while the workers exit
+        finally:
+            for conn in conns:
+                with contextlib.suppress(OSError):
+                    conn.send(None)
+            for worker in workers:
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
+            for conn in conns:
+                conn.close()
+        return merged
+
+    def _schedule(self, conns: list[Connection]) -> None:
+        # Document order: a chunk can be drawn (and its memory freed) as soon as the chunks before it
+        # are counted. Largest first balances a little better but holds nearly every chunk laid out
+        # until the small first ones are counted, as much memory as a serial render.
+        queue = list(self.chunks[1:])
+        busy = [False] * len(conns)
+        front_sent = count_sent = False
+        done = 0
+
+        def assign(w: int) -> None:
+            nonlocal front_sent, count_sent
+            offsets = self.offsets()
+            ready = [c for c in self.chunks[1:] if c.owner == w and c.pages is not None and not c.drawing
+                     and not c.pdf and c.index in offsets]
+            if not count_sent:
+                conns[w].send(("count", 0, self.document(with_page_numbers(self.chunks[0].html, None))))
+                count_sent = True
+            elif ready:
+                ready[0].drawing = True
+                conns[w].send(("draw", ready[0].index, offsets[ready[0].index]))
+            elif queue:
+                chunk = queue.pop(0)
+                chunk.owner = w
+                conns[w].send(("layout", chunk.index, self.document(chunk.html)))
+            elif not front_sent and all(c.pages is not None for c in self.chunks[1:]) and self.front_pages:
+                numbers = self.page_numbers()
+                conns[w].send(("front", 0, self.document(with_page_numbers(self.chunks[0].html, numbers))))
+                front_sent = True
+            else:
+                return
+            busy[w] = True
+
+        for w in range(len(conns)):
+            assign(w)
+        while done < len(self.chunks):
+            if not any(busy):
+                raise RuntimeError("PDF workers idle with chunks left")
+            for conn in wait([c for c, b in zip(conns, busy, strict=True) if b]):
+                assert isinstance(conn, Connection)
+                w = conns.index(conn)
+                try:
+                    message = conn.recv()
+                except EOFError:
+                    raise RuntimeError("PDF worker process ended unexpectedly") from None
+                kind, index = message[0], message[1]
+                if _TRACE and kind != "page":
+                    print(f"{time.perf_counter() - self.started:7.2f} w{w} {kind} {index}", file=sys.stderr)
+                if kind == "error":
+                    raise RuntimeError(f"PDF worker failed:\n{message[2]}")
+                chunk = self.chunks[index]
+                if kind == "page":
+                    chunk.laid_page = max(chunk.laid_page, message[2])
+                    self.progress("排版")
+                    continue
+                busy[w] = False
+                if kind == "counted":
+                    self.front_pages = message[2]
+                    self.warnings += message[3]
+                elif kind == "laid":
+                    pages, chunk.anchors, chunk.marks, chunk.unresolved, warnings = message[2:]
+                    self.warnings += warnings
+                    if index == 0:
+                        if pages != self.front_pages:
+                            raise Mismatch(f"contents: {self.front_pages} pages counted, {pages} with numbers")
+                        busy[w] = True  # a "front" task goes on to draw
+                    else:
+                        chunk.pages = pages
+                    self.progress("排版")
+                elif kind == "drawn":
+                    chunk.pdf = message[2]
+                    self.warnings += message[3]
+                    done += 1
+                    self.progress(f"写出 PDF（{done}/{len(self.chunks)} 部分）")
+                # Any idle worker may now have work: a counted chunk unblocks draws everywhere.
+                for other in range(len(conns)):
+                    if not busy[other]:
+                        assign(other)
+
+    def page_numbers(self) -> dict[str, int]:
+        """Anchor → its page number in the whole document (the first occurrence wins)."""
+        numbers: dict[str, int] = {}
+        offsets = self.offsets()
+        for chunk in self.chunks[1:]:
+            for name, (page, _, _) in chunk.anchors.items():
+                numbers.setdefault(name, offsets[chunk.index] + page + 1)
+        return numbers
+
+    def _merge(self) -> Merged:
+        from pypdf import PdfReader, PdfWriter
+        from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
+        from weasyprint.anchors import make_page_bookmark_tree
+        from weasyprint.matrix import Matrix
+
+        self.on_progress("合并 PDF", sum(c.pages or 0 for c in self.chunks))
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(self.chunks[0].pdf)))
+        for chunk in self.chunks[1:]:
+            for source in PdfReader(io.BytesIO(chunk.pdf)).pages:
+                writer.add_page(source)
+        refs = [page.indirect_reference for page in writer.pages]
+        offsets = {0: 0, **self.offsets()}
+
+        # Named destinations: every anchor at its page, the first occurrence in document order.
+        dests: dict[str, tuple[int, float, float]] = {}
+        for chunk in self.chunks:
+            for name, (local, x, y) in chunk.anchors.items():
+                dests.setdefault(name, (offsets[chunk.index] + local, x, y))
+        for chunk in self.chunks:
+            for name in chunk.unresolved:
+                if name not in dests:
+                    self.warnings.append(f"No anchor #{name} for internal URI reference")
+        names = ArrayObject()
+        for name in sorted(dests):
+            number, x, y = dests[name]
+            names += [TextStringObject(name), ArrayObject([refs[number], NameObject("/XYZ"), FloatObject(x),
+                                                          FloatObject(y), NumberObject(0)])]
+        root = writer.root_object
+        catalog_names = root.get("/Names")
+        catalog_names = catalog_names.get_object() if catalog_names is not None else DictionaryObject()
+        catalog_names[NameObject("/Dests")] = writer._add_object(DictionaryObject({NameObject("/Names"): names}))
+        root[NameObject("/Names")] = catalog_names
+
+        # The outline: WeasyPrint's own tree-building over the pages of every chunk, in order.
+        if "/Outlines" in root:
+            del root["/Outlines"]
+        tree: list[Any] = []
+        skipped: list[int] = []
+        last_by_depth: list[list[Any]] = [tree]
+        previous = 0
+        number = 0
+        for chunk in self.chunks:
+            for marks in chunk.marks:
+                previous = make_page_bookmark_tree(_Marks(marks), skipped, last_by_depth, previous, number,
+                                                   Matrix())
+                number += 1
+        self._outline(writer, tree, None)
+
+        digest = hashlib.md5(b"".join(c.pdf for c in self.chunks), usedforsecurity=False).digest()
+        writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+        out = io.BytesIO()
+        writer.write(out)
+        if _TRACE:
+            print(f"merge: {time.process_time():.2f} s CPU in the parent so far", file=sys.stderr)
+        return Merged(out.getvalue(), len(refs), tuple(dict.fromkeys(self.warnings)), len(self.chunks))
+
+    def _outline(self, writer: Any, items: list[Any], parent: Any) -> None:
+        from pypdf.generic import Fit
+
+        for label, (page, x, y), children, state in items:
+            node = writer.add_outline_item(title=label, page_number=page, parent=parent,
+                                           fit=Fit.xyz(x, y, 0), is_open=state != "closed")
+            self._outline(writer, children, node)
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """What ``make_page_bookmark_tree`` reads of a page: its bookmarks, already in PDF coordinates."""
+
+    bookmarks: Sequence[tuple[int, str, tuple[float, float], str]]
+
+
+def follow(bar: Any, jobs: int) -> Callable[[str, int], None]:
+    """A progress callback for a tqdm bar: the stage, and the pages laid out so far over all chunks."""
+
+    def update(stage: str, pages: int) -> None:
+        bar.set_description_str(f"{stage}（{jobs} 个进程并行）")
+        bar.n = pages
+        bar.refresh()
+
+    return update
+
+
+def render(job: PdfJob, jobs: int, on_progress: Callable[[str, int], None],
+           min_body: int = MIN_BODY) -> Merged | None:
+    """The merged PDF, or None when the document is too small to spread (render it serially then)."""
+    if CHUNK_MARKER not in job.html or jobs < 2:
+        return None
+    run = _Run(job, jobs, on_progress)
+    if len(run.chunks) < 3 or sum(len(c.html) for c in run.chunks) < min_body:
+        return None
+    try:
+        return run.run()
+    except Mismatch:
+        return None

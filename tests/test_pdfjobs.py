@@ -1,0 +1,122 @@
+"""The parallel PDF equals the serial one: text of every page, outline, links, attachments, metadata.
+
+The repository's sample is rendered once serially and twice over two worker processes
+(scoring/pdfjobs.py); the two parallel PDFs must be byte-identical.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+from scoring import pdfjobs
+from scoring.dossier import build_dossier, build_pdf, render_html
+from scoring.gather import gather
+from scoring.project import BuildInfo, Project
+
+ROOT = Path(__file__).resolve().parent.parent
+INFO = BuildInfo("0123456789abcdef0123456789abcdef01234567", datetime(2021, 12, 1, 2, tzinfo=UTC), False)
+
+
+@pytest.fixture(scope="module")
+def project() -> Project:
+    return gather(ROOT, info=INFO)
+
+
+@pytest.fixture(scope="module")
+def serial(project: Project) -> bytes:
+    return build_pdf(project, jobs=1).pdf
+
+
+@pytest.fixture(scope="module")
+def parallel(project: Project) -> list[bytes]:
+    return [build_pdf(project, jobs=2).pdf for _ in range(2)]
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int | None]]:
+    found: list[tuple[int, str, int | None]] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def links(reader: PdfReader) -> list[tuple[int, str, int | None]]:
+    """Every internal link: its page, its target name and the page that name leads to."""
+    dests = reader.named_destinations
+    out: list[tuple[int, str, int | None]] = []
+    for number, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/Subtype") == "/Link" and "/Dest" in annot:
+                name = str(annot["/Dest"])
+                target = dests[name]
+                assert isinstance(target, Destination)
+                out.append((number, name, reader.get_destination_page_number(target)))
+    return out
+
+
+def test_the_document_is_cut_where_pages_break(project: Project) -> None:
+    html = render_html(build_dossier(project))
+    _, parts, _ = pdfjobs.split(html)
+    levels = len(project.table.levels)
+    assert len(parts) == 1 + 1 + 1 + levels + 2 + 1  # front, summary, breakdown, 一级…, 综合, 重大, files
+    assert "目　录" in parts[0] and "sec-summary\">一、总体情况</h1>" in parts[1]
+    chunks = pdfjobs.group(parts, 2)
+    assert chunks[0] == parts[0] and "".join(chunks) == "".join(parts)
+
+
+def test_parallel_text_outline_links_and_attachments_equal_the_serial(serial: bytes, parallel: list[bytes]) -> None:
+    one, two = PdfReader(io.BytesIO(serial)), PdfReader(io.BytesIO(parallel[0]))
+    assert len(one.pages) == len(two.pages) > 60
+    for number, (a, b) in enumerate(zip(one.pages, two.pages, strict=True), 1):
+        assert a.extract_text() == b.extract_text(), f"page {number}"  # footers "— N —" and the contents included
+        assert a.mediabox == b.mediabox, f"page {number}"
+    assert outline(one) == outline(two) and len(outline(one)) > 40
+    assert links(one) == links(two) and len(links(one)) > 40
+    assert {name: [f.hex() for f in files] for name, files in one.attachments.items()} == \
+        {name: [f.hex() for f in files] for name, files in two.attachments.items()}
+    assert one.attachments
+    assert dict(one.metadata or {}) == dict(two.metadata or {})
+    assert one.xmp_metadata is not None and two.xmp_metadata is not None
+    intents = [reader.root_object["/OutputIntents"].get_object()[0]["/S"] for reader in (one, two)]  # type: ignore[index]
+    assert intents == ["/GTS_PDFA1", "/GTS_PDFA1"]
+
+
+def test_parallel_pdf_is_deterministic(parallel: list[bytes]) -> None:
+    assert parallel[0] == parallel[1]
+
+
+def test_contents_page_numbers_point_at_their_pages(parallel: list[bytes]) -> None:
+    reader = PdfReader(io.BytesIO(parallel[0]))
+    contents = reader.pages[1].extract_text()
+    page_of = {title: page for _, title, page in outline(reader)}
+    checked = 0
+    for line in contents.splitlines():
+        head, _, tail = line.rpartition(" ")
+        title = head.rstrip(". ").strip()
+        if tail.isdigit() and title in page_of:
+            assert int(tail) == (page_of[title] or 0) + 1, line
+            checked += 1
+    assert checked >= 5, contents
+
+
+def test_pdf_command_takes_jobs(tmp_path: Path) -> None:
+    bad = subprocess.run([sys.executable, str(ROOT / "build.py"), "pdf", "--jobs", "0", "--project", str(ROOT),
+                          "--out", str(tmp_path)], capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and "--jobs" in bad.stderr and "正整数" in bad.stderr
+    assert not (tmp_path / "dossier.pdf").exists()
