@@ -21,10 +21,8 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
-
-import markdown
-import nh3
 
 from . import filetypes
 from .model import Evidence
@@ -53,7 +51,9 @@ def line_of(ev: Evidence, needle: str) -> int:
 
 
 @functools.cache
-def _markdown() -> markdown.Markdown:
+def _markdown() -> Any:
+    import markdown  # loaded on the first body with a link or markup: check on plain bodies starts without it
+
     return markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
 
 
@@ -65,6 +65,8 @@ def _web_only(tag: str, attribute: str, value: str) -> str | None:
 
 def sanitise(text: str, keep: Filter = _web_only) -> str:
     """Markdown → HTML through the one allowlist; ``keep`` decides each link and image."""
+    import nh3
+
     html = _markdown().reset().convert(text)
     return nh3.clean(html, tags=set(TAGS), attributes=ATTRIBUTES, attribute_filter=keep,
                      url_schemes=set(WEB_SCHEMES), link_rel=None)
