@@ -41,11 +41,11 @@ from .numbers import to_decimal
 from .params import bool_value
 from .problems import Problem, error, suggest, warning
 from .rules import PercentFloor, RatioScore, Rule, RuleError, check_fact_types, parse_rule, walk, with_measures
-from .safeio import LIMIT_KEYS, MB, Limits, ReadRefused, read_text, size_text
+from .safeio import LIMIT_KEYS, MB, Limits, ReadRefused, Tree, read_text, size_text
 from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
 
 
-def _checked_text(root: Path, path: Path, rel: str, limit: int, problems: list[Problem]) -> str | None:
+def _checked_text(root: Path | Tree, path: Path, rel: str, limit: int, problems: list[Problem]) -> str | None:
     """A file's text, or None with one problem: not a regular file in the project, too large, not UTF-8."""
     try:
         return read_text(root, path, limit)
@@ -55,6 +55,12 @@ def _checked_text(root: Path, path: Path, rel: str, limit: int, problems: list[P
 
 
 def _rel(root: Path, path: Path) -> str:
+    base, full = os.fspath(root), os.fspath(path)
+    if base and full.startswith(base + os.sep):  # a path found under root: no need to normalise both
+        rest = full[len(base) + 1 :]
+        parts = rest.split(os.sep)
+        if "" not in parts and "." not in parts and ".." not in parts:
+            return "/".join(parts)
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
@@ -348,8 +354,8 @@ def _fact_value(spec: FactSpec, value: Any, scheme: Scheme) -> FactValue:
     raise ValueError(f"未知类型 {t}")
 
 
-def _front_and_body(root: Path, path: Path, limits: Limits, ctx: _Ctx) -> tuple[LineDict, str, int] | None:
-    text = _checked_text(root, path, ctx.rel, limits.yaml + limits.body, ctx.problems)
+def _front_and_body(tree: Tree, path: Path, limits: Limits, ctx: _Ctx) -> tuple[LineDict, str, int] | None:
+    text = _checked_text(tree, path, ctx.rel, limits.yaml + limits.body, ctx.problems)
     if text is None:
         return None
     try:
@@ -370,10 +376,12 @@ def _front_and_body(root: Path, path: Path, limits: Limits, ctx: _Ctx) -> tuple[
     return data, body, body_line
 
 
-def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Problem]) -> Evidence | None:
+def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Problem],
+                       tree: Tree | None = None) -> Evidence | None:
+    """One evidence file; ``tree`` (one per load) spares resolving the same folders again."""
     rel = _rel(root, path)
     ctx = _Ctx(rel, problems)
-    parsed = _front_and_body(root, path, scheme.limits, ctx)
+    parsed = _front_and_body(tree or Tree(root), path, scheme.limits, ctx)
     if parsed is None:
         return None
     data, body, body_line = parsed
@@ -520,8 +528,9 @@ def load_evidence(root: Path, scheme: Scheme) -> tuple[tuple[Evidence, ...], lis
     problems: list[Problem] = []
     found: list[Evidence] = []
     seen: dict[str, str] = {}
+    tree = Tree(root)
     for path in evidence_files(root):
-        evidence = load_evidence_file(root, path, scheme, problems)
+        evidence = load_evidence_file(root, path, scheme, problems, tree)
         if evidence is None:
             continue
         if evidence.id in seen:
