@@ -148,17 +148,46 @@ def _scan(text: str, line_offset: int) -> None:
             depth -= 1
 
 
+# The event walk is needed only when the text could hold what it refuses, or what the
+# single-document loader would report differently from it:
+# - an anchor starts with &, an alias with *, a tag with ! (a %TAG handle is used with !);
+# - a second document needs a --- or ... line, and libyaml also breaks lines at NEL, LS
+#   and PS and skips a BOM, which the indentation bound below does not count;
+# - nesting: flow collections need [ or { (and a flow sequence entry "a: b" is one more
+#   mapping, so [ counts twice); libyaml opens a block collection only at a column beyond
+#   every open one, at most one indentless sequence sits on each block mapping, and a block
+#   collection starts after nothing but spaces and - ? : on its line, so block nesting is at
+#   most 2 x (longest such run + 1). Two columns more for good measure.
+_SCAN_CHARS = re.compile("[&*!\r\x85\u2028\u2029\ufeff]|^(?:---|[.][.][.])", re.MULTILINE)
+_LEAD = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+
+
+def _needs_scan(text: str) -> bool:
+    if _SCAN_CHARS.search(text) is not None:
+        return True
+    flow = 2 * text.count("[") + text.count("{")
+    if flow > MAX_DEPTH:
+        return True
+    lead = max(map(len, _LEAD.findall(text)), default=0)
+    return flow + 2 * (lead + 3) > MAX_DEPTH
+
+
 def load_yaml(text: str, line_offset: int = 0) -> Any:
     """Parse YAML; raise ``YamlSyntaxError`` with a file line and a Chinese message."""
+    return _load_yaml(text, line_offset, _needs_scan(text))
+
+
+def _load_yaml(text: str, line_offset: int, scan: bool) -> Any:
     try:
-        _scan(text, line_offset)
+        if scan:
+            _scan(text, line_offset)
+        loader = _Loader(text)
     except UnicodeError:  # a lone surrogate: never from a decoded file, but refused all the same
         raise YamlSyntaxError(line_offset + 1, "YAML 中含有无效字符，请以 UTF-8 重新保存") from None
     except yaml.MarkedYAMLError as exc:
         raise YamlSyntaxError(_error_line(exc, line_offset), _describe(exc, text)) from None
     except yaml.YAMLError:
         raise YamlSyntaxError(line_offset + 1, "YAML 格式错误，请检查冒号、引号和缩进") from None
-    loader = _Loader(text)
     loader.line_offset = line_offset
     try:
         return loader.get_single_data()
