@@ -43,19 +43,23 @@ class Checked:
 def file_facts(root: Path) -> dict[str, FileFacts]:
     """Size and SHA-256 of every regular file under indicators/ and evidence/ (hidden ones aside), by path."""
     found: dict[str, FileFacts] = {}
+    base = os.fspath(root)
     for top in DATA_DIRS:
-        for dirpath, dirnames, filenames in os.walk(root / top):
+        start = os.path.join(base, top)
+        for dirpath, dirnames, filenames in os.walk(start):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            folder = Path(top, os.path.relpath(dirpath, start)).as_posix()  # once per folder, not per file
             for name in sorted(filenames):
-                path = Path(dirpath) / name
-                if name.startswith(".") or not stat.S_ISREG(path.lstat().st_mode):
+                full = os.path.join(dirpath, name)
+                if name.startswith(".") or not stat.S_ISREG(os.lstat(full).st_mode):
                     continue
                 digest = hashlib.sha256()
-                with path.open("rb") as handle:
+                with open(full, "rb") as handle:
                     for chunk in iter(lambda: handle.read(1 << 20), b""):
                         digest.update(chunk)
-                rel = path.relative_to(root).as_posix()
-                found[rel] = FileFacts(rel, path.stat().st_size, digest.hexdigest())
+                    size = os.fstat(handle.fileno()).st_size
+                rel = f"{folder}/{name}"
+                found[rel] = FileFacts(rel, size, digest.hexdigest())
     return dict(sorted(found.items()))
 
 
