@@ -221,15 +221,16 @@ def _personal_value(value: str) -> bool:
 # - every e-mail address has an @;
 # - every labelled line and labelled table column has a label word (labels are CJK only,
 #   so the half-width translation cannot make or break one).
-_DIGITS_HINT = re.compile("[0-9０-９]{11}|[0-9０-９]{3}[- －][0-9０-９]{4}")
+_DIGITS_HINT = re.compile("[0-9０-９]{3}(?:[0-9０-９]{8}|[- －][0-9０-９]{4})")  # 11 digits, or 3, a separator, 4
 _LABEL_WORDS = tuple(w for w in LABELS if not any(o != w and o in w for o in LABELS))
+_LABEL_HINT = re.compile("|".join(map(re.escape, _LABEL_WORDS)))
 
 
 def find_personal_data(text: str, first_line: int = 1) -> list[Finding]:
     """Every finding in ``text``, in order; lines count from ``first_line``."""
     digits = _DIGITS_HINT.search(text) is not None
     at = "@" in text or "＠" in text
-    labelled = any(word in text for word in _LABEL_WORDS)
+    labelled = _LABEL_HINT.search(text) is not None
     if not (digits or at or labelled):
         return []
     return _find_personal_data(text, first_line, digits=digits, at=at, labelled=labelled)
