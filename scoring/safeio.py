@@ -110,8 +110,19 @@ def open_regular(root: Path | Tree, path: Path, limit: int, what: str = "文件"
 
 def read_bytes(root: Path | Tree, path: Path, limit: int, what: str = "文件") -> bytes:
     fd = open_regular(root, path, limit, what)
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read(limit + 1)
+    try:  # plain reads sized from the file's length: no buffered file object, no limit-sized buffer
+        size = os.fstat(fd).st_size
+        parts: list[bytes] = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(fd, min(limit + 1 - total, max(size + 1 - total, 1 << 16)))
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(parts)
     if len(data) > limit:  # the file grew after the check
         raise ReadRefused(0, f"该{what}超过上限 {size_text(limit)}")
     return data
