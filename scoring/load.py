@@ -400,7 +400,7 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
     if ident is None or indicator is None or unit is None or day is None or required_missing:
         return None
     given_names = set(data["facts"]) if isinstance(data.get("facts"), Mapping) else set()
-    if indicator.section == ROW and indicator.required_facts and not given_names:
+    if indicator.section == ROW and not given_names and indicator.required_facts:
         needed = "、".join(indicator.required_facts)
         ctx.warn(data.line_of("facts") if "facts" in data else 2,
                  f"本文件没有给出指标 {indicator.id} 计分所需的任何事实（{needed}），不会影响得分", "no-facts")

@@ -110,11 +110,12 @@ def read_fields(cls: type, data: Mapping[str, Any], env: Env, what: str,
     """
     declared = params_of(cls)
     names = [p.name for p in declared]
+    known = frozenset(names)
     noun = "参数" if what.startswith("规则") else "字段"
     problems: list[RuleError] = []
     meant: set[str] = set()  # keys a typo stands for: their absence is the same mistake, said once
     for key in data:
-        if str(key) not in names and key not in extra_keys:
+        if (key not in known if type(key) is str else str(key) not in known) and key not in extra_keys:
             said = f"{what}不认识{noun} {key}" if what else f"未知字段 {key}"
             meant.update(difflib.get_close_matches(str(key), names, n=1, cutoff=0.5))
             problems.append(RuleError(_line_of(data, key, env.line),
