@@ -159,17 +159,17 @@ def _scan(text: str, line_offset: int) -> None:
 #   collection starts after nothing but spaces and - ? : on its line, so block nesting is at
 #   most 2 x (longest such run + 1). Two columns more for good measure.
 _SCAN_CHARS = re.compile("[&*!\r\x85\u2028\u2029\ufeff]|^(?:---|[.][.][.])", re.MULTILINE)
-_LEAD = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+# A line that starts with at least n spaces or block indicators, for each n that matters.
+_LEADS = tuple(re.compile(r"^[ \t?:-]{" + str(n) + "}", re.MULTILINE) for n in range(MAX_DEPTH))
 
 
 def _needs_scan(text: str) -> bool:
     if _SCAN_CHARS.search(text) is not None:
         return True
     flow = 2 * text.count("[") + text.count("{")
-    if flow > MAX_DEPTH:
-        return True
-    lead = max(map(len, _LEAD.findall(text)), default=0)
-    return flow + 2 * (lead + 3) > MAX_DEPTH
+    # flow + 2 * (lead + 3) > MAX_DEPTH, i.e. some line's run is at least this long:
+    shortest = (MAX_DEPTH - flow - 6) // 2 + 1
+    return shortest <= 0 or _LEADS[shortest].search(text) is not None
 
 
 def load_yaml(text: str, line_offset: int = 0) -> Any:
