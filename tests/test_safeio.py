@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring.safeio import ReadRefused, Tree, read_text
 
@@ -64,3 +66,19 @@ def test_reading_through_a_tree_and_without_one_agree(tree_dir: Path) -> None:
                 outcomes.append(exc.message)
         assert outcomes[0] == outcomes[1], name
     assert read_text(tree, tree_dir / "evidence/inner-dir/plain.md", 1000) == "plain"
+
+
+
+_MARKUP_PIECES = st.sampled_from(["script", "SCRIPT", "ſcript", "iframe", "object", "embed", "style", "on", "click",
+                                  "javascript", "JAVASCRIPT", "\u212a", " ", "\t", "\n", "<", "=", ":", "：", "＝",
+                                  "＜", "a", "正文"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(_MARKUP_PIECES, max_size=12).map("".join))
+def test_the_active_markup_pre_check_skips_only_bodies_it_cannot_match(text: str) -> None:
+    """scoring/body.py searches for active markup only in a body with a <, = or :."""
+    from scoring.body import _ACTIVE_MARKUP
+
+    if not any(c in text for c in "<=:"):
+        assert _ACTIVE_MARKUP.search(text) is None
