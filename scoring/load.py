@@ -41,14 +41,21 @@ from .numbers import to_decimal
 from .params import bool_value
 from .problems import Problem, error, suggest, warning
 from .rules import PercentFloor, RatioScore, Rule, RuleError, check_fact_types, parse_rule, walk, with_measures
-from .safeio import LIMIT_KEYS, MB, Limits, ReadRefused, Tree, read_text, size_text
+from .safeio import LIMIT_KEYS, MB, Limits, ReadRefused, Tree, decode, read_bytes, size_text
 from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
 
+# Size and SHA-256 of the bytes read, by relative path: file_facts (scoring/pipeline.py) need not read them again.
+Digests = dict[str, tuple[int, str]]
 
-def _checked_text(root: Path | Tree, path: Path, rel: str, limit: int, problems: list[Problem]) -> str | None:
+
+def _checked_text(root: Path | Tree, path: Path, rel: str, limit: int, problems: list[Problem],
+                  digests: Digests | None = None) -> str | None:
     """A file's text, or None with one problem: not a regular file in the project, too large, not UTF-8."""
     try:
-        return read_text(root, path, limit)
+        data = read_bytes(root, path, limit)
+        if digests is not None:
+            digests[rel] = (len(data), hashlib.sha256(data).hexdigest())
+        return decode(data)
     except ReadRefused as exc:
         problems.append(error(rel, exc.line, exc.message, "unreadable"))
         return None
@@ -354,8 +361,9 @@ def _fact_value(spec: FactSpec, value: Any, scheme: Scheme) -> FactValue:
     raise ValueError(f"未知类型 {t}")
 
 
-def _front_and_body(tree: Tree, path: Path, limits: Limits, ctx: _Ctx) -> tuple[LineDict, str, int] | None:
-    text = _checked_text(tree, path, ctx.rel, limits.yaml + limits.body, ctx.problems)
+def _front_and_body(tree: Tree, path: Path, limits: Limits, ctx: _Ctx,
+                    digests: Digests | None = None) -> tuple[LineDict, str, int] | None:
+    text = _checked_text(tree, path, ctx.rel, limits.yaml + limits.body, ctx.problems, digests)
     if text is None:
         return None
     try:
@@ -377,11 +385,12 @@ def _front_and_body(tree: Tree, path: Path, limits: Limits, ctx: _Ctx) -> tuple[
 
 
 def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Problem],
-                       tree: Tree | None = None) -> Evidence | None:
-    """One evidence file; ``tree`` (one per load) spares resolving the same folders again."""
+                       tree: Tree | None = None, digests: Digests | None = None) -> Evidence | None:
+    """One evidence file; ``tree`` (one per load) spares resolving the same folders again,
+    ``digests`` gets the size and SHA-256 of the bytes read."""
     rel = _rel(root, path)
     ctx = _Ctx(rel, problems)
-    parsed = _front_and_body(tree or Tree(root), path, scheme.limits, ctx)
+    parsed = _front_and_body(tree or Tree(root), path, scheme.limits, ctx, digests)
     if parsed is None:
         return None
     data, body, body_line = parsed
@@ -524,13 +533,14 @@ def _facts(data: LineDict, indicator: Indicator | None, ctx: _Ctx,
     return tuple(values), tuple(lines)
 
 
-def load_evidence(root: Path, scheme: Scheme) -> tuple[tuple[Evidence, ...], list[Problem]]:
+def load_evidence(root: Path, scheme: Scheme,
+                  digests: Digests | None = None) -> tuple[tuple[Evidence, ...], list[Problem]]:
     problems: list[Problem] = []
     found: list[Evidence] = []
     seen: dict[str, str] = {}
     tree = Tree(root)
     for path in evidence_files(root):
-        evidence = load_evidence_file(root, path, scheme, problems, tree)
+        evidence = load_evidence_file(root, path, scheme, problems, tree, digests)
         if evidence is None:
             continue
         if evidence.id in seen:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .body import check_bodies
 from .check import check_scheme
-from .load import load_evidence, load_scheme
+from .load import Digests, load_evidence, load_scheme
 from .model import Evidence, Scheme
 from .problems import DataError, Problem, error, has_errors, sort_problems
 from .project import Body, FileFacts
@@ -40,8 +40,13 @@ class Checked:
     files: dict[str, FileFacts]
 
 
-def file_facts(root: Path) -> dict[str, FileFacts]:
-    """Size and SHA-256 of every regular file under indicators/ and evidence/ (hidden ones aside), by path."""
+def file_facts(root: Path, known: Digests | None = None) -> dict[str, FileFacts]:
+    """Size and SHA-256 of every regular file under indicators/ and evidence/ (hidden ones aside), by path.
+
+    ``known`` holds the size and digest of files the loader has just read (by the same relative
+    path, so the same regular file): those are not read a second time.
+    """
+    known = known or {}
     found: dict[str, FileFacts] = {}
     base = os.fspath(root)
     for top in DATA_DIRS:
@@ -53,12 +58,15 @@ def file_facts(root: Path) -> dict[str, FileFacts]:
                 full = os.path.join(dirpath, name)
                 if name.startswith(".") or not stat.S_ISREG(os.lstat(full).st_mode):
                     continue
+                rel = f"{folder}/{name}"
+                if rel in known:
+                    found[rel] = FileFacts(rel, *known[rel])
+                    continue
                 digest = hashlib.sha256()
                 with open(full, "rb") as handle:
                     for chunk in iter(lambda: handle.read(1 << 20), b""):
                         digest.update(chunk)
                     size = os.fstat(handle.fileno()).st_size
-                rel = f"{folder}/{name}"
                 found[rel] = FileFacts(rel, size, digest.hexdigest())
     return dict(sorted(found.items()))
 
@@ -73,11 +81,13 @@ def check_and_score(root: Path, *, strict: bool = False) -> Checked:
     if scheme is None:
         raise DataError(sort_problems(problems))
     problems.extend(check_scheme(scheme))
-    evidence, evidence_problems = load_evidence(root, scheme)
+    digests: Digests = {}
+    evidence, evidence_problems = load_evidence(root, scheme, digests)
     problems.extend(evidence_problems)
     bodies, body_problems = check_bodies(root, evidence)
     problems.extend(body_problems)
     ordered = sort_problems(problems)
     if has_errors(ordered, strict):
         raise DataError(ordered)
-    return Checked(root, scheme, evidence, tuple(ordered), score(scheme, evidence), bodies, file_facts(root))
+    return Checked(root, scheme, evidence, tuple(ordered), score(scheme, evidence), bodies,
+                   file_facts(root, digests))

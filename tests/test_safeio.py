@@ -82,3 +82,22 @@ def test_the_active_markup_pre_check_skips_only_bodies_it_cannot_match(text: str
 
     if not any(c in text for c in "<=:"):
         assert _ACTIVE_MARKUP.search(text) is None
+
+
+def test_file_facts_from_the_loader_equal_reading_again(tree_dir: Path) -> None:
+    """The sizes and digests the loader keeps are those file_facts reads itself, links left out alike."""
+    from scoring.load import Digests, load_evidence, load_scheme
+    from scoring.pipeline import check_and_score, file_facts
+
+    root = Path(__file__).resolve().parent.parent
+    scheme, _ = load_scheme(root)
+    assert scheme is not None
+    digests: Digests = {}
+    load_evidence(root, scheme, digests)
+    assert digests and set(digests) <= set(file_facts(root))
+    assert file_facts(root, digests) == file_facts(root) == check_and_score(root).files
+    tree_digests: Digests = {}
+    load_evidence(tree_dir, scheme, tree_digests)
+    assert "evidence/a/inner-link.md" in tree_digests  # read through the link …
+    assert "evidence/a/inner-link.md" not in file_facts(tree_dir)  # … but never listed, with or without
+    assert file_facts(tree_dir, tree_digests) == file_facts(tree_dir)
