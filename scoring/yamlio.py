@@ -61,28 +61,44 @@ class _Loader(_BaseLoader):
         return YamlSyntaxError(self.line(node), message)
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = loader.line(node)
-    result.key_lines = {}
+    key_lines: dict[Any, int] = {}
+    result.key_lines = key_lines
+    construct = loader.construct_object
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise loader.refuse(key_node, "字段名应为文字，不能是列表或映射") from None
+        # A plain text scalar is its own value (what construct_yaml_str returns); nodes are
+        # never shared, since aliases are refused, so nothing needs remembering.
+        if key_node.tag == _STR and type(key_node) is yaml.ScalarNode:
+            key = key_node.value
+        else:
+            key = construct(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise loader.refuse(key_node, "字段名应为文字，不能是列表或映射") from None
         if key in result:
-            first = result.key_lines[key]
+            first = key_lines[key]
             raise loader.refuse(key_node, f"字段 {key} 重复出现（第一次在第{first}行），请删除或合并其中一个")
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = loader.line(key_node)
+        if value_node.tag == _STR and type(value_node) is yaml.ScalarNode:
+            result[key] = value_node.value
+        else:
+            result[key] = construct(value_node, deep=True)
+        key_lines[key] = loader.line(key_node)
     return result
+
+
+_DATE = re.compile(r"\d{4}-\d\d?-\d\d?")
 
 
 def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
     text = str(node.value)
-    if re.fullmatch(r"\d{4}-\d\d?-\d\d?", text) is None:
+    if _DATE.fullmatch(text) is None:
         raise loader.refuse(node, f"“{text}”带有时刻：这里只能写日期 YYYY-MM-DD，如 2021-08-09；"
                                   "如果是文字，请用引号括起来")
     try:
