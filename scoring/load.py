@@ -384,6 +384,9 @@ def _front_and_body(tree: Tree, path: Path, limits: Limits, ctx: _Ctx,
     return data, body, body_line
 
 
+_REQUIRED_FIELDS = tuple(f.name for f in fields.EVIDENCE_FIELDS if f.required)
+
+
 def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Problem],
                        tree: Tree | None = None, digests: Digests | None = None) -> Evidence | None:
     """One evidence file; ``tree`` (one per load) spares resolving the same folders again,
@@ -405,7 +408,7 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
                  f" 常用：{'、'.join(fields.EVIDENCE_KINDS)}", "unknown-kind")
     attachments = _attachments(root, path, present["attachments"], data.line_of("attachments"), ctx, scheme.limits)
     facts, fact_lines = _facts(data, indicator, ctx, scheme)
-    required_missing = any(f.required and f.name not in present for f in fields.EVIDENCE_FIELDS)
+    required_missing = any(name not in present for name in _REQUIRED_FIELDS)
     if ident is None or indicator is None or unit is None or day is None or required_missing:
         return None
     given_names = set(data["facts"]) if isinstance(data.get("facts"), Mapping) else set()
