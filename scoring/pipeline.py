@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,27 +47,34 @@ def file_facts(root: Path, known: Digests | None = None) -> dict[str, FileFacts]
     """
     known = known or {}
     found: dict[str, FileFacts] = {}
-    base = os.fspath(root)
+
+    def walk(folder: str, rel_folder: str) -> None:  # as os.walk: no links followed, unreadable folders left out
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = f"{rel_folder}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, rel)
+            elif entry.is_file(follow_symlinks=False):  # a regular file, as lstat says
+                found[rel] = FileFacts(rel, *known[rel]) if rel in known else _digest(entry.path, rel)
+
     for top in DATA_DIRS:
-        start = os.path.join(base, top)
-        for dirpath, dirnames, filenames in os.walk(start):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            folder = Path(top, os.path.relpath(dirpath, start)).as_posix()  # once per folder, not per file
-            for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
-                if name.startswith(".") or not stat.S_ISREG(os.lstat(full).st_mode):
-                    continue
-                rel = f"{folder}/{name}"
-                if rel in known:
-                    found[rel] = FileFacts(rel, *known[rel])
-                    continue
-                digest = hashlib.sha256()
-                with open(full, "rb") as handle:
-                    for chunk in iter(lambda: handle.read(1 << 20), b""):
-                        digest.update(chunk)
-                    size = os.fstat(handle.fileno()).st_size
-                found[rel] = FileFacts(rel, size, digest.hexdigest())
+        walk(os.path.join(os.fspath(root), top), top)
     return dict(sorted(found.items()))
+
+
+def _digest(path: str, rel: str) -> FileFacts:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+        size = os.fstat(handle.fileno()).st_size
+    return FileFacts(rel, size, digest.hexdigest())
 
 
 def check_and_score(root: Path, *, strict: bool = False) -> Checked:
