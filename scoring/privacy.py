@@ -221,7 +221,8 @@ def _personal_value(value: str) -> bool:
 # - every e-mail address has an @;
 # - every labelled line and labelled table column has a label word (labels are CJK only,
 #   so the half-width translation cannot make or break one).
-_DIGITS_HINT = re.compile("[0-9０-９]{3}(?:[0-9０-９]{8}|[- －][0-9０-９]{4})")  # 11 digits, or 3, a separator, 4
+# 11 digits, or 3, a separator and 4; the first digit spelt out alone lets re scan for it quickly.
+_DIGITS_HINT = re.compile("[0-9０-９][0-9０-９][0-9０-９](?:[0-9０-９]{8}|[- －][0-9０-９]{4})")
 _LABEL_WORDS = tuple(w for w in LABELS if not any(o != w and o in w for o in LABELS))
 _LABEL_HINT = re.compile("|".join(map(re.escape, _LABEL_WORDS)))
 
