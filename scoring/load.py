@@ -368,9 +368,10 @@ def _front_and_body(tree: Tree, path: Path, limits: Limits, ctx: _Ctx,
         return None
     try:
         front, body, body_line = split_front_matter(text)
-        if len(front.encode("utf-8")) > limits.yaml:
+        # A character is at most 4 bytes in UTF-8: only a text that could be over a limit is encoded to see.
+        if len(front) * 4 > limits.yaml and len(front.encode("utf-8")) > limits.yaml:
             raise FrontMatterError(1, f"front matter 超过上限 {size_text(limits.yaml)}")
-        if len(body.encode("utf-8")) > limits.body:
+        if len(body) * 4 > limits.body and len(body.encode("utf-8")) > limits.body:
             raise FrontMatterError(body_line, f"正文超过上限 {size_text(limits.body)}；请把长篇材料作为附件（PDF）提交"
                                               "（上限可在 indicators/scheme.yaml 的 limits 中调整）")
         data = load_yaml(front, line_offset=1)
