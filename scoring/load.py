@@ -41,20 +41,33 @@ from .numbers import to_decimal
 from .params import bool_value
 from .problems import Problem, error, suggest, warning
 from .rules import PercentFloor, RatioScore, Rule, RuleError, check_fact_types, parse_rule, walk, with_measures
-from .safeio import LIMIT_KEYS, MB, Limits, ReadRefused, read_text, size_text
+from .safeio import LIMIT_KEYS, MB, Limits, ReadRefused, Tree, decode, read_bytes, size_text
 from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
 
+# Size and SHA-256 of the bytes read, by relative path: file_facts (scoring/pipeline.py) need not read them again.
+Digests = dict[str, tuple[int, str]]
 
-def _checked_text(root: Path, path: Path, rel: str, limit: int, problems: list[Problem]) -> str | None:
+
+def _checked_text(root: Path | Tree, path: Path, rel: str, limit: int, problems: list[Problem],
+                  digests: Digests | None = None) -> str | None:
     """A file's text, or None with one problem: not a regular file in the project, too large, not UTF-8."""
     try:
-        return read_text(root, path, limit)
+        data = read_bytes(root, path, limit)
+        if digests is not None:
+            digests[rel] = (len(data), hashlib.sha256(data).hexdigest())
+        return decode(data)
     except ReadRefused as exc:
         problems.append(error(rel, exc.line, exc.message, "unreadable"))
         return None
 
 
 def _rel(root: Path, path: Path) -> str:
+    base, full = os.fspath(root), os.fspath(path)
+    if base and full.startswith(base + os.sep):  # a path found under root: no need to normalise both
+        rest = full[len(base) + 1 :]
+        parts = rest.split(os.sep)
+        if "" not in parts and "." not in parts and ".." not in parts:
+            return "/".join(parts)
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
@@ -348,15 +361,17 @@ def _fact_value(spec: FactSpec, value: Any, scheme: Scheme) -> FactValue:
     raise ValueError(f"未知类型 {t}")
 
 
-def _front_and_body(root: Path, path: Path, limits: Limits, ctx: _Ctx) -> tuple[LineDict, str, int] | None:
-    text = _checked_text(root, path, ctx.rel, limits.yaml + limits.body, ctx.problems)
+def _front_and_body(tree: Tree, path: Path, limits: Limits, ctx: _Ctx,
+                    digests: Digests | None = None) -> tuple[LineDict, str, int] | None:
+    text = _checked_text(tree, path, ctx.rel, limits.yaml + limits.body, ctx.problems, digests)
     if text is None:
         return None
     try:
         front, body, body_line = split_front_matter(text)
-        if len(front.encode("utf-8")) > limits.yaml:
+        # A character is at most 4 bytes in UTF-8: only a text that could be over a limit is encoded to see.
+        if len(front) * 4 > limits.yaml and len(front.encode("utf-8")) > limits.yaml:
             raise FrontMatterError(1, f"front matter 超过上限 {size_text(limits.yaml)}")
-        if len(body.encode("utf-8")) > limits.body:
+        if len(body) * 4 > limits.body and len(body.encode("utf-8")) > limits.body:
             raise FrontMatterError(body_line, f"正文超过上限 {size_text(limits.body)}；请把长篇材料作为附件（PDF）提交"
                                               "（上限可在 indicators/scheme.yaml 的 limits 中调整）")
         data = load_yaml(front, line_offset=1)
@@ -370,10 +385,16 @@ def _front_and_body(root: Path, path: Path, limits: Limits, ctx: _Ctx) -> tuple[
     return data, body, body_line
 
 
-def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Problem]) -> Evidence | None:
+_REQUIRED_FIELDS = tuple(f.name for f in fields.EVIDENCE_FIELDS if f.required)
+
+
+def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Problem],
+                       tree: Tree | None = None, digests: Digests | None = None) -> Evidence | None:
+    """One evidence file; ``tree`` (one per load) spares resolving the same folders again,
+    ``digests`` gets the size and SHA-256 of the bytes read."""
     rel = _rel(root, path)
     ctx = _Ctx(rel, problems)
-    parsed = _front_and_body(root, path, scheme.limits, ctx)
+    parsed = _front_and_body(tree or Tree(root), path, scheme.limits, ctx, digests)
     if parsed is None:
         return None
     data, body, body_line = parsed
@@ -388,11 +409,11 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
                  f" 常用：{'、'.join(fields.EVIDENCE_KINDS)}", "unknown-kind")
     attachments = _attachments(root, path, present["attachments"], data.line_of("attachments"), ctx, scheme.limits)
     facts, fact_lines = _facts(data, indicator, ctx, scheme)
-    required_missing = any(f.required and f.name not in present for f in fields.EVIDENCE_FIELDS)
+    required_missing = any(name not in present for name in _REQUIRED_FIELDS)
     if ident is None or indicator is None or unit is None or day is None or required_missing:
         return None
     given_names = set(data["facts"]) if isinstance(data.get("facts"), Mapping) else set()
-    if indicator.section == ROW and indicator.required_facts and not given_names:
+    if indicator.section == ROW and not given_names and indicator.required_facts:
         needed = "、".join(indicator.required_facts)
         ctx.warn(data.line_of("facts") if "facts" in data else 2,
                  f"本文件没有给出指标 {indicator.id} 计分所需的任何事实（{needed}），不会影响得分", "no-facts")
@@ -516,12 +537,14 @@ def _facts(data: LineDict, indicator: Indicator | None, ctx: _Ctx,
     return tuple(values), tuple(lines)
 
 
-def load_evidence(root: Path, scheme: Scheme) -> tuple[tuple[Evidence, ...], list[Problem]]:
+def load_evidence(root: Path, scheme: Scheme,
+                  digests: Digests | None = None) -> tuple[tuple[Evidence, ...], list[Problem]]:
     problems: list[Problem] = []
     found: list[Evidence] = []
     seen: dict[str, str] = {}
+    tree = Tree(root)
     for path in evidence_files(root):
-        evidence = load_evidence_file(root, path, scheme, problems)
+        evidence = load_evidence_file(root, path, scheme, problems, tree, digests)
         if evidence is None:
             continue
         if evidence.id in seen:

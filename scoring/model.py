@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Protocol
 
 from .numbers import fmt
@@ -214,12 +215,12 @@ class Indicator:
                 return spec
         return None
 
-    @property
+    @cached_property  # read for every evidence file of the row; the rules are frozen
     def deadlines(self) -> tuple[date, ...]:
         """Every deadline the row's rules judge, in rule order."""
         return tuple(d for rule in walk(self.rules) for d in rule.judged_dates())
 
-    @property
+    @cached_property
     def required_facts(self) -> tuple[str, ...]:
         """Facts whose absence costs points: those of deduction rules."""
         return tuple(dict.fromkeys(name for rule in self.rules for name in rule.required_facts()))

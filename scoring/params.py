@@ -110,11 +110,13 @@ def read_fields(cls: type, data: Mapping[str, Any], env: Env, what: str,
     """
     declared = params_of(cls)
     names = [p.name for p in declared]
+    known = frozenset(names)
+    line_of: Callable[[str], int] | None = getattr(data, "line_of", None)
     noun = "参数" if what.startswith("规则") else "字段"
     problems: list[RuleError] = []
     meant: set[str] = set()  # keys a typo stands for: their absence is the same mistake, said once
     for key in data:
-        if str(key) not in names and key not in extra_keys:
+        if (key not in known if type(key) is str else str(key) not in known) and key not in extra_keys:
             said = f"{what}不认识{noun} {key}" if what else f"未知字段 {key}"
             meant.update(difflib.get_close_matches(str(key), names, n=1, cutoff=0.5))
             problems.append(RuleError(_line_of(data, key, env.line),
@@ -128,7 +130,7 @@ def read_fields(cls: type, data: Mapping[str, Any], env: Env, what: str,
                 problems.append(RuleError(_line_of(data, p.name, env.line) if p.name in data else env.line,
                                           f"{said}（{p.help}）", "missing-key"))
             continue
-        line = _line_of(data, p.name, env.line)
+        line = line_of(p.name) if line_of else env.line
         try:
             values[p.name] = p.type.parse(raw, Env(line, env.period_start))
         except RuleError as exc:  # a nested record or rule names its own line

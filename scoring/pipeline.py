@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from .body import check_bodies
 from .check import check_scheme
-from .load import load_evidence, load_scheme
+from .load import Digests, load_evidence, load_scheme
 from .model import Evidence, Scheme
 from .problems import DataError, Problem, error, has_errors, sort_problems
 from .project import Body, FileFacts
@@ -40,23 +39,42 @@ class Checked:
     files: dict[str, FileFacts]
 
 
-def file_facts(root: Path) -> dict[str, FileFacts]:
-    """Size and SHA-256 of every regular file under indicators/ and evidence/ (hidden ones aside), by path."""
+def file_facts(root: Path, known: Digests | None = None) -> dict[str, FileFacts]:
+    """Size and SHA-256 of every regular file under indicators/ and evidence/ (hidden ones aside), by path.
+
+    ``known`` holds the size and digest of files the loader has just read (by the same relative
+    path, so the same regular file): those are not read a second time.
+    """
+    known = known or {}
     found: dict[str, FileFacts] = {}
+
+    def walk(folder: str, rel_folder: str) -> None:  # as os.walk: no links followed, unreadable folders left out
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = f"{rel_folder}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, rel)
+            elif entry.is_file(follow_symlinks=False):  # a regular file, as lstat says
+                found[rel] = FileFacts(rel, *known[rel]) if rel in known else _digest(entry.path, rel)
+
     for top in DATA_DIRS:
-        for dirpath, dirnames, filenames in os.walk(root / top):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                path = Path(dirpath) / name
-                if name.startswith(".") or not stat.S_ISREG(path.lstat().st_mode):
-                    continue
-                digest = hashlib.sha256()
-                with path.open("rb") as handle:
-                    for chunk in iter(lambda: handle.read(1 << 20), b""):
-                        digest.update(chunk)
-                rel = path.relative_to(root).as_posix()
-                found[rel] = FileFacts(rel, path.stat().st_size, digest.hexdigest())
+        walk(os.path.join(os.fspath(root), top), top)
     return dict(sorted(found.items()))
+
+
+def _digest(path: str, rel: str) -> FileFacts:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+        size = os.fstat(handle.fileno()).st_size
+    return FileFacts(rel, size, digest.hexdigest())
 
 
 def check_and_score(root: Path, *, strict: bool = False) -> Checked:
@@ -69,11 +87,13 @@ def check_and_score(root: Path, *, strict: bool = False) -> Checked:
     if scheme is None:
         raise DataError(sort_problems(problems))
     problems.extend(check_scheme(scheme))
-    evidence, evidence_problems = load_evidence(root, scheme)
+    digests: Digests = {}
+    evidence, evidence_problems = load_evidence(root, scheme, digests)
     problems.extend(evidence_problems)
     bodies, body_problems = check_bodies(root, evidence)
     problems.extend(body_problems)
     ordered = sort_problems(problems)
     if has_errors(ordered, strict):
         raise DataError(ordered)
-    return Checked(root, scheme, evidence, tuple(ordered), score(scheme, evidence), bodies, file_facts(root))
+    return Checked(root, scheme, evidence, tuple(ordered), score(scheme, evidence), bodies,
+                   file_facts(root, digests))

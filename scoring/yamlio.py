@@ -61,28 +61,44 @@ class _Loader(_BaseLoader):
         return YamlSyntaxError(self.line(node), message)
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = loader.line(node)
-    result.key_lines = {}
+    key_lines: dict[Any, int] = {}
+    result.key_lines = key_lines
+    construct = loader.construct_object
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise loader.refuse(key_node, "字段名应为文字，不能是列表或映射") from None
+        # A plain text scalar is its own value (what construct_yaml_str returns); nodes are
+        # never shared, since aliases are refused, so nothing needs remembering.
+        if key_node.tag == _STR and type(key_node) is yaml.ScalarNode:
+            key = key_node.value
+        else:
+            key = construct(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise loader.refuse(key_node, "字段名应为文字，不能是列表或映射") from None
         if key in result:
-            first = result.key_lines[key]
+            first = key_lines[key]
             raise loader.refuse(key_node, f"字段 {key} 重复出现（第一次在第{first}行），请删除或合并其中一个")
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = loader.line(key_node)
+        if value_node.tag == _STR and type(value_node) is yaml.ScalarNode:
+            result[key] = value_node.value
+        else:
+            result[key] = construct(value_node, deep=True)
+        key_lines[key] = loader.line(key_node)
     return result
+
+
+_DATE = re.compile(r"\d{4}-\d\d?-\d\d?")
 
 
 def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
     text = str(node.value)
-    if re.fullmatch(r"\d{4}-\d\d?-\d\d?", text) is None:
+    if _DATE.fullmatch(text) is None:
         raise loader.refuse(node, f"“{text}”带有时刻：这里只能写日期 YYYY-MM-DD，如 2021-08-09；"
                                   "如果是文字，请用引号括起来")
     try:
@@ -148,17 +164,46 @@ def _scan(text: str, line_offset: int) -> None:
             depth -= 1
 
 
+# The event walk is needed only when the text could hold what it refuses, or what the
+# single-document loader would report differently from it:
+# - an anchor starts with &, an alias with *, a tag with ! (a %TAG handle is used with !);
+# - a second document needs a --- or ... line, and libyaml also breaks lines at NEL, LS
+#   and PS and skips a BOM, which the indentation bound below does not count;
+# - nesting: flow collections need [ or { (and a flow sequence entry "a: b" is one more
+#   mapping, so [ counts twice); libyaml opens a block collection only at a column beyond
+#   every open one, at most one indentless sequence sits on each block mapping, and a block
+#   collection starts after nothing but spaces and - ? : on its line, so block nesting is at
+#   most 2 x (longest such run + 1). Two columns more for good measure.
+_SCAN_CHARS = re.compile("[&*!\r\x85\u2028\u2029\ufeff]|^(?:---|[.][.][.])", re.MULTILINE)
+# A line that starts with at least n spaces or block indicators, for each n that matters.
+_LEADS = tuple(re.compile(r"^[ \t?:-]{" + str(n) + "}", re.MULTILINE) for n in range(MAX_DEPTH))
+
+
+def _needs_scan(text: str) -> bool:
+    if _SCAN_CHARS.search(text) is not None:
+        return True
+    flow = 2 * text.count("[") + text.count("{")
+    # flow + 2 * (lead + 3) > MAX_DEPTH, i.e. some line's run is at least this long:
+    shortest = (MAX_DEPTH - flow - 6) // 2 + 1
+    return shortest <= 0 or _LEADS[shortest].search(text) is not None
+
+
 def load_yaml(text: str, line_offset: int = 0) -> Any:
     """Parse YAML; raise ``YamlSyntaxError`` with a file line and a Chinese message."""
+    return _load_yaml(text, line_offset, _needs_scan(text))
+
+
+def _load_yaml(text: str, line_offset: int, scan: bool) -> Any:
     try:
-        _scan(text, line_offset)
+        if scan:
+            _scan(text, line_offset)
+        loader = _Loader(text)
     except UnicodeError:  # a lone surrogate: never from a decoded file, but refused all the same
         raise YamlSyntaxError(line_offset + 1, "YAML 中含有无效字符，请以 UTF-8 重新保存") from None
     except yaml.MarkedYAMLError as exc:
         raise YamlSyntaxError(_error_line(exc, line_offset), _describe(exc, text)) from None
     except yaml.YAMLError:
         raise YamlSyntaxError(line_offset + 1, "YAML 格式错误，请检查冒号、引号和缩进") from None
-    loader = _Loader(text)
     loader.line_offset = line_offset
     try:
         return loader.get_single_data()
