@@ -10,16 +10,13 @@ script would log PWNED-RAN and set the title. See docs/attachments.md.
 from __future__ import annotations
 
 import shutil
-import threading
 import time
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from test_browser import Chromium, QuietHandler
+from test_browser import Chromium, chromium, serving
 from test_site import build, png
 
 from scoring import filetypes
@@ -71,23 +68,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
-    chromium = Chromium(tmp_path_factory.mktemp("profile"))
-    chromium.call("Browser.setDownloadBehavior", behavior="deny")
-    try:
-        yield chromium
-    finally:
-        chromium.close()
+    with chromium(tmp_path_factory.mktemp("profile")) as opened:
+        opened.call("Browser.setDownloadBehavior", behavior="deny")
+        yield opened
 
 
 def attachment_links(browser: Chromium, page: str) -> list[str]:

@@ -165,12 +165,10 @@ class QuietHandler(SimpleHTTPRequestHandler):
         return
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base = tmp_path_factory.mktemp("browser")
-    project = sample(base / "project")
-    assert build(project, base / "out") == 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(base / "out" / "site")))
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """``folder`` over HTTP on loopback, as a static web host would serve the built site; yields its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -179,13 +177,28 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.server_close()
 
 
+@contextlib.contextmanager
+def chromium(profile: Path) -> Iterator[Chromium]:
+    browser = Chromium(profile)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base = tmp_path_factory.mktemp("browser")
+    project = sample(base / "project")
+    assert build(project, base / "out") == 0
+    with serving(base / "out" / "site") as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
-    chromium = Chromium(tmp_path_factory.mktemp("profile"))
-    try:
-        yield chromium
-    finally:
-        chromium.close()
+    with chromium(tmp_path_factory.mktemp("profile")) as opened:
+        yield opened
 
 
 @pytest.mark.parametrize(("page", "heading"), [

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from test_browser import Chromium, QuietHandler
+from test_browser import Chromium, chromium, serving
 
 from scoring.cli import main
 from scoring.load import load_scheme
@@ -51,22 +48,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copytree(ROOT / "evidence", project / "evidence")
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     assert main(["site", "--project", str(project), "--out", str(base / "out")]) == 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(base / "out" / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(base / "out" / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
-    chromium = Chromium(tmp_path_factory.mktemp("profile"))
-    try:
-        yield chromium
-    finally:
-        chromium.close()
+    with chromium(tmp_path_factory.mktemp("profile")) as opened:
+        yield opened
 
 
 def test_the_queries_cover_prefixes_of_compounds() -> None:
