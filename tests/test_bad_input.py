@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_build import snapshot
 
 from scoring.cli import main
 
@@ -68,10 +69,6 @@ def previous_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(FIXTURES / "mini", project)
     assert main(["score", "--project", str(project)]) == 0
     return project / "build"
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def make_special(project: Path, spec: dict[str, Any]) -> None:

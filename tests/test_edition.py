@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from test_build import tree_hash
 
 from scoring import edition, site
 from scoring.cli import main
@@ -30,15 +31,6 @@ from scoring.project import WITHHELD, Edition
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1638316800"  # 2021-12-01
-
-
-def tree_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        digest.update(f"{'d' if path.is_dir() else 'f'} {rel} "
-                      f"{hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ''}\n".encode())
-    return digest.hexdigest()
 
 
 def squash(text: str) -> str:
