@@ -88,9 +88,13 @@ def attachment_links(browser: Chromium, page: str) -> list[str]:
 
 def visit(browser: Chromium, url: str) -> str:
     """Open ``url`` in the tab; the document's type when it displayed something, "" when it was a download."""
-    browser.page("Page.navigate", url="about:blank")
     browser.events.clear()
-    reply = browser.page("Page.navigate", url=url, timeout=120)  # a loaded machine can take long to open a viewer
+    browser.page("Page.navigate", url="about:blank")
+    # wait until the blank page has loaded: navigating on while it still replaces a PDF viewer
+    # can leave the next navigation unanswered by Chromium (about one time in forty)
+    browser.wait_event("Page.loadEventFired")
+    browser.events.clear()
+    reply = browser.page("Page.navigate", url=url, timeout=60)  # a loaded machine can take long to open a viewer
     if reply.get("errorText"):  # a download (refused by the profile): nothing shown
         return ""
     time.sleep(0.4)  # time for any script to run
