@@ -25,7 +25,13 @@ The run, with N worker processes (spawned, so each starts with a clean WeasyPrin
 4. the parent appends every chunk's pages to chunk 0's PDF (pypdf), and writes one name tree of
    destinations (links between chunks are kept as named destinations), one outline built by
    WeasyPrint's own bookmark algorithm over all pages, and a file identifier derived from the
-   chunks' bytes: same input, same bytes.
+   chunks' bytes: same input, same bytes;
+5. fonts: every chunk embeds its own subset of each font (WeasyPrint subsets per document), which
+   made the merged file several times the serial one. Each worker reports the glyphs each chunk used
+   (``_record_fonts`` wraps WeasyPrint's ``Font.clean``); once all are drawn, the parent asks the
+   workers for one subset per font over the union of the glyphs (``_union_subset``: the same
+   HarfBuzz subsetting WeasyPrint does, glyph ids retained), and every chunk's font descriptor then
+   points at that one program. Glyph ids are kept, so each chunk's widths and text maps stay valid.
 
 Memory: a worker holds at most the chunks it has laid out and not yet drawn, always less than
 the whole document a serial render holds.
@@ -192,6 +198,8 @@ def _worker(conn: Connection, job: PdfJob) -> None:
     main.addHandler(relay)
     fetcher = job.fetcher()
     held: dict[int, _Held] = {}
+    fonts = _FontLog()
+    _record_fonts(fonts)
 
     def lay_out(chunk: int, html_text: str) -> _Held:
         global _deferred
@@ -262,15 +270,101 @@ def _worker(conn: Connection, job: PdfJob) -> None:
             laid = held.pop(chunk)
             relay.chunk = chunk
             finish(laid, payload)
-            conn.send(("drawn", chunk, write(laid, []), relay.warnings))
+            conn.send(("drawn", chunk, write(laid, []), relay.warnings, fonts.take()))
         elif kind == "front":  # chunk 0 with the real numbers, the metadata and the attachments
             laid = lay_out(chunk, payload)
             report(chunk, laid)
             finish(laid, 0)
-            conn.send(("drawn", chunk, write(laid, job.attachments()), relay.warnings))
+            conn.send(("drawn", chunk, write(laid, job.attachments()), relay.warnings, fonts.take()))
+        elif kind == "fonts":  # one subset of each font given, over the glyphs of every chunk
+            conn.send(("fonts", -1, {name: _union_subset(fonts.originals[name], glyphs, missing)
+                                     for name, (glyphs, missing) in payload.items()}))
+            continue
         if _TRACE:
             print(f"      worker {os.getpid()} {kind} {chunk}: {time.process_time() - cpu:.2f} s CPU", file=sys.stderr)
         del laid
+
+
+# --- one program per font -----------------------------------------------------------
+
+
+@dataclass
+class _Original:
+    data: bytes  # the font file as HarfBuzz has it (a whole collection for .ttc)
+    index: int  # the face inside it
+    hinting: bool
+
+
+@dataclass
+class _FontLog:
+    """The fonts a worker's chunks embedded: their original files, and the glyphs of the chunk last written."""
+
+    originals: dict[str, _Original] = field(default_factory=dict)
+    used: dict[str, tuple[tuple[int, ...], bool]] = field(default_factory=dict)  # font → (glyph ids, missing)
+
+    def take(self) -> dict[str, tuple[tuple[int, ...], bool]]:
+        used, self.used = self.used, {}
+        return used
+
+
+def _record_fonts(log: _FontLog) -> None:
+    """Wrap WeasyPrint's ``Font.clean`` (called once per font as a PDF is written) to log what it subsets.
+
+    Only fonts that ``clean`` merely subsets with HarfBuzz are logged: not variable fonts (it also
+    instantiates them), colour fonts (it also strips images) or fonts used in forms (not subset).
+    """
+    from weasyprint.pdf import fonts
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if not (harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0)):
+        return
+    clean = fonts.Font.clean
+
+    def logged(font: Any, to_unicode: dict[int, str], hinting: bool) -> None:
+        if to_unicode and not ({"fvar"} & set(font.tables) or font.png or font.svg or font.colr):
+            log.originals.setdefault(font.hash, _Original(font.file_content, font.index, hinting))
+            log.used[font.hash] = (tuple(sorted(to_unicode)), bool(font.missing))
+        clean(font, to_unicode, hinting)
+
+    fonts.Font.clean = logged
+
+
+_declared = False
+
+
+def _union_subset(original: _Original, glyphs: Sequence[int], missing: bool) -> bytes | None:
+    """The font subset to ``glyphs`` exactly as WeasyPrint subsets it for one document, or None."""
+    import types
+
+    from weasyprint.pdf import fonts
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    global _declared
+    if not _declared:  # two HarfBuzz functions WeasyPrint does not declare; once per process
+        _declared = True
+        ffi.cdef("hb_blob_t * hb_blob_create (const char *data, unsigned int length, int mode, void *user_data, "
+                 "void *destroy); hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);")
+    buffer = ffi.from_buffer(original.data)
+    blob = ffi.gc(harfbuzz.hb_blob_create(buffer, len(original.data), 1, ffi.NULL, ffi.NULL),  # 1: read-only
+                  harfbuzz.hb_blob_destroy)
+    face = ffi.gc(harfbuzz.hb_face_create(blob, original.index), harfbuzz.hb_face_destroy)
+    font = types.SimpleNamespace(hb_face=face, missing=missing, family="", file_content=None)
+    with _quiet():
+        fonts.Font._harfbuzz_subset(font, dict.fromkeys(glyphs, ""), original.hinting)
+    del buffer
+    result: bytes | None = font.file_content
+    return result
+
+
+@contextlib.contextmanager
+def _quiet() -> Any:
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 # --- the parent -------------------------------------------------------------------
@@ -288,6 +382,8 @@ class _Chunk:
     pdf: bytes = b""
     owner: int = -1
     drawing: bool = False
+    fonts: dict[str, tuple[tuple[int, ...], bool]] = field(default_factory=dict)  # font → (glyph ids, missing)
+    drawn_by: int = -1
 
 
 class Mismatch(Exception):
@@ -342,9 +438,10 @@ class _Run:
                 conns.append(Connection(ours.detach()))
                 conns[-1].send(self.job)
             self._schedule(conns)
+            programs = self._shared_fonts(conns)
             for conn in conns:
                 conn.send(None)
-            merged = self._merge()  # while the workers exit
+            merged = self._merge(programs)  # while the workers exit
         finally:
             for conn in conns:
                 with contextlib.suppress(OSError):
@@ -428,7 +525,7 @@ class _Run:
                         chunk.pages = pages
                     self.progress("排版")
                 elif kind == "drawn":
-                    chunk.pdf = message[2]
+                    chunk.pdf, chunk.fonts, chunk.drawn_by = message[2], message[4], w
                     self.warnings += message[3]
                     done += 1
                     self.progress(f"写出 PDF（{done}/{len(self.chunks)} 部分）")
@@ -436,6 +533,32 @@ class _Run:
                 for other in range(len(conns)):
                     if not busy[other]:
                         assign(other)
+
+    def _shared_fonts(self, conns: list[Connection]) -> dict[str, bytes]:
+        """Font → one program subset to the glyphs of every chunk, for fonts more than one chunk embeds."""
+        glyphs: dict[str, set[int]] = {}
+        missing: dict[str, bool] = {}
+        owner: dict[str, int] = {}
+        chunks: dict[str, int] = {}
+        for chunk in self.chunks:
+            for name, (used, absent) in chunk.fonts.items():
+                glyphs.setdefault(name, set()).update(used)
+                missing[name] = missing.get(name, False) or absent
+                owner.setdefault(name, chunk.drawn_by)
+                chunks[name] = chunks.get(name, 0) + 1
+        asks: dict[int, dict[str, tuple[tuple[int, ...], bool]]] = {}
+        for name in sorted(glyphs):
+            if chunks[name] > 1:
+                asks.setdefault(owner[name], {})[name] = (tuple(sorted(glyphs[name])), missing[name])
+        for w, ask in asks.items():
+            conns[w].send(("fonts", -1, ask))
+        programs: dict[str, bytes] = {}
+        for w in asks:
+            message = conns[w].recv()
+            if message[0] == "error":
+                raise RuntimeError(f"PDF worker failed:\n{message[2]}")
+            programs.update({name: data for name, data in message[2].items() if data})
+        return programs
 
     def page_numbers(self) -> dict[str, int]:
         """Anchor → its page number in the whole document (the first occurrence wins)."""
@@ -446,7 +569,7 @@ class _Run:
                 numbers.setdefault(name, offsets[chunk.index] + page + 1)
         return numbers
 
-    def _merge(self) -> Merged:
+    def _merge(self, programs: dict[str, bytes]) -> Merged:
         from pypdf import PdfReader, PdfWriter
         from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
         from weasyprint.anchors import make_page_bookmark_tree
@@ -459,6 +582,8 @@ class _Run:
                 writer.add_page(source)
         refs = [page.indirect_reference for page in writer.pages]
         offsets = {0: 0, **self.offsets()}
+        if programs:
+            _share_programs(writer, programs)
 
         # Named destinations: every anchor at its page, the first occurrence in document order.
         dests: dict[str, tuple[int, float, float]] = {}
@@ -497,6 +622,8 @@ class _Run:
 
         digest = hashlib.md5(b"".join(c.pdf for c in self.chunks), usedforsecurity=False).digest()
         writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+        if programs:
+            writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)  # the chunks' own subsets
         out = io.BytesIO()
         writer.write(out)
         if _TRACE:
@@ -510,6 +637,31 @@ class _Run:
             node = writer.add_outline_item(title=label, page_number=page, parent=parent,
                                            fit=Fit.xyz(x, y, 0), is_open=state != "closed")
             self._outline(writer, children, node)
+
+
+def _share_programs(writer: Any, programs: dict[str, bytes]) -> None:
+    """Point every font descriptor of the merged pages at its font's one shared program."""
+    from pypdf.generic import NameObject, NumberObject, StreamObject
+
+    shared: dict[tuple[str, str], Any] = {}
+    for page in writer.pages:
+        fonts = page.get("/Resources", {}).get_object().get("/Font", {})
+        for ref in fonts.get_object().values():
+            for descendant in ref.get_object().get("/DescendantFonts", []):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                name = str(descriptor["/FontName"])[1:].split("+", 1)[0]
+                key = next((k for k in ("/FontFile3", "/FontFile2") if k in descriptor), None)
+                if name not in programs or key is None or "/CIDSet" in descriptor:  # a CIDSet would list a chunk's glyphs
+                    continue
+                if (name, key) not in shared:
+                    stream = StreamObject()
+                    stream.set_data(programs[name])
+                    if key == "/FontFile3":
+                        stream[NameObject("/Subtype")] = NameObject("/OpenType")
+                    else:
+                        stream[NameObject("/Length1")] = NumberObject(len(programs[name]))
+                    shared[name, key] = writer._add_object(stream.flate_encode())
+                descriptor[NameObject(key)] = shared[name, key]
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,37 @@ def test_parallel_pdf_is_deterministic(parallel: list[bytes]) -> None:
     assert parallel[0] == parallel[1]
 
 
+def font_programs(reader: PdfReader) -> dict[str, set[int]]:
+    """Each font (by family, without the subset tag) → the embedded programs its descriptors point at."""
+    found: dict[str, set[int]] = {}
+    for page in reader.pages:
+        resources: Any = page["/Resources"].get_object()
+        for font in (resources.get("/Font") or {}).values():
+            for descendant in font.get_object().get("/DescendantFonts", []):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                key = "/FontFile3" if "/FontFile3" in descriptor else "/FontFile2"
+                family = str(descriptor["/FontName"]).split("+", 1)[1]
+                found.setdefault(family, set()).add(descriptor.raw_get(key).idnum)
+    return found
+
+
+def test_each_font_is_embedded_once_and_every_page_looks_the_same(serial: bytes, parallel: list[bytes],
+                                                                  tmp_path: Path) -> None:
+    """The chunks share one subset of each font (not one per chunk); the pages render pixel for pixel alike."""
+    one, two = font_programs(PdfReader(io.BytesIO(serial))), font_programs(PdfReader(io.BytesIO(parallel[0])))
+    assert one.keys() == two.keys() and len(one) >= 4
+    assert all(len(programs) == 1 for programs in two.values()), two
+    assert len(parallel[0]) < 1.3 * len(serial), (len(parallel[0]), len(serial))
+    for name, data in (("serial", serial), ("parallel", parallel[0])):
+        (tmp_path / f"{name}.pdf").write_bytes(data)
+        subprocess.run(["pdftoppm", "-r", "30", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)], check=True)
+    shown = sorted(tmp_path.glob("serial-*.ppm"))
+    assert len(shown) == len(PdfReader(io.BytesIO(serial)).pages)
+    for page in shown:
+        twin = tmp_path / page.name.replace("serial", "parallel")
+        assert page.read_bytes() == twin.read_bytes(), page.name
+
+
 def test_contents_page_numbers_point_at_their_pages(parallel: list[bytes]) -> None:
     reader = PdfReader(io.BytesIO(parallel[0]))
     contents = reader.pages[1].extract_text()
