@@ -35,7 +35,7 @@ def level_chart(table: ScoreTable, width: int = 640) -> str:
     ]
     y = gap
     for lv in levels:
-        name = lv.level.name if len(lv.level.name) <= 14 else lv.level.name[:13] + "…"
+        name = lv.node.name if len(lv.node.name) <= 14 else lv.node.name[:13] + "…"
         share = min(max(lv.score, Decimal(0)) / lv.points, Decimal(1)) if lv.points else Decimal(0)
         colour = RED if share < Decimal("0.6") else BLUE
         scale = Decimal(plot_w)

@@ -180,15 +180,15 @@ def compare_rows(base: ScoreTable | None, head: ScoreTable | None) -> tuple[RowC
 def compare_levels(base: ScoreTable | None, head: ScoreTable | None) -> tuple[LevelChange, ...]:
     if base is None or head is None:
         return ()
-    old = {lv.level.id: lv for lv in base.levels}
-    new = {lv.level.id: lv for lv in head.levels}
+    old = {lv.node.id: lv for lv in base.levels}
+    new = {lv.node.id: lv for lv in head.levels}
     out = []
     for ident in list(new) + [i for i in old if i not in new]:
         b, a = old.get(ident), new.get(ident)
         shown = a if a is not None else b
         assert shown is not None
         if (b.score if b else None) != (a.score if a else None):
-            out.append(LevelChange(ident, shown.level.name, b.score if b else None, a.score if a else None))
+            out.append(LevelChange(ident, shown.node.name, b.score if b else None, a.score if a else None))
     return tuple(out)
 
 
@@ -380,7 +380,7 @@ def _side_json(side: Side) -> dict[str, Any]:
     return {"label": side.label, "commit": side.commit or None, "ok": t is not None,
             "total": _num(t.total) if t else None, "full_marks": _num(t.full_marks) if t else None,
             "normalised": _num(t.normalised) if t else None, "grade": t.grade if t else None,
-            "levels": {lv.level.id: _num(lv.score) for lv in t.levels} if t else {},
+            "levels": {lv.node.id: _num(lv.score) for lv in t.levels} if t else {},
             "errors": side.errors, "warnings": side.warnings}
 
 

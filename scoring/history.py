@@ -67,8 +67,8 @@ def score_commit(root: Path, commit: str) -> dict[str, Any]:
             errors = sum(1 for p in exc.problems if p.severity == Severity.ERROR)
             return {"ok": False, "errors": errors}
     return {"ok": True, "total": str(table.total),
-            "levels": {lv.level.id: str(lv.score) for lv in table.levels},
-            "names": {lv.level.id: lv.level.name for lv in table.levels}}
+            "levels": {lv.node.id: str(lv.score) for lv in table.levels},
+            "names": {lv.node.id: lv.node.name for lv in table.levels}}
 
 
 def _read_cache(path: Path, version: str) -> dict[str, Any]:
