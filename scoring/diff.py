@@ -319,8 +319,8 @@ def _row_lines(rows: Sequence[RowChange]) -> list[str]:
     return out
 
 
-def _level_lines(levels: Sequence[LevelChange]) -> list[str]:
-    out = ["### 一级指标得分", "", "| 一级指标 | 之前 | 之后 | 变化 |", "|---|---:|---:|---:|"]
+def _level_lines(levels: Sequence[LevelChange], name: str) -> list[str]:
+    out = [f"### {name}得分", "", f"| {_cell(name)} | 之前 | 之后 | 变化 |", "|---|---:|---:|---:|"]
     out += [f"| {_cell(lv.name)} | {_opt(lv.before)} | {_opt(lv.after)} | {_delta(lv.before, lv.after)} |"
             for lv in levels]
     return out
@@ -354,7 +354,8 @@ def to_markdown(d: ScoreDiff) -> str:
     if d.rows:
         sections.append(_row_lines(d.rows))
     if d.levels:
-        sections.append(_level_lines(d.levels))
+        table = d.head.table or d.base.table  # the scheme names its top level (一级指标, 类别 …)
+        sections.append(_level_lines(d.levels, table.scheme.top_name if table else "一级指标"))
     if d.evidence:
         sections.append(_file_lines("证据文件变化", d.evidence))
     if d.scheme:

@@ -93,20 +93,6 @@ class LevelView:
     numeral: str  # 一、二、… of its heading in 三、逐项说明
     rows: tuple[RowSection, ...]
 
-    @property
-    def subtotals(self) -> tuple[NodeScore, ...]:
-        """The groups below that state their own points or have a limit: the breakdown shows their subtotals."""
-        out: list[NodeScore] = []
-
-        def visit(node: NodeScore) -> None:
-            for group in node.groups:
-                if group.node.stated_points is not None or group.limit is not None:
-                    out.append(group)
-                visit(group)
-
-        visit(self.score)
-        return tuple(out)
-
 
 @dataclass(frozen=True)
 class Meta:

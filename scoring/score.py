@@ -121,6 +121,16 @@ class NodeScore:
         return tuple(c for c in self.children if isinstance(c, NodeScore))
 
     @property
+    def subtotals(self) -> tuple[NodeScore, ...]:
+        """The groups below, in order, that state their own points or have a limit: outputs show their subtotals."""
+        out: list[NodeScore] = []
+        for group in self.groups:
+            if group.node.stated_points is not None or group.limit is not None:
+                out.append(group)
+            out.extend(group.subtotals)
+        return tuple(out)
+
+    @property
     def points(self) -> Decimal:
         """The node's points: its applicable rows' points (the scheme's figure when all apply)."""
         return sum((r.points for r in self.rows), ZERO)

@@ -453,7 +453,7 @@ def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: H
     table = model.table
     passed, coming = model.deadlines()
     writer.write("index.md", "index.md.j2", chart=level_chart(table), passed=passed, coming=coming,
-                 history=past, history_chart=history_chart(past.points) if past.points else "")
+                 history=past, history_chart=history_chart(past.points, level_name=model.scheme.top_name) if past.points else "")
     writer.write("scheme/index.md", "scheme.md.j2")
     for level in table.levels:
         writer.write(Links.level(level.node.id), "level.md.j2", level=level,
