@@ -273,7 +273,7 @@ rows:
 
 def test_legacy_keys_only_in_a_three_level_scheme_and_at_the_top(tmp_path: Path) -> None:
     in_group = FOUR_ZUZHI.replace("  name: 单位领导班子研究情况\n", "  level3: 单位领导班子研究情况\n")
-    scheme, problems = load_scheme(four(tmp_path, zuzhi=in_group))
+    _, problems = load_scheme(four(tmp_path, zuzhi=in_group))
     found = [p for p in problems if p.code == "legacy-level"]
     assert len(found) == 1 and "分组内的行不能写 level3" in found[0].message
     line = in_group.splitlines().index("            level3: 单位领导班子研究情况") + 1
