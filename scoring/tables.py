@@ -21,7 +21,7 @@ from .numbers import fmt, fmt_signed
 from .project import BuildInfo
 from .score import STATUS_LABELS, NodeScore, RowScore, ScoreLine, ScoreTable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: levels are the scheme's level names, nodes nest, rows carry their path
 
 # The breakdown table's columns: 编号, then one per level of the scheme (its own names), then these.
 AFTER_LEVELS = ["赋分", "扣分标准", "加分标准", "考核方式", "涉及内容", "责任组(科室、单位)", "备注",

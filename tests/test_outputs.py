@@ -33,7 +33,7 @@ def test_tables_read_back(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["score", "--project", str(mini)]) == 0
     build = mini / "build"
     doc = json.loads((build / "scores.json").read_text(encoding="utf-8"))
-    assert doc["schema"] == 1 and doc["total"]["total"] == 7.9 and doc["total"]["grade"] == "一般"
+    assert doc["schema"] == 2 and doc["total"]["total"] == 7.9 and doc["total"]["grade"] == "一般"
     assert doc["build"]["date"] == "2021-12-01T00:00:00+00:00"
     assert doc["levels"] == ["一级指标", "二级指标", "三级指标"]
     row = doc["nodes"][0]["rows"][0]

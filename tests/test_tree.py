@@ -14,6 +14,7 @@ import shutil
 import zipfile
 from datetime import date
 from decimal import Decimal
+from decimal import Decimal as D
 from pathlib import Path
 
 import openpyxl
@@ -25,6 +26,7 @@ from scoring.cli import main
 from scoring.gather import gather
 from scoring.load import load_scheme
 from scoring.model import Scheme
+from scoring.score import ScoreTable
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 EPOCH = "1638316800"  # 2021-12-01
@@ -171,7 +173,7 @@ def test_children_sum_is_checked_at_a_middle_level(tmp_path: Path) -> None:
     assert not [p for p in check_scheme(loaded(fixed)) if p.code == "level-points"]
 
 
-def _score(root: Path, without: tuple[str, ...] = ()) -> tables.ScoreTable:
+def _score(root: Path, without: tuple[str, ...] = ()) -> ScoreTable:
     for rel in without:
         (root / "evidence" / rel).unlink()
     return gather(root, as_of=date(2021, 12, 1), with_git=False).table
@@ -186,25 +188,25 @@ def test_clamp_at_a_middle_level_and_a_cap_on_a_group(tmp_path: Path) -> None:
     table = _score(four(tmp_path), ("zonghe/yanjiu.md",))
     zuzhi, gongkai = table.levels
     lingdao = zuzhi.groups[0]
-    assert (lingdao.node.name, lingdao.deduction, lingdao.clamped) == ("领导重视", 3, 2)
-    assert (lingdao.groups[0].deduction, lingdao.groups[0].clamped) == (3, 3)
+    assert (lingdao.node.name, lingdao.deduction, lingdao.clamped) == ("领导重视", D(3), D(2))
+    assert (lingdao.groups[0].deduction, lingdao.groups[0].clamped) == (D(3), D(3))
     assert "二级指标扣分以其分值2分为限，实扣2分" in lingdao.clamp_note
-    assert (zuzhi.deduction, zuzhi.clamped, zuzhi.score) == (2, 2, 1)
+    assert (zuzhi.deduction, zuzhi.clamped, zuzhi.score) == (D(2), D(2), D(1))
     biaozhun = gongkai.groups[0].groups[0]
-    assert (biaozhun.node.name, biaozhun.deduction, biaozhun.clamped) == ("标准执行", 2, Decimal("1.5"))
+    assert (biaozhun.node.name, biaozhun.deduction, biaozhun.clamped) == ("标准执行", D(2), D("1.5"))
     assert "本三级指标扣分上限为1.5分" in biaozhun.clamp_note
     assert gongkai.score == Decimal("6.4")
     assert (table.total, table.normalised, table.grade) == (Decimal("7.4"), Decimal("67.27"), "一般")
     # The same tree clamped at the top instead: 组织领导 loses all 3 of its 3 points.
     top = _score(four(tmp_path, clamp="level1"), ("zonghe/yanjiu.md",))
-    assert (top.levels[0].score, top.total) == (0, Decimal("6.4"))
+    assert (top.levels[0].score, top.total) == (D(0), D("6.4"))
 
 
 def test_a_groups_own_clamp_overrides_the_schemes(tmp_path: Path) -> None:
     # clamp: false on 领导重视 (the level the scheme clamps): it loses all 3 → 组织领导 0, total 6.4.
     unclamped = FOUR_ZUZHI.replace("  - name: 领导重视\n", "  - name: 领导重视\n    clamp: false\n")
     table = _score(four(tmp_path, zuzhi=unclamped), ("zonghe/yanjiu.md",))
-    assert (table.levels[0].score, table.total) == (0, Decimal("6.4"))
+    assert (table.levels[0].score, table.total) == (D(0), D("6.4"))
     # clamp: true on 班子研究 under policy none: it loses at most its 2 points → 组织领导 1, total 7.4 − 0 = 1 + 6.4.
     clamped = FOUR_ZUZHI.replace("        points: 3\n", "        clamp: true\n")
     table = _score(four(tmp_path / "b", clamp="none", zuzhi=clamped), ("zonghe/yanjiu.md",))
