@@ -93,11 +93,11 @@ def generate(source: Path, dest: Path, count: int, seed: int = 2021) -> Path:
         day = scheme.period_start + timedelta(days=rng.randint(0, span))
         facts = {f.name: _fact(f, rng, scheme) for f in row.facts if f.type != "adjustments"}
         _parts_within_wholes(row, facts)
-        title = f"{row.level3}工作材料（第{i + 1}份）"
+        title = f"{row.name}工作材料（第{i + 1}份）"
         lines = ["---", f"id: gen-{i:05d}", f"indicator: {row.id}", f"unit: {unit}", f"date: {day.isoformat()}",
                  f"title: {title}", "kind: 工作报告", "facts:"]
         lines += [f"  {name}: {_yaml(value)}" for name, value in facts.items()]
-        lines += ["---", BODY.format(unit=unit, day=day.isoformat(), title=row.level3)]
+        lines += ["---", BODY.format(unit=unit, day=day.isoformat(), title=row.name)]
         folder = dest / "evidence" / f"batch-{i // 500:03d}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"gen-{i:05d}.md").write_text("\n".join(lines), encoding="utf-8")

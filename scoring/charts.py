@@ -19,9 +19,9 @@ def _x(value: Decimal, scale: Decimal) -> str:
 
 
 def level_chart(table: ScoreTable, width: int = 640) -> str:
-    """One bar per 一级指标: its score as a share of its own points (grey track = the points).
+    """One bar per top-level node: its score as a share of its own points (grey track = the points).
 
-    Each track has the same length, so a small 一级 shows its losses as clearly as a
+    Each track has the same length, so a small node shows its losses as clearly as a
     large one; the figures beside each bar give the points themselves.
     """
     levels = table.levels
@@ -31,11 +31,11 @@ def level_chart(table: ScoreTable, width: int = 640) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="zwgk-chart" role="img" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" font-family="{escape(FONT)}" font-size="12">',
-        f"<title>{escape('各一级指标得分与赋分')}</title>",
+        f"<title>{escape(f'各{table.scheme.top_name}得分与赋分')}</title>",
     ]
     y = gap
     for lv in levels:
-        name = lv.level.name if len(lv.level.name) <= 14 else lv.level.name[:13] + "…"
+        name = lv.node.name if len(lv.node.name) <= 14 else lv.node.name[:13] + "…"
         share = min(max(lv.score, Decimal(0)) / lv.points, Decimal(1)) if lv.points else Decimal(0)
         colour = RED if share < Decimal("0.6") else BLUE
         scale = Decimal(plot_w)
@@ -76,7 +76,7 @@ def _axis(top: Decimal) -> tuple[Decimal, Decimal]:
 
 
 def _series(points: Sequence[HistoryPoint]) -> list[tuple[str, list[Decimal | None]]]:
-    """The total, then each 一级 in the order the newest point lists them."""
+    """The total, then each top-level node in the order the newest point lists them."""
     series: list[tuple[str, list[Decimal | None]]] = [(TOTAL, [p.total for p in points])]
     order: dict[str, str] = {}
     for p in reversed(points):
@@ -106,8 +106,8 @@ def _empty_chart(width: int) -> str:
             f'<title>历史得分</title><text x="8" y="24" fill="{INK}">暂无历史得分（还没有可计分的提交）</text></svg>')
 
 
-def history_chart(points: Sequence[HistoryPoint], width: int = 640) -> str:
-    """An inline SVG line chart: the total and each 一级 over the revisions."""
+def history_chart(points: Sequence[HistoryPoint], width: int = 640, level_name: str = "一级指标") -> str:
+    """An inline SVG line chart: the total and each top-level node (``level_name``) over the revisions."""
     if not points:
         return _empty_chart(width)
     series = _series(points)
@@ -125,7 +125,7 @@ def history_chart(points: Sequence[HistoryPoint], width: int = 640) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="zwgk-chart" role="img" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" font-family="{escape(FONT)}" font-size="11">',
-        "<title>历史得分：总分和各一级指标得分</title>",
+        f"<title>历史得分：总分和各{escape(level_name)}得分</title>",
     ]
     parts += _grid(ceiling, step, left, plot_w, y)
     parts += _x_labels(points, xs, top + plot_h)

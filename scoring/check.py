@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .model import ROW, Indicator, Scheme, normalise_name
+from .model import ROW, Indicator, Node, Scheme, normalise_name
 from .numbers import cn_date, fmt
 from .problems import Problem, error, notice
 from .rules import (
@@ -110,7 +110,7 @@ def _totals(scheme: Scheme) -> Iterator[Problem]:
     """Errors: a scheme whose full marks are nothing, or whose top grade no total can reach."""
     where = ("indicators/scheme.yaml", 0)
     if scheme.full_marks <= 0:
-        yield error(*where, "各一级指标的赋分合计为0分，无法计分；请检查各指标的 points", "no-full-marks")
+        yield error(*where, f"各{scheme.top_name}的赋分合计为0分，无法计分；请检查各指标的 points", "no-full-marks")
         return
     if not scheme.grade_bands:
         return
@@ -122,11 +122,22 @@ def _totals(scheme: Scheme) -> Iterator[Problem]:
 
 
 def _stated_points(scheme: Scheme) -> Iterator[Problem]:
-    """A level file's own points: against the sum of its rows (real schemes get this wrong)."""
-    for level in scheme.levels:
-        if level.stated_points is not None and level.stated_points != level.points:
-            yield notice(level.path, level.line, f"一级指标“{level.name}”写明{fmt(level.stated_points)}分，"
-                         f"但其各行赋分合计为{fmt(level.points)}分；计分按各行合计，请核对方案原文", "level-points")
+    """A node's own points against its children's (real schemes get this wrong), at every level.
+
+    A child group counts with its own stated figure when it has one, so one wrong figure is reported once,
+    where it is wrong.
+    """
+    for node in scheme.nodes():
+        if node.stated_points is None:
+            continue
+        total = sum((c.stated_points if isinstance(c, Node) and c.stated_points is not None else c.points
+                     for c in node.children), Decimal(0))
+        if total == node.stated_points:
+            continue
+        level = scheme.level_names[min(node.depth, scheme.depth - 1)]
+        what = "各行" if all(isinstance(c, Indicator) for c in node.children) else "各项"
+        yield notice(node.path, node.line, f"{level}“{node.name}”写明{fmt(node.stated_points)}分，"
+                     f"但其{what}赋分合计为{fmt(total)}分；计分按各行合计，请核对方案原文", "level-points")
 
 
 def _bonus_possible(scheme: Scheme) -> bool:

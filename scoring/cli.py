@@ -95,7 +95,7 @@ def _diff_and_new_arguments(parsers: dict[str, _Parser]) -> None:
                       help="要比较的版本，默认为当前工作区（含未提交的修改）")
     diff.add_argument("--json", action="store_true", help="输出 JSON（供程序读取），默认输出 Markdown")
     new = parsers["new"]
-    new.add_argument("row", metavar="ROW", help="指标编号，如 zzld.yjbz（也可用三级指标名称）")
+    new.add_argument("row", metavar="ROW", help="指标编号，如 zzld.yjbz（也可用指标名称）")
     new.add_argument("--unit", metavar="单位", help="提交材料的单位名称；指标只有一个责任单位时可省略")
     new.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="事情发生或材料形成的日期，默认今天")
     new.add_argument("--title", metavar="标题", help="材料标题，一句话说明做了什么；不填则留空待填写")
@@ -158,7 +158,7 @@ def report(project: Project) -> None:
         print(f"以下 {len(owing)} 项指标还缺少计分所需的事实（缺少的部分按最不利情形计分）：")
         for r in owing:
             units = "、".join(r.indicator.units) or "未指定责任单位"
-            print(f"  {r.indicator.id} {r.indicator.level3}（{units}）：缺少 {'、'.join(r.missing_facts)}，"
+            print(f"  {r.indicator.id} {r.indicator.name}（{units}）：缺少 {'、'.join(r.missing_facts)}，"
                   f"可挽回 {fmt(r.at_risk)} 分")
 
 

@@ -180,15 +180,15 @@ def compare_rows(base: ScoreTable | None, head: ScoreTable | None) -> tuple[RowC
 def compare_levels(base: ScoreTable | None, head: ScoreTable | None) -> tuple[LevelChange, ...]:
     if base is None or head is None:
         return ()
-    old = {lv.level.id: lv for lv in base.levels}
-    new = {lv.level.id: lv for lv in head.levels}
+    old = {lv.node.id: lv for lv in base.levels}
+    new = {lv.node.id: lv for lv in head.levels}
     out = []
     for ident in list(new) + [i for i in old if i not in new]:
         b, a = old.get(ident), new.get(ident)
         shown = a if a is not None else b
         assert shown is not None
         if (b.score if b else None) != (a.score if a else None):
-            out.append(LevelChange(ident, shown.level.name, b.score if b else None, a.score if a else None))
+            out.append(LevelChange(ident, shown.node.name, b.score if b else None, a.score if a else None))
     return tuple(out)
 
 
@@ -319,8 +319,8 @@ def _row_lines(rows: Sequence[RowChange]) -> list[str]:
     return out
 
 
-def _level_lines(levels: Sequence[LevelChange]) -> list[str]:
-    out = ["### 一级指标得分", "", "| 一级指标 | 之前 | 之后 | 变化 |", "|---|---:|---:|---:|"]
+def _level_lines(levels: Sequence[LevelChange], name: str) -> list[str]:
+    out = [f"### {name}得分", "", f"| {_cell(name)} | 之前 | 之后 | 变化 |", "|---|---:|---:|---:|"]
     out += [f"| {_cell(lv.name)} | {_opt(lv.before)} | {_opt(lv.after)} | {_delta(lv.before, lv.after)} |"
             for lv in levels]
     return out
@@ -354,7 +354,8 @@ def to_markdown(d: ScoreDiff) -> str:
     if d.rows:
         sections.append(_row_lines(d.rows))
     if d.levels:
-        sections.append(_level_lines(d.levels))
+        table = d.head.table or d.base.table  # the scheme names its top level (一级指标, 类别 …)
+        sections.append(_level_lines(d.levels, table.scheme.top_name if table else "一级指标"))
     if d.evidence:
         sections.append(_file_lines("证据文件变化", d.evidence))
     if d.scheme:
@@ -380,7 +381,7 @@ def _side_json(side: Side) -> dict[str, Any]:
     return {"label": side.label, "commit": side.commit or None, "ok": t is not None,
             "total": _num(t.total) if t else None, "full_marks": _num(t.full_marks) if t else None,
             "normalised": _num(t.normalised) if t else None, "grade": t.grade if t else None,
-            "levels": {lv.level.id: _num(lv.score) for lv in t.levels} if t else {},
+            "levels": {lv.node.id: _num(lv.score) for lv in t.levels} if t else {},
             "errors": side.errors, "warnings": side.warnings}
 
 

@@ -33,7 +33,7 @@ from .model import IMAGE_SUFFIXES, Attachment, Evidence
 from .numbers import ZERO, cn_date, fmt, fmt_signed
 from .output import collect_warnings
 from .project import WITHHELD, Edition, Project
-from .score import STATUS_LABELS, LevelScore, RowScore, ScoreTable
+from .score import STATUS_LABELS, NodeScore, RowScore, ScoreTable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "dossier"
 PDF_NAME = "dossier.pdf"
@@ -77,18 +77,18 @@ class EvidenceView:
 class RowSection:
     row: RowScore
     anchor: str
-    number: int  # position inside its 一级指标: the "1." of its heading
+    number: int  # position inside its top-level node: the "1." of its heading
     remedy: str  # 整改情况
     evidence: tuple[EvidenceView, ...]
 
     @property
     def name(self) -> str:
-        return ("*" if self.row.indicator.key else "") + self.row.indicator.level3
+        return ("*" if self.row.indicator.key else "") + self.row.indicator.name
 
 
 @dataclass(frozen=True)
 class LevelView:
-    score: LevelScore
+    score: NodeScore
     anchor: str
     numeral: str  # 一、二、… of its heading in 三、逐项说明
     rows: tuple[RowSection, ...]
@@ -210,9 +210,9 @@ class _Builder:
         evidence = tuple(self.evidence(self.by_id[e]) for e in row.evidence if e in self.by_id)
         return RowSection(row, f"row-{row.indicator.id}", number, remedy(row), evidence)
 
-    def level(self, level: LevelScore, index: int) -> LevelView:
+    def level(self, level: NodeScore, index: int) -> LevelView:
         rows = tuple(self.row(r, i) for i, r in enumerate(level.rows, 1))
-        return LevelView(level, f"level-{level.level.id}", cn_numeral(index), rows)
+        return LevelView(level, f"level-{level.node.id}", cn_numeral(index), rows)
 
     def build(self) -> Dossier:
         table = self.project.table

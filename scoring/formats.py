@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .model import CLAMP_POLICIES
+from .model import CLAMP_POLICIES, DEFAULT_LEVELS
 from .params import (
     BOOL,
     POINTS,
@@ -229,6 +229,35 @@ class LimitKeys:
 PERIOD_SHAPE = "{start: 2021-01-01, end: 2021-12-31}"
 
 
+def _level_names(value: Any, env: Env) -> tuple[str, ...]:
+    names: tuple[str, ...] = TEXTS.parse(value, env)
+    if len(names) < 2:
+        raise ValueError("至少写两级：从最外一级写到各行所在的一级，如 [类别, 考核内容]")
+    for name in names:
+        if not name.strip():
+            raise ValueError("级别名称不能为空")
+        if name in CLAMP_POLICIES:
+            raise ValueError(f"级别名称不能是“{name}”（它是 clamp 的取值）")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"级别名称“{repeated[0]}”出现了两次")
+    return names
+
+
+def _clamp_policy(value: Any, env: Env) -> str:
+    """A policy word or a level name: which level names are valid is checked once the levels are known."""
+    text = _str(value, env)
+    if not text.strip():
+        raise ValueError(f"应为 {' / '.join(CLAMP_POLICIES)} 之一，或某一级的名称")
+    return text
+
+
+LEVEL_NAMES = ParamType("文字列表（至少两级）", _level_names, lambda: {
+    "type": "array", "minItems": 2, "uniqueItems": True, "items": {"type": "string", "minLength": 1}})
+CLAMP = ParamType(f"{' / '.join(CLAMP_POLICIES)} / 级别名称", _clamp_policy, lambda: {
+    "anyOf": [{"enum": list(CLAMP_POLICIES)}, {"type": "string", "minLength": 1}]})
+
+
 @dataclass(frozen=True, kw_only=True)
 class SchemeKeys:
     title: str = field(metadata=param(TEXT, "方案（考核任务分解表）的标题，如文件所写",
@@ -243,9 +272,13 @@ class SchemeKeys:
         DAY, "完成时限（方案规定各项工作完成的日期）；方案没有规定时不写", "2021-12-10"))
     accept_until: date | None = field(default=None, metadata=param(
         DAY, "证据日期最晚可到哪一天（如年度报告、年终检查在次年1、2月形成）；不写则为考核期结束日期", "2022-02-28"))
-    clamp: str = field(metadata=param(choice(*CLAMP_POLICIES),
+    levels: tuple[str, ...] = field(default=DEFAULT_LEVELS, metadata=param(
+        LEVEL_NAMES, "方案自己的各级名称，从最外一级写到各行（计分的指标）所在的一级，至少两级；"
+                     "所有输出的表头都用这些名称", "[类别, 考核内容]"))
+    clamp: str = field(metadata=param(CLAMP,
                                       "扣分上限的计算方式，必须写明：level1 一级指标扣分不超过其分值（三级可突破自身分值，山西做法）；"
-                                      "row 每行扣完为止；none 不设上限", "level1"))
+                                      "row 每行扣完为止；none 不设上限；也可写 levels 中除最后一级外的某级名称，"
+                                      "该级每个指标扣分不超过其分值", "level1"))
     grade_bands: tuple[GradeBandKeys, ...] = field(default=(), metadata=param(
         record_list(GradeBandKeys, "{min: 分数, grade: 等次}", "等次档位"), "等次档位，每档写最低分和等次名称",
         "[{min: 90, grade: 优秀}, {min: 0, grade: 较差}]"))
@@ -333,9 +366,10 @@ CORRECTIONS = record_list(CorrectionKeys, "{field, source, corrected, note}", "�
 @dataclass(frozen=True, kw_only=True)
 class RowKeys:
     id: str = field(metadata=param(IDENT, "稳定的指标编号：<一级编号>.<简称>", "zzld.yjbz"))
-    level2: str = field(default="", metadata=param(TEXT, "二级指标名称", "组织领导"))
-    level3: str = field(default="", metadata=param(TEXT, "三级指标名称", "单位领导班子研究情况"))
-    name: str = field(default="", metadata=param(TEXT, "指标名称（没有 level3 时使用）"))
+    level2: str = field(default="", metadata=param(
+        TEXT, "旧写法（方案为三级时）：本行所属第二级的名称；相邻且相同的行合为一组。新写法用分组的 rows", "组织领导"))
+    level3: str = field(default="", metadata=param(TEXT, "旧写法（方案为三级时）：本行的名称，同 name", "单位领导班子研究情况"))
+    name: str = field(default="", metadata=param(TEXT, "指标名称（本行在最后一级的名称）", "单位领导班子研究情况"))
     points: Decimal = field(metadata=param(POINTS, "赋分；只有加分的行写 0", "2"))
     points_text: str = field(default="", metadata=param(TEXT, "赋分栏的原文，不是数字时填写（如 -）", "-"))
     key: bool = field(default=False, metadata=param(BOOL, "true：标 * 的重要指标"))
@@ -350,14 +384,36 @@ class RowKeys:
     rules: tuple[Any, ...] = field(default=(), metadata=param(RULES, "计分规则，每条 {kind: …}（见规则类型）"))
 
 
+NODE_ROWS = raw_list("列表，每项是一行或一个分组", lambda: {"$ref": "#/$defs/node"})
+NODE_CAP_HELP = "本级扣分上限：其下各行扣分（先按内层上限计）合计最多扣这么多；不写则不设"
+NODE_CLAMP_HELP = ("true：其下扣分合计不超过本级分值（同 cap: 本级分值）；false：即使 scheme.yaml 的 clamp 指向本级，"
+                   "这里也不设上限；不写则按 scheme.yaml 的 clamp")
+NODE_UNITS_HELP = "责任单位；其下没有写 units 的行沿用最近一级写明的单位"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupKeys:
+    name: str = field(metadata=param(TEXT, "分组的名称（第一级与各行之间某一级的指标名称）", "网上办事大厅应用情况"))
+    id: str = field(default="", metadata=param(IDENT, "分组编号；不写则为上一级编号加“.”加序号，如 gk.2", "gk.wsdt"))
+    points: Decimal | None = field(default=None, metadata=param(
+        POINTS, "方案写明的本组分值；与其下赋分之和不符时，方案核查会提示", "10"))
+    points_text: str = field(default="", metadata=param(TEXT, "分值栏的原文，不是数字时填写", "10分"))
+    cap: Decimal | None = field(default=None, metadata=param(POINTS, NODE_CAP_HELP, "4"))
+    clamp: bool | None = field(default=None, metadata=param(BOOL, NODE_CLAMP_HELP, "true"))
+    units: tuple[str, ...] = field(default=(), metadata=param(UNITS_OF, NODE_UNITS_HELP, "[政务服务科]"))
+    rows: tuple[Any, ...] = field(metadata=param(NODE_ROWS, "本组下的各项：有 rows 的是下一级分组，没有的是计分的行"))
+
+
 @dataclass(frozen=True, kw_only=True)
 class LevelFileKeys:
-    id: str = field(metadata=param(IDENT, "一级指标编号（ASCII）", "zzld"))
-    name: str = field(metadata=param(TEXT, "一级指标名称", "组织领导与工作保障"))
+    id: str = field(metadata=param(IDENT, "第一级指标编号（ASCII）", "zzld"))
+    name: str = field(metadata=param(TEXT, "第一级指标名称", "组织领导与工作保障"))
     points: Decimal | None = field(default=None, metadata=param(
-        POINTS, "方案写明的一级指标分值；与各行赋分之和不符时，方案核查会提示", "10"))
-    rows: tuple[Any, ...] = field(metadata=param(raw_list("指标列表", lambda: {"$ref": "#/$defs/row"}),
-                                                 "本一级指标下的各行（三级指标）"))
+        POINTS, "方案写明的分值；与其下赋分之和不符时，方案核查会提示", "10"))
+    cap: Decimal | None = field(default=None, metadata=param(POINTS, NODE_CAP_HELP, "10"))
+    clamp: bool | None = field(default=None, metadata=param(BOOL, NODE_CLAMP_HELP, "true"))
+    units: tuple[str, ...] = field(default=(), metadata=param(UNITS_OF, NODE_UNITS_HELP, "[办公室]"))
+    rows: tuple[Any, ...] = field(metadata=param(NODE_ROWS, "本指标下的各项：有 rows 的是下一级分组，没有的是计分的行"))
 
 
 # --- totals.yaml -------------------------------------------------------------
@@ -487,7 +543,8 @@ def read(cls: type, data: Any, line: int, what: str) -> tuple[dict[str, Any], li
 FILES: tuple[tuple[str, type, str, str, tuple[str, ...]], ...] = (
     ("scheme.schema.json", SchemeKeys, "indicators/scheme.yaml", "方案的基本信息、考核期、计分政策和等次", ()),
     ("units.schema.json", UnitsFileKeys, "indicators/units.yaml", "责任组（科室、单位）名录", ()),
-    ("level.schema.json", LevelFileKeys, "indicators/NN-*.yaml", "一个一级指标及其各行", ("row", "rule")),
+    ("level.schema.json", LevelFileKeys, "indicators/NN-*.yaml", "一个第一级指标及其下的分组和各行",
+     ("node", "group", "row", "rule")),
     ("totals.schema.json", TotalsFileKeys, "indicators/totals.yaml", "综合加分项和重大扣分项",
      ("comprehensive", "major", "item", "rule")),
     ("evidence.schema.json", EvidenceKeys, "evidence/**/*.md 的 front matter", "一份证据材料的 front matter", ()),
@@ -500,6 +557,10 @@ def _defs() -> dict[str, Any]:
     return {
         "rule": rule_schema(),
         "row": object_schema(RowKeys),
+        "group": object_schema(GroupKeys),
+        # An item with rows: is a group, else a row: the editor then names the keys of the right one.
+        "node": {"if": {"type": "object", "required": ["rows"]}, "then": {"$ref": "#/$defs/group"},
+                 "else": {"$ref": "#/$defs/row"}},
         "item": object_schema(ItemKeys),
         "comprehensive": object_schema(ComprehensiveKeys),
         "major": object_schema(MajorKeys),
@@ -541,8 +602,9 @@ DOC_SECTIONS: tuple[tuple[str, type], ...] = (
     ("`scheme.yaml` → `limits`", LimitKeys),
     ("`units.yaml`", UnitsFileKeys),
     ("`units.yaml` → `units` (each)", UnitKeys),
-    ("a level file (one per 一级指标)", LevelFileKeys),
-    ("a level file → `rows` (each row)", RowKeys),
+    ("a level file (one per top-level node)", LevelFileKeys),
+    ("a level file or group → `rows` (each group: an item with `rows`)", GroupKeys),
+    ("a level file or group → `rows` (each row: an item without `rows`)", RowKeys),
     ("a row → `text`", TextKeys),
     ("a row → `facts` → (each fact)", FactKeys),
     ("a row → `corrections` (each)", CorrectionKeys),

@@ -1,4 +1,4 @@
-"""The score history: each past revision's total and 一级 scores, from git, cached.
+"""The score history: each past revision's total and top-level node scores, from git, cached.
 
 The history scores the tags reachable from HEAD, or when there are none, the
 last commits of the current branch that touch indicators/ or evidence/. Each
@@ -59,7 +59,7 @@ def code_version() -> str:
 
 
 def score_commit(root: Path, commit: str) -> dict[str, Any]:
-    """One commit's total and 一级 scores as cache data, or why it could not be scored."""
+    """One commit's total and top-level node scores as cache data, or why it could not be scored."""
     with checked_out(root, commit) as data_root:
         try:
             table = check_and_score(data_root).table
@@ -67,8 +67,8 @@ def score_commit(root: Path, commit: str) -> dict[str, Any]:
             errors = sum(1 for p in exc.problems if p.severity == Severity.ERROR)
             return {"ok": False, "errors": errors}
     return {"ok": True, "total": str(table.total),
-            "levels": {lv.level.id: str(lv.score) for lv in table.levels},
-            "names": {lv.level.id: lv.level.name for lv in table.levels}}
+            "levels": {lv.node.id: str(lv.score) for lv in table.levels},
+            "names": {lv.node.id: lv.node.name for lv in table.levels}}
 
 
 def _read_cache(path: Path, version: str) -> dict[str, Any]:

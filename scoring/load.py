@@ -6,6 +6,7 @@ line; the caller decides whether to stop.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -20,6 +21,7 @@ from . import fields, filetypes, formats, privacy
 from .formats import ID_RE, date_problem
 from .model import (
     BONUS,
+    CLAMP_POLICIES,
     MAJOR,
     ROW,
     Adjustment,
@@ -30,7 +32,7 @@ from .model import (
     FactValue,
     GradeBand,
     Indicator,
-    Level1,
+    Node,
     Scheme,
     Texts,
     Unit,
@@ -38,7 +40,7 @@ from .model import (
     unit_index,
 )
 from .numbers import to_decimal
-from .params import bool_value
+from .params import bool_value, nearest
 from .problems import Problem, error, suggest, warning
 from .rules import PercentFloor, RatioScore, Rule, RuleError, check_fact_types, parse_rule, walk, with_measures
 from .safeio import LIMIT_KEYS, MB, Limits, ReadRefused, Tree, decode, read_bytes, size_text
@@ -158,7 +160,33 @@ def _load_facts(ctx: _Ctx, declared: Mapping[str, Any] | None) -> dict[str, Fact
     return facts
 
 
-def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: str,
+def _unit_ids(ctx: _Ctx, names: tuple[str, ...], units: tuple[Unit, ...], line: int, what: str) -> tuple[str, ...]:
+    """The registry ids of unit names as written; an unknown name is an error at ``line``."""
+    by_name = unit_index(units)
+    unit_ids: list[str] = []
+    for name in names:
+        unit = by_name.get(normalise_name(name))
+        if unit is None:
+            known = [n for u in units for n in (u.name, *u.aliases)]
+            ctx.err(line, f"{what}：责任单位“{name}”不在单位名录中{suggest(name, known)}", "unknown-unit")
+        elif unit.id not in unit_ids:
+            unit_ids.append(unit.id)
+    return tuple(unit_ids)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a row sits in the tree: its top node, the groups between, and the units it inherits."""
+
+    top_id: str
+    top_name: str
+    trail: tuple[str, ...] = ()
+    trail_ids: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()  # the nearest ancestor's units, as written
+    unit_ids: tuple[str, ...] = ()
+
+
+def _load_indicator(ctx: _Ctx, data: Any, section: str, place: _Place,
                     units: tuple[Unit, ...], period_start: date) -> Indicator | None:
     if not isinstance(data, Mapping):
         ctx.err(_line(data), "每个指标应为一个映射（id: …）")
@@ -180,33 +208,122 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, level1_id: str, level1: 
         for line, message in check_fact_types(rule, facts):
             ctx.err(line, f"指标 {ident}：{message}", "rule-fact")
         rules.append(with_measures(rule, facts))
-    by_name = unit_index(units)
-    unit_names = values["units"]
-    unit_ids: list[str] = []
-    for name in unit_names:
-        unit = by_name.get(normalise_name(name))
-        if unit is None:
-            known = [n for u in units for n in (u.name, *u.aliases)]
-            ctx.err(_line(data, "units"), f"指标 {ident}：责任单位“{name}”不在单位名录中"
-                    f"{suggest(name, known)}", "unknown-unit")
-        elif unit.id not in unit_ids:
-            unit_ids.append(unit.id)
+    unit_names: tuple[str, ...] = values["units"]
+    if unit_names:
+        unit_ids = _unit_ids(ctx, unit_names, units, _line(data, "units"), f"指标 {ident}")
+    else:  # a row without units: inherits the nearest ancestor's
+        unit_names, unit_ids = place.units, place.unit_ids
     if section == ROW:
         text = values["text"] or formats.TextKeys()
         texts = Texts(text.deduction, text.bonus, text.method, text.content, text.remarks)
-        level2, name = values["level2"], values["level3"] or values["name"]
+        name = values["level3"] or values["name"]
     else:  # a 综合加分项 or 重大扣分项 has one text
         texts = Texts(**{"bonus" if section == BONUS else "deduction": values["text"]})
-        level2, name = "", values["name"]
+        name = values["name"]
     points = values.get("points") or Decimal(0)
     corrections = tuple(Correction(c.field, c.source, c.corrected, c.note) for c in values["corrections"])
     return Indicator(
-        id=ident, section=section, level1_id=level1_id, level1=level1, level2=level2, level3=name,
+        id=ident, section=section, level1_id=place.top_id, level1=place.top_name, trail=place.trail, name=name,
         points=points, points_text=values.get("points_text") or str(points), key=values["key"],
-        units=unit_names, unit_ids=tuple(unit_ids), text=texts,
+        units=unit_names, unit_ids=unit_ids, text=texts,
         corrections=corrections, facts=tuple(facts.values()), rules=tuple(rules),
-        path=ctx.rel, line=_line(data),
+        path=ctx.rel, line=_line(data), trail_ids=place.trail_ids,
     )
+
+
+@dataclass
+class _TreeReader:
+    """Reads one level file's tree: its groups (any depth the scheme's levels allow) and rows."""
+
+    ctx: _Ctx
+    level_names: tuple[str, ...]
+    units: tuple[Unit, ...]
+    period_start: date
+
+    def children(self, raw_rows: Any, parent_id: str, depth: int, place: _Place) -> tuple[Node | Indicator, ...]:
+        """The items of a node's rows:, the node being at ``depth``; legacy level2 rows grouped at the top."""
+        out: list[Node | Indicator] = []
+        legacy: tuple[str, int, list[Any]] | None = None  # the open implicit group: its name, line, raw rows
+        for raw in raw_rows or ():
+            level2 = None
+            if isinstance(raw, Mapping) and "rows" not in raw and ("level2" in raw or "level3" in raw):
+                level2 = raw.get("level2") if self._legacy_allowed(raw, depth) else None
+            if legacy is not None and (not isinstance(level2, str) or level2 != legacy[0]):
+                out.append(self._implicit(legacy, f"{parent_id}.{len(out) + 1}", place))
+                legacy = None
+            if isinstance(level2, str) and level2:
+                if legacy is None:
+                    legacy = (level2, _line(raw), [])
+                legacy[2].append(raw)
+            elif isinstance(raw, Mapping) and "rows" in raw:
+                group = self.group(raw, f"{parent_id}.{len(out) + 1}", depth + 1, place)
+                if group is not None:
+                    out.append(group)
+            else:
+                row = _load_indicator(self.ctx, raw, ROW, place, self.units, self.period_start)
+                if row is not None:
+                    out.append(row)
+        if legacy is not None:
+            out.append(self._implicit(legacy, f"{parent_id}.{len(out) + 1}", place))
+        return tuple(out)
+
+    def _legacy_allowed(self, raw: Mapping[str, Any], depth: int) -> bool:
+        """level2/level3 (the old flat form) only in a three-level scheme, on rows directly in the file's rows:."""
+        if len(self.level_names) == 3 and depth == 0:
+            return True
+        where = "分组内的行" if depth > 0 else f"{len(self.level_names)}级方案（levels）中的行"
+        key = "level2" if "level2" in raw else "level3"
+        self.ctx.err(_line(raw, key), f"{where}不能写 {key}（旧写法，只用于三级方案中直接写在文件 rows 下的行）："
+                     "本行的名称请写 name，上一级请写成分组（有 name 和 rows 的项）", "legacy-level")
+        return False
+
+    def _implicit(self, legacy: tuple[str, int, list[Any]], ident: str, place: _Place) -> Node:
+        name, line, raws = legacy
+        inner = dataclasses.replace(place, trail=(*place.trail, name), trail_ids=(*place.trail_ids, ident))
+        rows = (_load_indicator(self.ctx, r, ROW, inner, self.units, self.period_start) for r in raws)
+        return Node(ident, name, 1, tuple(r for r in rows if r is not None), self.ctx.rel, line=line)
+
+    def group(self, raw: Mapping[str, Any], default_id: str, depth: int, place: _Place) -> Node | None:
+        values, _ = _read(self.ctx, formats.GroupKeys, raw, f"分组“{raw.get('name') or default_id}”的", _line(raw))
+        ident, name = values.get("id") or default_id, str(values.get("name") or "")
+        deepest = len(self.level_names) - 2  # groups sit between the top level and the rows' level
+        if depth > deepest:
+            names = "、".join(self.level_names)
+            self.ctx.err(_line(raw, "rows"), f"分组“{name or ident}”在第{depth + 1}级，但方案只有{len(self.level_names)}级"
+                         f"（levels: {names}），最后一级“{self.level_names[-1]}”是各行本身"
+                         + ("，不能再分组" if deepest == 0 else f"，分组最多{deepest}层")
+                         + "；请在 scheme.yaml 的 levels 中补上这一级，或把它的各行上移一级", "too-deep")
+        units = _unit_ids(self.ctx, values["units"], self.units, _line(raw, "units"), f"分组“{name}”")
+        inner = _Place(place.top_id, place.top_name, (*place.trail, name), (*place.trail_ids, ident),
+                       values["units"] or place.units, units if values["units"] else place.unit_ids)
+        children = self.children(values.get("rows"), ident, depth, inner)
+        stated = values["points"]
+        return Node(ident, name, depth, children, self.ctx.rel, stated, values["cap"], values["clamp"],
+                    values["units"], _line(raw, "points") if stated is not None else _line(raw),
+                    values["points_text"])
+
+
+def _load_level_file(ctx: _Ctx, pdata: Mapping[str, Any], level_names: tuple[str, ...],
+                     units: tuple[Unit, ...], period_start: date) -> Node:
+    level, _ = _read(ctx, formats.LevelFileKeys, pdata, f"{level_names[0]}文件 {Path(ctx.rel).name} ")
+    ident, name = str(level.get("id") or ""), str(level.get("name") or "")
+    unit_ids = _unit_ids(ctx, level["units"], units, _line(pdata, "units"), f"{level_names[0]}“{name}”")
+    place = _Place(ident, name, (), (), level["units"], unit_ids)
+    reader = _TreeReader(ctx, level_names, units, period_start)
+    children = reader.children(level.get("rows"), ident, 0, place)
+    return Node(ident, name, 0, children, ctx.rel, level["points"], level["cap"], level["clamp"], level["units"],
+                _line(pdata, "points"))
+
+
+def _clamp_problem(clamp: str, level_names: tuple[str, ...]) -> str | None:
+    """Why the scheme's clamp is not a policy nor a level name it may name, or None."""
+    if clamp in CLAMP_POLICIES or clamp in level_names[:-1]:
+        return None
+    choices = [*CLAMP_POLICIES, *level_names[:-1]]
+    if clamp == level_names[-1]:
+        return f"“{clamp}”是各行所在的最后一级；每行扣完为止请写 row"
+    return (f"应为 {' / '.join(CLAMP_POLICIES)} 之一，或 levels 中除最后一级外的级别名称"
+            f"（{'、'.join(level_names[:-1])}）{nearest(clamp, choices)}")
 
 
 def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
@@ -245,7 +362,13 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
         ctx.err(_line(data, "accept_until"), f"accept_until（{accept_until.isoformat()}）是证据日期最晚可到的一天，"
                 f"应不早于考核期结束日期 {end.isoformat()}", "scheme-field")
     bands = sorted((GradeBand(b.min, b.grade) for b in meta["grade_bands"]), key=lambda b: b.min, reverse=True)
-    levels: list[Level1] = []
+    level_names: tuple[str, ...] = meta["levels"]
+    clamp = meta.get("clamp")
+    problem = _clamp_problem(clamp, level_names) if clamp is not None else None
+    if problem is not None:
+        ctx.err(_line(data, "clamp"), f"scheme.yaml 的字段 clamp 无效：{problem}", "clamp-level")
+        clamp = None
+    levels: list[Node] = []
     comprehensive: tuple[Indicator, ...] = ()
     major: tuple[Indicator, ...] = ()
     comp_cap: Decimal | None = None
@@ -255,25 +378,21 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
         assert part is not None
         pdata, pctx = part
         if isinstance(pdata, Mapping) and "rows" in pdata:
-            level, _ = _read(pctx, formats.LevelFileKeys, pdata, f"一级指标文件 {Path(pctx.rel).name} ")
-            ident, name = str(level.get("id") or ""), str(level.get("name") or "")
-            rows = [_load_indicator(pctx, r, ROW, ident, name, units, period_start) for r in level.get("rows") or ()]
-            levels.append(Level1(ident, name, tuple(r for r in rows if r is not None), pctx.rel,
-                                 level["points"], _line(pdata, "points")))
+            levels.append(_load_level_file(pctx, pdata, level_names, units, period_start))
         elif isinstance(pdata, Mapping) and ("comprehensive" in pdata or "major" in pdata):
             totals, _ = _read(pctx, formats.TotalsFileKeys, pdata, f"{Path(pctx.rel).name} ")
             comp, _ = _read(pctx, formats.ComprehensiveKeys, totals["comprehensive"] or {}, "综合加分项 comprehensive ")
             comp_cap = comp.get("cap")
             comprehensive = tuple(i for i in (
-                _load_indicator(pctx, it, BONUS, "comprehensive", "综合加分项", units, period_start)
+                _load_indicator(pctx, it, BONUS, _Place("comprehensive", "综合加分项"), units, period_start)
                 for it in comp.get("items") or ()) if i is not None)
             maj, _ = _read(pctx, formats.MajorKeys, totals["major"] or {}, "重大扣分项 major ")
             major_text = str(maj.get("text") or "")
             major = tuple(i for i in (
-                _load_indicator(pctx, it, MAJOR, "major", "重大扣分项", units, period_start)
+                _load_indicator(pctx, it, MAJOR, _Place("major", "重大扣分项"), units, period_start)
                 for it in maj.get("items") or ()) if i is not None)
         else:
-            pctx.err(1, "无法识别的方案文件：一级指标文件应有 rows:，加分与扣分文件应有 comprehensive: 或 major:")
+            pctx.err(1, f"无法识别的方案文件：{level_names[0]}文件应有 rows:，加分与扣分文件应有 comprehensive: 或 major:")
     seen: dict[str, str] = {}
     for indicator in (*(r for lv in levels for r in lv.rows), *comprehensive, *major):
         if indicator.id in seen:
@@ -290,8 +409,23 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
         total_floor=meta["total_floor"], note=meta["note"], units=units, levels=tuple(levels),
         comprehensive=comprehensive, comprehensive_cap=comp_cap, major=major, major_text=major_text,
         limits=limits, accept_until=accept_until or end, show_internal_titles=meta["show_internal_titles"],
+        level_names=level_names,
     )
     return scheme, problems
+
+
+def _node_id_problems(levels: list[Node]) -> list[Problem]:
+    """Two nodes of the tree with one id (pages and anchors are named by it)."""
+    seen: dict[str, Node] = {}
+    problems: list[Problem] = []
+    for top in levels:
+        for node in top.walk():
+            other = seen.get(node.id)
+            if other is not None:
+                problems.append(error(node.path, node.line, f"编号 {node.id} 重复：“{other.name}”"
+                                      f"（{other.path}:{other.line}）也使用这个编号", "node-dup"))
+            seen.setdefault(node.id, node)
+    return problems
 
 
 # --- evidence ---------------------------------------------------------------

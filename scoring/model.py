@@ -25,13 +25,20 @@ BONUS = "bonus"  # a 综合加分项
 MAJOR = "major"  # a 重大扣分项
 
 CLAMP_POLICIES = ("level1", "row", "none")
-# What each policy means, in the words every output uses (check, site, PDF).
-CLAMP_TEXT = {
-    "level1": "三级指标的扣分可以超过该行自身的赋分，但每个一级指标合计扣分不超过该一级指标的赋分；"
-              "超出部分在一级指标上不再扣减。",
-    "row": "每一行（三级指标）扣分以该行赋分为限，扣完为止，超出部分不计。",
-    "none": "扣分不设上限：各行、各一级指标的扣分都照实计算，一级指标得分可以为负。",
-}
+# The level names of a scheme that does not write its own (the 2021 Jincheng shape).
+DEFAULT_LEVELS = ("一级指标", "二级指标", "三级指标")
+
+
+def clamp_text(policy: str, levels: tuple[str, ...]) -> str:
+    """What a clamp policy means, in the scheme's own level names (check, site, PDF all use it)."""
+    top, leaf = levels[0], levels[-1]
+    if policy == "row":
+        return f"每一行（{leaf}）扣分以该行赋分为限，扣完为止，超出部分不计。"
+    if policy == "none":
+        return f"扣分不设上限：各行、各{top}的扣分都照实计算，{top}得分可以为负。"
+    name = top if policy == "level1" else policy
+    return (f"{leaf}的扣分可以超过该行自身的赋分，但每个{name}合计扣分不超过该{name}的赋分；"
+            f"超出部分在{name}上不再扣减。")
 
 
 @dataclass(frozen=True)
@@ -189,10 +196,10 @@ class Indicator:
 
     id: str
     section: str  # ROW | BONUS | MAJOR
-    level1_id: str
-    level1: str
-    level2: str
-    level3: str
+    level1_id: str  # the top node's id (comprehensive / major for those items)
+    level1: str  # the top node's name (综合加分项 / 重大扣分项)
+    trail: tuple[str, ...]  # the names of the groups between the top node and the row, outermost first
+    name: str  # the row's own name, at the last level
     points: Decimal
     points_text: str
     key: bool
@@ -204,10 +211,7 @@ class Indicator:
     rules: tuple[Rule, ...]
     path: str
     line: int
-
-    @property
-    def name(self) -> str:
-        return self.level3
+    trail_ids: tuple[str, ...] = ()  # the ids of those groups
 
     def fact(self, name: str) -> FactSpec | None:
         for spec in self.facts:
@@ -227,17 +231,42 @@ class Indicator:
 
 
 @dataclass(frozen=True)
-class Level1:
+class Node:
+    """A node of the scheme's tree above the rows: a top node (one level file) or a group inside one."""
+
     id: str
     name: str
-    rows: tuple[Indicator, ...]
+    depth: int  # 0: a top node; its level's name is Scheme.level_names[depth]
+    children: tuple[Node | Indicator, ...]
     path: str
-    stated_points: Decimal | None = None  # the level file's own points:, checked against the rows
-    line: int = 0  # of points:, else 0
+    stated_points: Decimal | None = None  # the scheme's own figure (points:), checked against the children
+    cap: Decimal | None = None  # the most the rows below may lose together
+    clamp: bool | None = None  # True: lose at most its points; False: never clamped here; None: the scheme's policy
+    units: tuple[str, ...] = ()  # as written; rows below without units: inherit them
+    line: int = 0  # of points: when stated, else of the node itself (0 for a top node)
+    points_text: str = ""
+
+    @cached_property
+    def rows(self) -> tuple[Indicator, ...]:
+        """Every row below, in order."""
+        out: list[Indicator] = []
+        for child in self.children:
+            out.extend(child.rows if isinstance(child, Node) else (child,))
+        return tuple(out)
+
+    @property
+    def groups(self) -> tuple[Node, ...]:
+        return tuple(c for c in self.children if isinstance(c, Node))
 
     @property
     def points(self) -> Decimal:
         return sum((r.points for r in self.rows), Decimal(0))
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every group below it, depth first."""
+        yield self
+        for group in self.groups:
+            yield from group.walk()
 
 
 @dataclass(frozen=True)
@@ -262,7 +291,7 @@ class Scheme:
     total_floor: Decimal | None
     note: str
     units: tuple[Unit, ...]
-    levels: tuple[Level1, ...]
+    levels: tuple[Node, ...]  # the top nodes
     comprehensive: tuple[Indicator, ...] = ()
     comprehensive_cap: Decimal | None = None
     major: tuple[Indicator, ...] = ()
@@ -270,6 +299,39 @@ class Scheme:
     limits: Limits = field(default_factory=Limits)  # file size limits, from scheme.yaml's limits:
     accept_until: date | None = None  # the last day evidence may be dated; None: the period's end
     show_internal_titles: bool = False  # the public edition shows an internal file's title beside its id
+    level_names: tuple[str, ...] = DEFAULT_LEVELS  # the scheme's own names of its levels, outermost first
+
+    @property
+    def depth(self) -> int:
+        return len(self.level_names)
+
+    @property
+    def top_name(self) -> str:
+        """一级指标, 类别: the name of the outermost level."""
+        return self.level_names[0]
+
+    @property
+    def row_name(self) -> str:
+        """三级指标, 考核内容: the name of the rows' level."""
+        return self.level_names[-1]
+
+    @property
+    def clamp_depth(self) -> int | None:
+        """The depth of the level whose nodes the scheme's policy clamps, or None (row, none)."""
+        if self.clamp == "level1":
+            return 0
+        names = self.level_names[:-1]
+        return names.index(self.clamp) if self.clamp in names else None
+
+    def cells(self, ind: Indicator) -> tuple[str, ...]:
+        """The row's place in the tree, one cell per level: blanks between for a row above the deepest level."""
+        middle = list(ind.trail) + [""] * (self.depth - 2 - len(ind.trail))
+        return (ind.level1, *middle, ind.name)
+
+    def nodes(self) -> Iterator[Node]:
+        """Every node of the tree, top nodes and groups, depth first."""
+        for level in self.levels:
+            yield from level.walk()
 
     @property
     def rows(self) -> tuple[Indicator, ...]:
@@ -281,7 +343,7 @@ class Scheme:
 
     @property
     def clamp_text(self) -> str:
-        return CLAMP_TEXT[self.clamp]
+        return clamp_text(self.clamp, self.level_names)
 
     @property
     def bands_text(self) -> str:

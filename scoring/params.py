@@ -63,6 +63,8 @@ class Param:
             return "不写"
         if isinstance(self.default, bool):
             return "true" if self.default else "false"
+        if isinstance(self.default, tuple):
+            return "[" + ", ".join(map(str, self.default)) + "]"
         return str(self.default)
 
 

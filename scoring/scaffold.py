@@ -31,7 +31,7 @@ from .problems import DataError, UsageError, sort_problems, suggest
 
 
 def find_indicator(scheme: Scheme, wanted: str) -> Indicator:
-    """A row (or 综合加分项 / 重大扣分项) by id, or by its unique 三级 name."""
+    """A row (or 综合加分项 / 重大扣分项) by id, or by its unique name."""
     found = scheme.indicator(wanted.strip())
     if found is not None:
         return found
@@ -112,7 +112,7 @@ def _field_help(name: str) -> str:
 
 def render(indicator: Indicator, unit: Unit, day: date, title: str | None, kind: str | None) -> str:
     """The text of a new evidence file for one row."""
-    path = " › ".join(p for p in (indicator.level1, indicator.level2, indicator.name) if p)
+    path = " › ".join(p for p in (indicator.level1, *indicator.trail, indicator.name) if p)
     kinds = "、".join(fields.EVIDENCE_KINDS)
     lines = [
         "---",

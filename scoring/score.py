@@ -14,8 +14,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
-from .model import BONUS, MAJOR, ROW, Context, Evidence, FactSpec, FactValue, Given, Indicator, Level1, Line, Rule, Scheme, Unit
+from .model import (
+    BONUS,
+    MAJOR,
+    ROW,
+    Context,
+    Evidence,
+    FactSpec,
+    FactValue,
+    Given,
+    Indicator,
+    Line,
+    Node,
+    Rule,
+    Scheme,
+    Unit,
+)
 from .numbers import ZERO, fmt, round_cent
 
 COMPLETE, PARTIAL, MISSING = "complete", "partial", "missing"
@@ -81,16 +97,42 @@ class RowScore:
 
 
 @dataclass(frozen=True)
-class LevelScore:
-    level: Level1
-    rows: tuple[RowScore, ...]
-    deduction: Decimal  # the rows' deductions added up
-    clamped: Decimal  # what the 一级 actually loses under the clamp policy
+class NodeScore:
+    """A node of the tree scored: its rows' deductions, limited by its cap or the clamp policy."""
+
+    node: Node
+    level_name: str  # the scheme's name of the node's level (一级指标, 类别 …)
+    children: tuple[NodeScore | RowScore, ...]
+    deduction: Decimal  # the children's deductions added up (each after its own limit)
+    clamped: Decimal  # what the node actually loses under its cap or the clamp policy
     bonus: Decimal
+    limit: Decimal | None = None  # the cap that applied here, if any
+
+    @cached_property
+    def rows(self) -> tuple[RowScore, ...]:
+        """Every row below, in order."""
+        out: list[RowScore] = []
+        for child in self.children:
+            out.extend(child.rows if isinstance(child, NodeScore) else (child,))
+        return tuple(out)
+
+    @property
+    def groups(self) -> tuple[NodeScore, ...]:
+        return tuple(c for c in self.children if isinstance(c, NodeScore))
+
+    @property
+    def subtotals(self) -> tuple[NodeScore, ...]:
+        """The groups below, in order, that state their own points or have a limit: outputs show their subtotals."""
+        out: list[NodeScore] = []
+        for group in self.groups:
+            if group.node.stated_points is not None or group.limit is not None:
+                out.append(group)
+            out.extend(group.subtotals)
+        return tuple(out)
 
     @property
     def points(self) -> Decimal:
-        """The 一级's points: its applicable rows' points (the scheme's figure when all apply)."""
+        """The node's points: its applicable rows' points (the scheme's figure when all apply)."""
         return sum((r.points for r in self.rows), ZERO)
 
     @property
@@ -99,10 +141,13 @@ class LevelScore:
 
     @property
     def clamp_note(self) -> str:
-        if self.clamped < self.deduction:
-            return (f"各行扣分合计{fmt(self.deduction)}分，一级指标扣分以其分值{fmt(self.points)}分为限，"
+        if self.clamped >= self.deduction:
+            return ""
+        if self.node.cap is not None:
+            return (f"各行扣分合计{fmt(self.deduction)}分，本{self.level_name}扣分上限为{fmt(self.node.cap)}分，"
                     f"实扣{fmt(self.clamped)}分")
-        return ""
+        return (f"各行扣分合计{fmt(self.deduction)}分，{self.level_name}扣分以其分值{fmt(self.points)}分为限，"
+                f"实扣{fmt(self.clamped)}分")
 
 
 @dataclass(frozen=True)
@@ -141,13 +186,13 @@ class DeadlineItem:
 @dataclass(frozen=True)
 class ScoreTable:
     scheme: Scheme
-    levels: tuple[LevelScore, ...]
+    levels: tuple[NodeScore, ...]  # the top nodes'
     comprehensive: tuple[RowScore, ...]
     major: tuple[RowScore, ...]
     units: tuple[UnitScore, ...]
     deadlines: tuple[DeadlineItem, ...]
     evidence: tuple[Evidence, ...]
-    base: Decimal  # Σ 一级 (points − clamped deductions)
+    base: Decimal  # Σ top nodes (points − clamped deductions)
     row_bonus: Decimal
     comprehensive_bonus: Decimal
     comprehensive_raw: Decimal
@@ -305,6 +350,18 @@ def _units(scheme: Scheme, rows: tuple[RowScore, ...]) -> tuple[UnitScore, ...]:
     return tuple(result)
 
 
+def _node_score(scheme: Scheme, node: Node, children: tuple[NodeScore | RowScore, ...]) -> NodeScore:
+    """Each node loses its children's deductions, at most its cap, else its points when it clamps."""
+    deduction = sum((c.clamped if isinstance(c, NodeScore) else c.deduction for c in children), ZERO)
+    bonus = sum((c.bonus for c in children), ZERO)
+    limit = node.cap
+    if limit is None and (node.clamp or (node.clamp is None and scheme.clamp_depth == node.depth)):
+        limit = sum((c.points for c in children), ZERO)
+    clamped = min(deduction, limit) if limit is not None else deduction
+    return NodeScore(node, scheme.level_names[min(node.depth, scheme.depth - 1)], children, deduction, clamped,
+                     bonus, limit)
+
+
 def score(scheme: Scheme, evidence: tuple[Evidence, ...]) -> ScoreTable:
     by_indicator: dict[str, list[Evidence]] = defaultdict(list)
     for ev in sorted(evidence, key=lambda e: (e.date, e.id)):
@@ -313,13 +370,11 @@ def score(scheme: Scheme, evidence: tuple[Evidence, ...]) -> ScoreTable:
     def row_of(ind: Indicator) -> RowScore:
         return score_row(ind, tuple(by_indicator.get(ind.id, ())), scheme)
 
-    levels = []
-    for level in scheme.levels:
-        rows = tuple(row_of(r) for r in level.rows)
-        deduction = sum((r.deduction for r in rows), ZERO)
-        points = sum((r.points for r in rows), ZERO)
-        clamped = min(deduction, points) if scheme.clamp == "level1" else deduction
-        levels.append(LevelScore(level, rows, deduction, clamped, sum((r.bonus for r in rows), ZERO)))
+    def node_of(node: Node) -> NodeScore:
+        children = tuple(node_of(c) if isinstance(c, Node) else row_of(c) for c in node.children)
+        return _node_score(scheme, node, children)
+
+    levels = [node_of(level) for level in scheme.levels]
     comprehensive = tuple(row_of(i) for i in scheme.comprehensive)
     major = tuple(row_of(i) for i in scheme.major)
     base = sum((lv.points - lv.clamped for lv in levels), ZERO)

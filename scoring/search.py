@@ -23,9 +23,10 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 def search_terms(scheme: Scheme, evidence: Iterable[Evidence]) -> tuple[str, ...]:
     """The scheme's own vocabulary: names of levels, rows, facts and their options, units, kinds."""
     names: set[str] = {*SEARCH_HEADS, *fields.EVIDENCE_KINDS, *(ev.kind for ev in evidence)}
-    names.update(level.name for level in scheme.levels)
+    names.update(node.name for node in scheme.nodes())
+    names.update(scheme.level_names)
     for ind in scheme.all_indicators():
-        names.update((ind.level2, ind.level3, *ind.units))
+        names.update((ind.name, *ind.units))
         for spec in ind.facts:
             names.update((spec.name, *spec.options))
     for unit in scheme.units:
@@ -83,7 +84,7 @@ class SearchTuning:
         compound (依申请 for 依申请公开, 政务 for 政务公开) would not match it. Tags are indexed as
         whole words (the plugin segments only title and text), so a prefix of any scheme word
         matches its tag. Only words of the entry's title count: a tag weighs a million times the
-        text in Material's ranking, so it marks the entries *about* the word (its row, its 一级 page,
+        text in Material's ranking, so it marks the entries *about* the word (its row, its top-level page,
         evidence titled with it), not every page that mentions it. The tags are hidden in the
         results (assets/zwgk.css); the pages show none.
         """

@@ -202,6 +202,8 @@ class SiteModel:
         self.evidence = self.table.evidence_by_id()
         page_of_row = {r.id: Links.level(lv.id) for lv in self.scheme.levels for r in lv.rows}
         self.links = Links(page_of_row)
+        names = self.scheme.level_names  # the legacy keys level1/level2/level3 name the scheme's own levels
+        self.field_labels = {**FIELD_LABELS, "level1": names[0], "level2": names[1], "level3": names[-1]}
         self.order = {ind.id: i for i, ind in enumerate(self.scheme.all_indicators())}
         self.rows = {r.indicator.id: self.row_view(r) for r in (*self.table.rows, *self.table.comprehensive,
                                                                *self.table.major)}
@@ -218,7 +220,7 @@ class SiteModel:
                                spec.name in required, spec.name in given) for spec in ind.facts)
         lines = tuple(LineView(ln, tuple(self.evidence[e] for e in ln.evidence if e in self.evidence))
                       for ln in score.lines)
-        corrections = tuple((FIELD_LABELS.get(c.field, c.field), c) for c in ind.corrections)
+        corrections = tuple((self.field_labels.get(c.field, c.field), c) for c in ind.corrections)
         return RowView(score, units, texts, facts, lines, self._evidence_of(score), corrections)
 
     def _unit_link(self, name: str) -> str:
@@ -244,8 +246,8 @@ class SiteModel:
 
     def summary(self) -> list[tuple[str, str]]:
         t, s = self.table, self.scheme
-        lines = [("满分（各一级指标赋分合计）", fmt(t.full_marks)),
-                 ("一级指标得分合计", fmt(t.base)),
+        lines = [(f"满分（各{s.top_name}赋分合计）", fmt(t.full_marks)),
+                 (f"{s.top_name}得分合计", fmt(t.base)),
                  ("指标加分", fmt_signed(t.row_bonus)),
                  ("综合加分", fmt_signed(t.comprehensive_bonus) + self._comp_cap_note()),
                  ("重大扣分", fmt_signed(-t.major_deduction)),
@@ -451,10 +453,10 @@ def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: H
     table = model.table
     passed, coming = model.deadlines()
     writer.write("index.md", "index.md.j2", chart=level_chart(table), passed=passed, coming=coming,
-                 history=past, history_chart=history_chart(past.points) if past.points else "")
+                 history=past, history_chart=history_chart(past.points, level_name=model.scheme.top_name) if past.points else "")
     writer.write("scheme/index.md", "scheme.md.j2")
     for level in table.levels:
-        writer.write(Links.level(level.level.id), "level.md.j2", level=level,
+        writer.write(Links.level(level.node.id), "level.md.j2", level=level,
                      rows=[model.rows[r.indicator.id] for r in level.rows])
     if table.comprehensive or table.major:
         writer.write(TOTALS_PAGE, "totals.md.j2", comprehensive=[model.rows[r.indicator.id] for r in table.comprehensive],

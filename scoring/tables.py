@@ -16,15 +16,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .model import Scheme
 from .numbers import fmt, fmt_signed
 from .project import BuildInfo
-from .score import STATUS_LABELS, RowScore, ScoreLine, ScoreTable
+from .score import STATUS_LABELS, NodeScore, RowScore, ScoreLine, ScoreTable
 
 SCHEMA_VERSION = 1
 
-COLUMNS = ["编号", "一级指标", "二级指标", "三级指标", "赋分", "扣分标准", "加分标准", "考核方式", "涉及内容",
-           "责任组(科室、单位)", "备注", "自评得分", "扣分", "加分", "失分原因", "状态"]
+# The breakdown table's columns: 编号, then one per level of the scheme (its own names), then these.
+AFTER_LEVELS = ["赋分", "扣分标准", "加分标准", "考核方式", "涉及内容", "责任组(科室、单位)", "备注",
+                "自评得分", "扣分", "加分", "失分原因", "状态"]
 
+
+def columns(scheme: Scheme) -> list[str]:
+    return ["编号", *scheme.level_names, *AFTER_LEVELS]
 
 
 def _day(day: date | None) -> str | None:
@@ -45,15 +50,24 @@ def _line_json(ln: ScoreLine) -> dict[str, Any]:
             "deadline": ln.deadline.isoformat() if ln.deadline else None}
 
 
-def _row_json(r: RowScore) -> dict[str, Any]:
+def _row_json(r: RowScore, scheme: Scheme) -> dict[str, Any]:
     ind = r.indicator
     return {
-        "id": ind.id, "section": ind.section, "level1": ind.level1, "level2": ind.level2, "level3": ind.level3,
+        "id": ind.id, "section": ind.section, "level1_id": ind.level1_id, "path": list(scheme.cells(ind)),
         "key": ind.key, "points": _num(ind.points), "points_text": ind.points_text, "units": list(ind.units),
         "score": _num(r.score), "deduction": _num(r.deduction), "bonus": _num(r.bonus), "status": r.status,
         "at_risk": _num(r.at_risk), "missing_facts": list(r.missing_facts), "due": _day(r.due),
         "evidence": list(r.evidence), "lines": [_line_json(ln) for ln in r.lines],
     }
+
+
+def _node_json(n: NodeScore) -> dict[str, Any]:
+    """A node's subtotal; its groups nested, each naming the rows below it (the top node carries them whole)."""
+    node = n.node
+    return {"id": node.id, "name": node.name, "level": n.level_name, "points": _num(n.points),
+            "stated_points": _num(node.stated_points), "limit": _num(n.limit), "deduction": _num(n.deduction),
+            "clamped": _num(n.clamped), "bonus": _num(n.bonus), "score": _num(n.score),
+            "groups": [{**_node_json(g), "rows": [r.indicator.id for r in g.rows]} for g in n.groups]}
 
 
 def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
@@ -72,11 +86,10 @@ def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
                   "total": _num(table.total), "full_marks": _num(table.full_marks),
                   "normalised": _num(table.normalised), "grade": table.grade, "at_risk": _num(table.at_risk),
                   "status_counts": table.status_counts()},
-        "levels": [{"id": lv.level.id, "name": lv.level.name, "points": _num(lv.points),
-                    "deduction": _num(lv.deduction), "clamped": _num(lv.clamped), "bonus": _num(lv.bonus),
-                    "score": _num(lv.score), "rows": [_row_json(r) for r in lv.rows]} for lv in table.levels],
-        "comprehensive": [_row_json(r) for r in table.comprehensive],
-        "major": [_row_json(r) for r in table.major],
+        "levels": list(s.level_names),
+        "nodes": [{**_node_json(lv), "rows": [_row_json(r, s) for r in lv.rows]} for lv in table.levels],
+        "comprehensive": [_row_json(r, s) for r in table.comprehensive],
+        "major": [_row_json(r, s) for r in table.major],
         "units": [{"id": u.unit.id, "name": u.unit.name, "points": _num(u.points), "score": _num(u.score),
                    "deduction": _num(u.deduction), "at_risk": _num(u.at_risk),
                    "rows": [r.indicator.id for r in u.rows],
@@ -101,13 +114,13 @@ NUMBER_FORMAT = "0.00"
 Cell = str | Decimal | None
 
 
-def _record(r: RowScore) -> list[Cell]:
+def _record(r: RowScore, scheme: Scheme) -> list[Cell]:
     ind = r.indicator
     t = ind.text
-    name = ("*" if ind.key else "") + ind.level3
-    return [ind.id, ind.level1, ind.level2, name, ind.points_text, t.deduction, t.bonus, t.method, t.content,
-            "、".join(ind.units), t.remarks, r.score if r.applicable else "不适用", r.deduction, r.bonus, r.reasons,
-            r.status_label]
+    *path, name = scheme.cells(ind)
+    return [ind.id, *path, ("*" if ind.key else "") + name, ind.points_text, t.deduction, t.bonus, t.method,
+            t.content, "、".join(ind.units), t.remarks, r.score if r.applicable else "不适用", r.deduction, r.bonus,
+            r.reasons, r.status_label]
 
 
 def records(table: ScoreTable) -> list[list[Cell]]:
@@ -117,9 +130,10 @@ def records(table: ScoreTable) -> list[list[Cell]]:
     lost from the full marks (the 一级 deductions after the clamp, plus 重大扣分)
     and 加分 every point gained, so 满分 − 扣分 + 加分 = 自评总分 (before a floor).
     """
-    out = [_record(r) for r in (*table.rows, *table.comprehensive, *table.major)]
+    out = [_record(r, table.scheme) for r in (*table.rows, *table.comprehensive, *table.major)]
     lost = table.full_marks - table.base + table.major_deduction
-    out.append(["", "合计", "", "", fmt(table.full_marks), "", "", "", "", "", "", table.total, lost,
+    blanks: list[Cell] = [""] * (table.scheme.depth - 1)
+    out.append(["", "合计", *blanks, fmt(table.full_marks), "", "", "", "", "", "", table.total, lost,
                 table.row_bonus + table.comprehensive_bonus, "", f"等次：{table.grade}"])
     return out
 
@@ -135,37 +149,44 @@ def _csv_cell(value: Cell) -> str:
 def to_csv(table: ScoreTable) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns(table.scheme))
     writer.writerows([_csv_cell(v) for v in row] for row in records(table))
     # UTF-8 with BOM so that Excel on Windows opens the Chinese correctly.
     return buffer.getvalue().encode("utf-8-sig")
 
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-WIDTHS = [12, 14, 14, 20, 6, 40, 24, 14, 24, 16, 12, 8, 6, 6, 40, 10]
+AFTER_WIDTHS = [6, 40, 24, 14, 24, 16, 12, 8, 6, 6, 40, 10]
+
+
+def widths(scheme: Scheme) -> list[int]:
+    """Column widths: the rows' own level widest, the levels above it narrower."""
+    return [12, *([14] * (scheme.depth - 1)), 20, *AFTER_WIDTHS]
 
 
 def to_xlsx(table: ScoreTable, info: BuildInfo) -> bytes:
     """The table as a workbook: numbers as numbers, every text as text (never a formula), dated by the commit."""
     import openpyxl  # only this writer needs it: other commands start without it
+    from openpyxl.utils import get_column_letter
 
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "自评得分"
-    sheet.append(COLUMNS)
+    heads = columns(table.scheme)
+    sheet.append(heads)
     for values in records(table):
         sheet.append([_num(v) if isinstance(v, Decimal) else v for v in values])
     for row in sheet.iter_rows(min_row=2):
-        for cell, column in zip(row, COLUMNS, strict=True):
+        for cell, column in zip(row, heads, strict=True):
             if column in NUMBER_COLUMNS:
                 cell.number_format = NUMBER_FORMAT
             elif isinstance(cell.value, str):
                 cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
                 if formula_like(cell.value):
                     cell.quotePrefix = True
-    for i, width in enumerate(WIDTHS):
-        sheet.column_dimensions[chr(ord("A") + i)].width = width
+    for i, width in enumerate(widths(table.scheme)):
+        sheet.column_dimensions[get_column_letter(i + 1)].width = width
     sheet.freeze_panes = "B2"
     stamp = info.date.replace(tzinfo=None)
     book.properties.created = book.properties.modified = stamp
@@ -225,23 +246,16 @@ def terminal(table: ScoreTable) -> str:
     idw = max((len(r.indicator.id) for r in table.rows), default=10) + 2
     head = f"{_pad('编号', idw)}{_pad('指标', 36)}{_pad('赋分', 6, True)}{_pad('得分', 8, True)}  状态"
     for lv in table.levels:
-        out.append(f"【{lv.level.name}】 赋分 {fmt(lv.points)}　得分 {fmt(lv.score)}")
+        out.append(f"【{lv.node.name}】 赋分 {fmt(lv.points)}　得分 {fmt(lv.score)}")
         out.append(head)
-        for r in lv.rows:
-            ind = r.indicator
-            name = _clip(("*" if ind.key else "") + ind.level3, 34)
-            out.append(f"{_pad(ind.id, idw)}{_pad(name, 36)}{_pad(ind.points_text, 6, True)}"
-                       f"{_pad(fmt(r.score) if r.applicable else '不适用', 8, True)}  {STATUS_LABELS[r.status]}")
-            out.extend(_line_text(ln) for ln in r.lines if ln.amount != 0)
-        if lv.clamp_note:
-            out.append(f"    {lv.clamp_note}")
+        out.extend(_node_lines(lv, idw))
         out.append("")
     for title, rows in (("综合加分项", table.comprehensive), ("重大扣分项", table.major)):
         shown = [ln for r in rows for ln in r.lines if ln.amount != 0]
         out.append(f"【{title}】" + ("" if shown else " 无"))
         out.extend(_line_text(ln) for ln in shown)
         out.append("")
-    out.append(f"一级指标得分合计 {fmt(table.base)} / {fmt(table.full_marks)}")
+    out.append(f"{s.top_name}得分合计 {fmt(table.base)} / {fmt(table.full_marks)}")
     out.append(f"指标加分 {fmt_signed(table.row_bonus)}　综合加分 {fmt_signed(table.comprehensive_bonus)}"
                f"　重大扣分 {fmt_signed(-table.major_deduction)}")
     total = f"总分 {fmt(table.total)} / {fmt(table.full_marks)}"
@@ -252,6 +266,26 @@ def terminal(table: ScoreTable) -> str:
     out.append(f"材料齐全 {counts['complete']} 项，材料不全 {counts['partial']} 项，缺少材料 {counts['missing']} 项；"
                f"补齐材料可挽回 {fmt(table.at_risk)} 分")
     return "\n".join(out) + "\n"
+
+
+def _node_lines(n: NodeScore, idw: int) -> list[str]:
+    """A node's rows with their lines; a group that states its own figure or limit gets a subtotal line."""
+    out: list[str] = []
+    for child in n.children:
+        if isinstance(child, NodeScore):
+            out.extend(_node_lines(child, idw))
+            continue
+        ind = child.indicator
+        name = _clip(("*" if ind.key else "") + ind.name, 34)
+        out.append(f"{_pad(ind.id, idw)}{_pad(name, 36)}{_pad(ind.points_text, 6, True)}"
+                   f"{_pad(fmt(child.score) if child.applicable else '不适用', 8, True)}  {STATUS_LABELS[child.status]}")
+        out.extend(_line_text(ln) for ln in child.lines if ln.amount != 0)
+    node = n.node
+    if node.depth > 0 and (node.stated_points is not None or n.limit is not None):
+        out.append(f"  〔{n.level_name}小计：{node.name}〕 赋分 {fmt(n.points)}　得分 {fmt(n.score)}")
+    if n.clamp_note:
+        out.append(f"    {n.clamp_note}")
+    return out
 
 
 def _line_text(ln: ScoreLine) -> str:

@@ -254,7 +254,7 @@ def test_bookmarks_hold_sections_levels_and_rows(built: Built) -> None:
     rows = [r for lv in built.project.table.levels for r in lv.rows]
     assert len(rows) == 5 + EXTRA_ROWS
     for row in rows:
-        matches = [d for d, title in titles if title.endswith(row.indicator.level3)]
+        matches = [d for d, title in titles if title.endswith(row.indicator.name)]
         assert matches == [3], row.indicator.id
     assert not any("主要内容" in title for _, title in titles)  # headings inside evidence bodies are not bookmarks
 

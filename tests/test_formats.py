@@ -88,7 +88,7 @@ def test_a_level_files_points_are_checked_against_its_rows(mini: Path) -> None:
     assert scheme.levels[0].stated_points == Decimal(4) and scheme.levels[0].points == Decimal(3)
     notes = [p for p in check_scheme(scheme) if p.code == "level-points"]
     assert [(p.path, p.line) for p in notes] == [("indicators/01-zuzhi.yaml", 3)]
-    assert "写明4分，但其各行赋分合计为3分" in notes[0].message
+    assert "写明4分，但其各项赋分合计为3分" in notes[0].message
     edit(mini, "indicators/01-zuzhi.yaml", "points: 4\n", "points: 3\n")
     scheme, _ = load_scheme(mini)
     assert scheme is not None and not [p for p in check_scheme(scheme) if p.code == "level-points"]

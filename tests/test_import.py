@@ -66,13 +66,13 @@ def test_structure_of_the_2021_table(imported: Path) -> None:
     assert len(scheme.rows) == 40 and scheme.full_marks == 85
     assert len(scheme.comprehensive) == 5 and len(scheme.major) == 7
     assert scheme.year == 2021 and scheme.title == "晋城市行政审批服务管理局2021年度政务公开工作考核任务分解表"
-    key = {r.level3 for r in scheme.rows if r.key}
+    key = {r.name for r in scheme.rows if r.key}
     assert "主动公开" in key and "部门联合发文属性认定" in key and "谁定政策、谁做情况" in key  # * on 三级 and on 二级
-    xinmeiti = next(r for r in scheme.rows if r.level3 == "政务新媒体")
+    xinmeiti = next(r for r in scheme.rows if r.name == "政务新媒体")
     assert xinmeiti.units == ("综合组",)  # a vertically merged 责任组 cell
     hanxun = scheme.rows[21]
     assert hanxun.units == ("办公室", "各组（科室、单位）")
-    tongbao = next(r for r in scheme.rows if r.level3 == "通报整改情况")
+    tongbao = next(r for r in scheme.rows if r.name == "通报整改情况")
     assert tongbao.points == 0 and tongbao.points_text == "-"
 
 

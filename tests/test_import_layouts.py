@@ -65,7 +65,7 @@ def test_two_level_table_reads_points_from_category_names(tmp_path: Path) -> Non
     scheme = load(tmp_path / "p")
     assert [(lv.name, int(lv.points)) for lv in scheme.levels] == [
         ("一、主动公开", 12), ("二、政策解读与回应", 8), ("三、依申请公开", 6), ("四、平台建设", 4)]
-    assert scheme.rows[0].level3 == "按要求公开政府信息公开工作年度报告"  # no name column: the standard's first phrase
+    assert scheme.rows[0].name == "按要求公开政府信息公开工作年度报告"  # no name column: the standard's first phrase
     assert [i.name for i in scheme.comprehensive] == ["政务公开工作经验做法被国务院办公厅通报表扬的", "政务公开工作被省级以上媒体报道的"]
     assert [r.kind for r in scheme.major[0].rules] == ["per_occurrence"]
     assert scheme.year == 2022 and scheme.normalise  # 30 points, not 100: the score is normalised
@@ -76,7 +76,7 @@ def test_four_level_table_keeps_the_middle_levels(tmp_path: Path) -> None:
     _import(TABLES / "city-2023-four-level.docx", tmp_path / "p")
     scheme = load(tmp_path / "p")
     first = scheme.rows[0]
-    assert (first.level1, first.level2, first.level3) == ("公开制度", "组织保障 / 领导重视", "专题研究")
+    assert (first.level1, " / ".join(first.trail), first.name) == ("公开制度", "组织保障 / 领导重视", "专题研究")
     assert first.text.remarks == "完成时限：6月底前"
     assert scheme.full_marks == 50 and scheme.normalise
     assert [u.name for u in scheme.units][:3] == ["办公室", "法规科", "市场科"]
@@ -107,7 +107,7 @@ def test_points_from_names_when_there_is_no_points_column(tmp_path: Path) -> Non
     book.save(path)
     _import(path, tmp_path / "p")
     scheme = load(tmp_path / "p")
-    assert [(r.level1, r.level3, int(r.points)) for r in scheme.rows] == [("主动公开", "年度报告", 2), ("主动公开", "政策文件", 3)]
+    assert [(r.level1, r.name, int(r.points)) for r in scheme.rows] == [("主动公开", "年度报告", 2), ("主动公开", "政策文件", 3)]
     assert [r.kind for r in scheme.rows[1].rules] == ["per_occurrence"] and scheme.rows[1].rules[0].max_deduction(D3) == D3
 
 
@@ -116,7 +116,7 @@ def test_additive_table_maps_each_wording_to_its_kind(tmp_path: Path, capsys: py
     _import(TABLES / "district-2024-additive.xlsx", tmp_path / "p")
     assert "需要人工核定" not in capsys.readouterr().out
     scheme = load(tmp_path / "p")
-    kinds = {r.level3: [rule.kind for rule in r.rules] for r in scheme.rows}
+    kinds = {r.name: [rule.kind for rule in r.rules] for r in scheme.rows}
     assert kinds == {
         "制度建设": ["earn_items"], "年度报告": ["earn_flag"], "工作要点": ["earn_flag"], "政策解读": ["earn_per_item"],
         "重大建设项目": ["earn_items", "not_applicable"], "办理质量": ["ratio_threshold", "ratio_threshold"],

@@ -35,7 +35,9 @@ def test_tables_read_back(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     doc = json.loads((build / "scores.json").read_text(encoding="utf-8"))
     assert doc["schema"] == 1 and doc["total"]["total"] == 7.9 and doc["total"]["grade"] == "一般"
     assert doc["build"]["date"] == "2021-12-01T00:00:00+00:00"
-    row = doc["levels"][0]["rows"][0]
+    assert doc["levels"] == ["一级指标", "二级指标", "三级指标"]
+    row = doc["nodes"][0]["rows"][0]
+    assert row["path"] == ["组织领导", "组织领导", "单位领导班子研究情况"]
     assert row["id"] == "zuzhi.yanjiu" and row["score"] == 1
     assert row["lines"][0] == {"rule": "per_missing", "rule_text": "每少研究一项，扣1分", "amount": -1,
                                "reason": "缺少“丙”，扣1分", "evidence": ["yanjiu"], "at_risk": False,

@@ -34,7 +34,7 @@ def queries() -> dict[str, set[str]]:
         for query in (level.name, level.name[:2], level.name[:3]):
             found.setdefault(query, set()).add(f"scheme/{level.id}/")
     for ind in scheme.all_indicators():
-        word = re.findall(r"[\u4e00-\u9fff]+", ind.level3)[0]  # 双公示 of “双公示”数据报送…
+        word = re.findall(r"[\u4e00-\u9fff]+", ind.name)[0]  # 双公示 of “双公示”数据报送…
         if ind.section == "row" and word.startswith(("依申请", "双公示", "政务", "民生", "政策")):
             found.setdefault(word[:4], set()).add(f"scheme/{ind.level1_id}/")
     return found

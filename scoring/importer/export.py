@@ -23,10 +23,11 @@ COLUMNS = ("一级指标", "二级指标", "三级指标", "赋分", "扣分标�
 
 
 def _row(level1: str, ind: Indicator) -> list[str]:
-    name = ("*" if ind.key else "") + ind.level3
+    name = ("*" if ind.key else "") + ind.name
     points = ind.points_text if ind.points_text != fmt(ind.points) else fmt(ind.points)
     t = ind.text
-    return [level1, ind.level2, name, points, t.deduction, t.bonus, t.method, t.content, "、".join(ind.units), t.remarks]
+    # The table has one column between the top level and the rows: the groups of a deeper tree share it.
+    return [level1, " / ".join(ind.trail), name, points, t.deduction, t.bonus, t.method, t.content, "、".join(ind.units), t.remarks]
 
 
 def to_rows(scheme: Scheme) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
