@@ -89,7 +89,7 @@ def test_several_tables_need_a_choice(tmp_path: Path, capsys: pytest.CaptureFixt
     _fails(capsys, path, tmp_path / "out", "有 2 个考核表格", "第1个表格", "第2个表格", "--sheet")
     code, err = _run(capsys, str(path), "--to", str(tmp_path / "out"), "--sheet", "2", "--year", "2022")
     assert code == 0, err
-    assert (tmp_path / "out" / "indicators" / "01-yj01.yaml").read_text(encoding="utf-8").count("level3: 乙") == 1
+    assert (tmp_path / "out" / "indicators" / "01-yj01.yaml").read_text(encoding="utf-8").count("  name: 乙") == 1
 
 
 def test_unknown_sheet_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

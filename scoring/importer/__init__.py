@@ -67,7 +67,23 @@ def _meta(path: Path, layout: Layout, year: int | None) -> Meta:
     issuer = re.match(r"^(.+?)(20\d{2})\s*年", title)
     doc_number = next((m.group(0) for t in texts if (m := re.search(r"\S+〔\d{4}〕\d+号", t))), "")
     return Meta(title=title, year=found, source=path.name, issuer=issuer.group(1) if issuer else "", doc_number=doc_number,
-                has_units="units" in layout.columns, named=len(layout.levels) > 1)
+                has_units="units" in layout.columns, named=len(layout.levels) > 1, levels=level_names(layout))
+
+
+ROW_LEVEL = "考核内容"  # the rows' level when the table names only its categories (类别 | 分值 | 考核标准)
+
+
+def level_names(layout: Layout) -> tuple[str, ...]:
+    """The scheme's own level names, from the header's level columns: 一级指标…四级指标, or 类别 and 考核内容.
+
+    A table with one level column has its rows named from their standards: the rows' level gets a name of its own.
+    """
+    header = layout.grid.rows[layout.header]
+    names = [re.sub(r"\s+", "", header[c].text) or f"第{i}级" for i, c in enumerate(layout.levels, 1)]
+    names = [n if n not in names[:i] else f"{n}{i + 1}" for i, n in enumerate(names)]
+    if len(names) == 1:
+        names.append(ROW_LEVEL if names[0] != ROW_LEVEL else "考核标准")
+    return tuple(names)
 
 
 def import_file(path: Path, sheet: str | None = None, year: int | None = None) -> Imported:

@@ -1,10 +1,17 @@
 """Source rows → the scheme's YAML data (scheme.yaml, units.yaml, one file per 一级, totals.yaml).
 
+The scheme is written as a tree: ``levels:`` in scheme.yaml names the table's
+own level columns (一级指标…四级指标, or 类别 and 考核内容), each top node is a
+file, the levels between the top and the rows are nested groups (``rows:``
+inside ``rows:``) with the points the table states on them (「组织保障（10分）」),
+and the rows are the leaves.
+
 Ids are formed from position, not from names: 一级 number n is ``yjNN`` (file
-``NN-yjNN.yaml``), its m-th row ``yjNN.MM``, the k-th 综合加分项 ``jiafen.KK`` and
-the k-th 重大扣分项 ``koufen.KK``. They are ASCII, need no pinyin, and stay the
-same as long as the table keeps its order; import-report.md maps each id to
-its names and source line.
+``NN-yjNN.yaml``), its m-th row ``yjNN.MM`` (counted across its groups), the
+k-th 综合加分项 ``jiafen.KK`` and the k-th 重大扣分项 ``koufen.KK``. Groups take
+the format's default id (their parent's id and their position). Ids are ASCII,
+need no pinyin, and stay the same as long as the table keeps its order;
+import-report.md maps each id to its names and source line.
 """
 
 from __future__ import annotations
@@ -53,6 +60,50 @@ class Meta:
     named: bool = True  # the table has a name column besides the outermost level
     issuer: str = ""
     doc_number: str = ""
+    levels: tuple[str, ...] = ("一级指标", "二级指标", "三级指标")  # the table's own level names, outermost first
+
+
+@dataclass
+class Group:
+    """A node above the rows while the table is read: a top node (一级) or a group at a middle level."""
+
+    name: str
+    points: Decimal | None  # as the table states it, 「组织保障（10分）」; None when it states none
+    children: list[Group | dict[str, Any]] = field(default_factory=list)
+    rows: int = 0  # rows below, for the next row id
+
+    def child(self, name: str, points: Decimal | None) -> Group:
+        """The group ``name`` directly below: the last child when it has that name (rows in a run), else a new one."""
+        last = self.children[-1] if self.children else None
+        if isinstance(last, Group) and last.name == name:
+            return last
+        group = Group(name, points)
+        self.children.append(group)
+        return group
+
+    def total(self) -> Decimal:
+        """The children's points, a group counting with its stated figure when it has one (as the check does)."""
+        total = Decimal(0)
+        for c in self.children:
+            if isinstance(c, Group):
+                total += c.points if c.points is not None else c.total()
+            else:
+                total += Decimal(str(c["points"]))
+        return total
+
+    def leaves(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for c in self.children:
+            out.extend(c.leaves() if isinstance(c, Group) else [c])
+        return out
+
+    def data(self, top: str = "") -> dict[str, Any]:
+        out: dict[str, Any] = {"id": top} if top else {}
+        out["name"] = self.name
+        if self.points is not None:
+            out["points"] = self.points
+        out["rows"] = [c.data() if isinstance(c, Group) else c for c in self.children]
+        return out
 
 
 def split_units(text: str) -> list[str]:
@@ -65,7 +116,7 @@ def split_units(text: str) -> list[str]:
 def assemble(rows: list[SourceRow], meta: Meta) -> Assembled:
     out = Assembled(files={})
     units: list[str] = []
-    levels: dict[str, list[dict[str, Any]]] = {}
+    tops: dict[str, Group] = {}
     level_points: dict[str, Decimal] = {}
     bonus: list[dict[str, Any]] = []
     major: list[dict[str, Any]] = []
@@ -83,9 +134,13 @@ def assemble(rows: list[SourceRow], meta: Meta) -> Assembled:
         units.extend(unit_names)
         if src.section == ROW:
             level1 = src.levels[0] if src.levels else ""
-            bucket = levels.setdefault(level1, [])
-            ident = f"yj{len(levels):02d}.{len(bucket) + 1:02d}"
-            bucket.append(_row(src, ident, unit_names, meta, out, where))
+            if level1 not in tops:
+                tops[level1] = Group(level1, src.level_points.get(level1, level_points.get(level1)))
+            node = top = tops[level1]
+            for name in (n for n in src.levels[1:-1] if n):  # the middle levels; a blank cell: a row above the deepest level
+                node = node.child(name, src.level_points.get(name))
+            top.rows += 1
+            node.children.append(_row(src, f"yj{len(tops):02d}.{top.rows:02d}", unit_names, meta, out, where))
             continue
         name = next((x for x in reversed(src.levels[1:]) if x), "")
         text = src.texts["bonus"] or src.texts["deduction"]
@@ -106,32 +161,39 @@ def assemble(rows: list[SourceRow], meta: Meta) -> Assembled:
         out.warnings.append("表中除最外一级外没有指标名称列，各行名称取自考核标准的第一句，请核对")
     if not meta.has_units:
         out.warnings.append("表中没有责任单位列，各行未指定责任单位；请在 indicators/ 中补上 units")
-    for number, (name, bucket) in enumerate(levels.items(), 1):
-        stated = level_points.get(name)
-        total = sum((Decimal(str(r["points"])) for r in bucket), Decimal(0))
-        if stated is not None and stated != total:
-            out.warnings.append(f"一级指标“{name}”标注{stated}分，其下各行分值合计{total}分")
-        out.files[f"{number:02d}-yj{number:02d}.yaml"] = {"id": f"yj{number:02d}", "name": name, "rows": bucket}
+    for number, top in enumerate(tops.values(), 1):
+        _stated(top, 0, meta.levels, out)
+        out.files[f"{number:02d}-yj{number:02d}.yaml"] = top.data(f"yj{number:02d}")
     if bonus or major:
         out.files["totals.yaml"] = {"comprehensive": {"cap": None, "items": bonus},
                                     "major": {"text": major_lead, "items": major}}
     out.files["units.yaml"] = {"units": _units(units)}
-    out.files["scheme.yaml"] = _scheme(meta, levels, notes)
+    out.files["scheme.yaml"] = _scheme(meta, [r for top in tops.values() for r in top.leaves()], notes)
     return out
+
+
+def _stated(node: Group, depth: int, levels: tuple[str, ...], out: Assembled) -> None:
+    """Where the table's figure for a node differs from its children's: said in the report (and by check)."""
+    total = node.total()
+    if node.points is not None and node.points != total:
+        what = "各行" if all(isinstance(c, dict) for c in node.children) else "各项"
+        out.warnings.append(f"{levels[min(depth, len(levels) - 2)]}“{node.name}”标注{node.points}分，其下{what}分值合计{total}分")
+    for child in node.children:
+        if isinstance(child, Group):
+            _stated(child, depth + 1, levels, out)
 
 
 def _row(src: SourceRow, ident: str, unit_names: list[str], meta: Meta, out: Assembled, where: str) -> dict[str, Any]:
     names = src.levels
-    level3 = names[-1] if len(names) > 1 else ""
-    level2 = " / ".join(n for n in names[1:-1] if n) if len(names) > 2 else ""
-    if not level3:
-        level3 = _short_name(src.texts["deduction"] or src.texts["bonus"]) or f"第{ident[-2:]}项"
+    own = names[-1] if len(names) > 1 else ""
+    if not own:
+        own = _short_name(src.texts["deduction"] or src.texts["bonus"]) or f"第{ident[-2:]}项"
         if meta.named:
-            out.warnings.append(f"{where}：{ident} 没有指标名称，取自考核标准“{level3}”")
+            out.warnings.append(f"{where}：{ident} 没有指标名称，取自考核标准“{own}”")
     row = Row(src.points, tuple(unit_names), src.texts["content"], meta.year)
     drafts = infer_cell(src.texts["deduction"], row) + infer_cell(src.texts["bonus"], row, bonus_column=True)
     drafts += infer_method(src.texts["method"])
-    data: dict[str, Any] = {"id": ident, "level2": level2, "level3": level3, "points": src.points}
+    data: dict[str, Any] = {"id": ident, "name": own, "points": src.points}
     if src.points_text:
         data["points_text"] = src.points_text
     remarks = src.texts["remarks"]
@@ -139,7 +201,7 @@ def _row(src: SourceRow, ident: str, unit_names: list[str], meta: Meta, out: Ass
         remarks = f"完成时限：{src.texts['deadline']}" + (f"；{remarks}" if remarks else "")
     texts = {**{k: src.texts[k] for k in TEXT_KEYS}, "remarks": remarks}
     data.update({"key": src.key, "units": unit_names, "text": texts})
-    full = " / ".join(n for n in (names[0] if names else "", level2, level3) if n)
+    full = " / ".join(n for n in (*(names[:-1] if len(names) > 1 else names), own) if n)
     data.update(_rules(drafts, ident, full, out, where))
     out.rows += 1
     out.ids.append((ident, where, full))
@@ -224,8 +286,8 @@ def _units(names: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-def _scheme(meta: Meta, levels: dict[str, list[dict[str, Any]]], notes: list[str]) -> dict[str, Any]:
-    full = sum((Decimal(str(r["points"])) for rows in levels.values() for r in rows), Decimal(0))
+def _scheme(meta: Meta, rows: list[dict[str, Any]], notes: list[str]) -> dict[str, Any]:
+    full = sum((Decimal(str(r["points"])) for r in rows), Decimal(0))
     data: dict[str, Any] = {"title": meta.title}
     if meta.issuer:
         data["issuer"] = meta.issuer
@@ -235,6 +297,7 @@ def _scheme(meta: Meta, levels: dict[str, list[dict[str, Any]]], notes: list[str
         "year": meta.year,
         "period": {"start": date(meta.year, 1, 1), "end": date(meta.year, 12, 31)},
         "due_date": date(meta.year, 12, 31),
+        "levels": list(meta.levels),
         "clamp": "level1",
         "grade_bands": [{"min": 90, "grade": "优秀"}, {"min": 80, "grade": "良好"}, {"min": 60, "grade": "一般"},
                         {"min": 0, "grade": "较差"}],

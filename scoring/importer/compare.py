@@ -206,8 +206,9 @@ def _align_item(mine: dict[str, Any], theirs: dict[str, Any], pair: Pair) -> Non
 
 
 def _items(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a level file (the leaves of its tree, in order), or the items of totals.yaml."""
     if "rows" in data:
-        return list(data["rows"])
+        return [leaf for child in data["rows"] for leaf in (_items(child) if "rows" in child else [child])]
     return [*data.get("comprehensive", {}).get("items", []), *data.get("major", {}).get("items", [])]
 
 
