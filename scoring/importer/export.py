@@ -1,76 +1,108 @@
 """``build.py export-scheme``: the scheme back to an .xlsx in the assessors' columns.
 
-One title row, one header row, the rows with the 一级 and 二级 cells merged as
-the assessors merge them, then the 综合加分项 and 重大扣分项 blocks and the
-notes. Importing the file gives the same YAML back (tested).
+One title row, one header row (one column per level of the scheme, named as the
+scheme names its levels, then the points and text columns), the rows with the
+cells of every level above the rows merged as the assessors merge them (a
+node's stated points written into its name, 「主动公开（12分）」, as tables do),
+then the 综合加分项 and 重大扣分项 blocks and the notes. Importing the file gives
+the same YAML back (tested).
 """
 
 from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 from ..load import load_scheme
-from ..model import Indicator, Scheme
+from ..model import Indicator, Node, Scheme
 from ..numbers import fmt
 from ..output import write_files
 from ..problems import Severity
 from .write import fixed_zip
 
-COLUMNS = ("一级指标", "二级指标", "三级指标", "赋分", "扣分标准", "加分标准", "考核方式", "涉及内容", "责任单位", "备注")
+TEXT_COLUMNS = ("赋分", "扣分标准", "加分标准", "考核方式", "涉及内容", "责任单位", "备注")
 
 
-def _row(level1: str, ind: Indicator) -> list[str]:
+def columns(scheme: Scheme) -> tuple[str, ...]:
+    return (*scheme.level_names, *TEXT_COLUMNS)
+
+
+def _label(node: Node) -> str:
+    """A node's cell: its name, with the points the scheme states for it."""
+    return node.name + (f"（{fmt(node.stated_points)}分）" if node.stated_points is not None else "")
+
+
+def _leaves(node: Node, above: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Indicator]]:
+    """Every row below ``node`` with the cells of the nodes above it (``node`` included)."""
+    path = (*above, _label(node))
+    for child in node.children:
+        if isinstance(child, Node):
+            yield from _leaves(child, path)
+        else:
+            yield path, child
+
+
+def _row(scheme: Scheme, path: tuple[str, ...], ind: Indicator) -> list[str]:
     name = ("*" if ind.key else "") + ind.name
     points = ind.points_text if ind.points_text != fmt(ind.points) else fmt(ind.points)
     t = ind.text
-    # The table has one column between the top level and the rows: the groups of a deeper tree share it.
-    return [level1, " / ".join(ind.trail), name, points, t.deduction, t.bonus, t.method, t.content, "、".join(ind.units), t.remarks]
+    blanks = [""] * (scheme.depth - 1 - len(path))  # a row above the deepest level: blank cells between
+    return [*path, *blanks, name, points, t.deduction, t.bonus, t.method, t.content, "、".join(ind.units), t.remarks]
+
+
+def _block(scheme: Scheme, head: str, name: str, deduction: str = "", bonus: str = "") -> list[str]:
+    row = [""] * len(columns(scheme))
+    row[0], row[scheme.depth - 1] = head, name
+    start = scheme.depth
+    row[start + 1], row[start + 2] = deduction, bonus
+    return row
 
 
 def to_rows(scheme: Scheme) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
     """Table rows below the header, and merged ranges (row, column, last row, last column; 0-based in these rows)."""
     rows: list[list[str]] = []
     merges: list[tuple[int, int, int, int]] = []
+    above = tuple(range(scheme.depth - 1))  # the level columns above the rows
     for level in scheme.levels:
         start = len(rows)
-        for ind in level.rows:
-            rows.append(_row(level.name, ind))
-        merges += _runs(rows, start, (0, 1))
+        for path, ind in _leaves(level, ()):
+            rows.append(_row(scheme, path, ind))
+        merges += _runs(rows, start, above)
     if scheme.comprehensive:
         start = len(rows)
         for ind in scheme.comprehensive:
-            rows.append(["综合加分项", "", ind.name, "", "", ind.text.bonus, "", "", "", ""])
+            rows.append(_block(scheme, "综合加分项", ind.name, bonus=ind.text.bonus))
         merges += _runs(rows, start, (0,))
     if scheme.major:
         start = len(rows)
         if scheme.major_text:
-            rows.append(["重大扣分项", "", scheme.major_text, "", "", "", "", "", "", ""])
+            rows.append(_block(scheme, "重大扣分项", scheme.major_text))
         for ind in scheme.major:
-            rows.append(["重大扣分项", "", ind.name, "", ind.text.deduction, "", "", "", "", ""])
+            rows.append(_block(scheme, "重大扣分项", ind.name, deduction=ind.text.deduction))
         merges += _runs(rows, start, (0,))
-    notes = scheme.note.split("\n")[:-1]
-    for note in notes:
-        merges.append((len(rows), 0, len(rows), len(COLUMNS) - 1))
-        rows.append([note] + [""] * (len(COLUMNS) - 1))
+    width = len(columns(scheme))
+    for note in scheme.note.split("\n")[:-1]:
+        merges.append((len(rows), 0, len(rows), width - 1))
+        rows.append([note] + [""] * (width - 1))
     return rows, merges
 
 
 def _runs(rows: list[list[str]], start: int, cols: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
-    """Vertical runs of one non-empty value (under the same 一级) in ``cols``, as merged ranges.
+    """Vertical runs of one non-empty value under the same cells to its left, in ``cols``, as merged ranges.
 
-    The runs are found first and the covered cells emptied afterwards, so that the
-    二级 column still sees its 一级 on every row.
+    The runs are found first and the covered cells emptied afterwards, so that every
+    column still sees the cells to its left on every row.
     """
     out = []
     for col in cols:
         r = start
         while r < len(rows):
             end = r
-            while (end + 1 < len(rows) and rows[end + 1][col] == rows[r][col] and rows[r][col]
-                   and rows[end + 1][0] == rows[r][0]):
+            while (end + 1 < len(rows) and rows[r][col]
+                   and rows[end + 1][: col + 1] == rows[r][: col + 1]):
                 end += 1
             if end > r:
                 out.append((r, col, end, col))
@@ -84,6 +116,7 @@ def _runs(rows: list[list[str]], start: int, cols: tuple[int, ...]) -> list[tupl
 def to_xlsx(scheme: Scheme) -> bytes:
     import openpyxl
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -94,12 +127,13 @@ def to_xlsx(scheme: Scheme) -> bytes:
     head = [scheme.title] + ([scheme.doc_number] if scheme.doc_number else [])
     for text in head:
         sheet.append([text])
-        sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(COLUMNS))
-    sheet.append(list(COLUMNS))
+        sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row,
+                          end_column=len(columns(scheme)))
+    sheet.append(list(columns(scheme)))
     top = sheet.max_row
     rows, merges = to_rows(scheme)
     for row in rows:
-        sheet.append([_number(v) if c == 3 else v for c, v in enumerate(row)])
+        sheet.append([_number(v) if c == scheme.depth else v for c, v in enumerate(row)])
     for r1, c1, r2, c2 in merges:
         sheet.merge_cells(start_row=top + 1 + r1, start_column=c1 + 1, end_row=top + 1 + r2, end_column=c2 + 1)
     wrap = Alignment(wrap_text=True, vertical="center")
@@ -108,8 +142,9 @@ def to_xlsx(scheme: Scheme) -> bytes:
             cell.alignment = wrap
     for cell in sheet[top]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGHIJ", (14, 14, 22, 6, 50, 30, 16, 30, 16, 12), strict=True):
-        sheet.column_dimensions[letter].width = width
+    widths = (*[14] * (scheme.depth - 1), 22, 6, 50, 30, 16, 30, 16, 12)
+    for number, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return fixed_zip(buffer.getvalue(), (scheme.year, 1, 1, 0, 0, 0))
