@@ -360,6 +360,7 @@ class AttachmentView:
 class SitePlan:
     pages: int
     evidence_pages: int
+    reused: int = 0  # pages whose HTML came from the cache (scoring/sitecache.py)
 
 
 def page_depth(page: str, directory_urls: bool) -> int:
@@ -541,13 +542,17 @@ def _mkdocs_failed(config: Path, exc: Exception, messages: list[str]) -> DataErr
 # --- the site ----------------------------------------------------------------------------
 
 
-def build_site(project: Project, target: Path) -> SitePlan:
+def build_site(project: Project, target: Path, cache: Path | None = None) -> SitePlan:
     """Generate the pages and build the site into ``target`` (a folder that does not exist yet).
 
     The scratch docs dir sits beside ``target`` (inside the build's staging
-    folder) and is removed afterwards.
+    folder) and is removed afterwards. With a ``cache`` folder, pages whose
+    inputs did not change since the last build there are not rendered again
+    (scoring/sitecache.py); the site is the same, byte for byte.
     """
     from mkdocs.exceptions import MkDocsException
+
+    from . import sitecache
 
     config = config_file(project.root)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -557,9 +562,17 @@ def build_site(project: Project, target: Path) -> SitePlan:
             try:
                 cfg = mkdocs_config(config, docs, target, project.scheme, project.edition)
                 plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls))
-                TUNING.apply(search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)]))
-                mkdocs_build(cfg)
+                terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
+                TUNING.apply(terms)
+                pages = None if cache is None else sitecache.PageCache(cache, sitecache.base_key(cfg, extra=terms))
+                cfg.plugins.on_startup(command="build", dirty=False)
+                try:
+                    sitecache.build(cfg, pages)
+                finally:
+                    cfg.plugins.on_shutdown()
                 TUNING.index_words(target / "search" / "search_index.json")
+                if pages is not None:
+                    plan = SitePlan(plan.pages, plan.evidence_pages, pages.reused)
             except MkDocsException as exc:
                 raise _mkdocs_failed(config, exc, messages) from None
         return plan
