@@ -380,9 +380,11 @@ def page_url(page: str, directory_urls: bool) -> str:
     return url_path(stem + "/")
 
 
-def template_env() -> jinja2.Environment:
+def template_env(compiled: Path | None = None) -> jinja2.Environment:
+    """The page templates' environment; ``compiled``: a folder keeping their compiled code between builds."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     )
@@ -426,8 +428,8 @@ def site_nav(scheme: Scheme) -> list[Any]:
 NOT_IN_NAV = "/evidence/*.md\n!/evidence/index.md\n"
 
 
-def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True) -> SitePlan:
-    """Write every page into ``docs``."""
+def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True, compiled: Path | None = None) -> SitePlan:
+    """Write every page into ``docs`` (``compiled``: see ``template_env``)."""
     model = SiteModel(project)
     copies = Copies(project.root)
     shown = [ev for ev in project.table.evidence if project.shown(ev)]  # the public edition: no page for the rest
@@ -435,7 +437,7 @@ def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True) 
     common = {"scheme": model.scheme, "table": model.table, "info": project.info, "as_of": project.as_of,
               "links": model.links, "model": model, "labels": STATUS_LABELS, "withheld": project.withheld,
               "WITHHELD": WITHHELD, "edition": project.edition}
-    writer = PageWriter(docs, template_env(), common)
+    writer = PageWriter(docs, template_env(compiled), common)
     _write_pages(writer, model, project, project.git.history)
     for ev in shown:
         attachments = [AttachmentView(a.name, copies.add(a.path), a.image) for a in ev.attachments]
@@ -542,6 +544,18 @@ def _mkdocs_failed(config: Path, exc: Exception, messages: list[str]) -> DataErr
 # --- the site ----------------------------------------------------------------------------
 
 
+_tuned: dict[tuple[str, ...], frozenset[str]] = {}  # the terms of the last tuning here, and its words
+
+
+def _tune(terms: tuple[str, ...]) -> None:
+    """Tune jieba for ``terms`` unless it still is: the live preview builds again and again with the same terms."""
+    if TUNING.total is not None and _tuned.get(terms) is TUNING.words:
+        return
+    TUNING.apply(terms)
+    _tuned.clear()
+    _tuned[terms] = TUNING.words
+
+
 def build_site(project: Project, target: Path, cache: Path | None = None) -> SitePlan:
     """Generate the pages and build the site into ``target`` (a folder that does not exist yet).
 
@@ -561,9 +575,10 @@ def build_site(project: Project, target: Path, cache: Path | None = None) -> Sit
         with mkdocs_session(project.info.date) as messages:
             try:
                 cfg = mkdocs_config(config, docs, target, project.scheme, project.edition)
-                plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls))
+                compiled = sitecache.compiled_templates(cache)
+                plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls), compiled=compiled)
                 terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
-                TUNING.apply(terms)
+                _tune(terms)
                 pages = None if cache is None else sitecache.PageCache(cache, sitecache.base_key(cfg, extra=terms))
                 cfg.plugins.on_startup(command="build", dirty=False)
                 try:

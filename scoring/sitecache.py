@@ -157,6 +157,22 @@ class PageCache:
             return  # no writable cache: the site is still right, the next build only slower
 
 
+def compiled_templates(cache: Path | None) -> Path | None:
+    """The folder keeping compiled Jinja2 templates (ours and the theme's) beside a site's page cache.
+
+    Jinja2 keys each by the template's name and a hash of its source, and checks
+    both on load: an edited template is compiled again, a damaged file ignored.
+    """
+    if cache is None:
+        return None
+    folder = cache.parent / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
 def nav_key(nav: Any) -> str:
     """The navigation as the theme shows it on every page: titles and addresses, in order."""
 
@@ -190,6 +206,10 @@ def build(cfg: Any, cache: PageCache | None) -> None:
         utils.clean_directory(cfg.site_dir)
         files = get_files(cfg)
         env = cfg.theme.get_env()
+        if (compiled := compiled_templates(cache.folder if cache else None)) is not None:
+            import jinja2
+
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
         files.add_files_from_theme(env, cfg)
         files = cfg.plugins.on_files(files, config=cfg)
         set_exclusions(files, cfg)
