@@ -16,6 +16,7 @@ Usage: python bench/bench_preview.py [--edits N] [N ...]   (default: 100 1000; 5
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import queue
 import re
@@ -67,6 +68,11 @@ class Preview:
             text: str = reply.read().decode("utf-8")
             return text
 
+    def generation(self) -> int:
+        with urllib.request.urlopen(self.url + "__zwgk__/build", timeout=30) as reply:
+            number: int = json.loads(reply.read())["generation"]
+            return number
+
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=30)
@@ -74,6 +80,7 @@ class Preview:
 
 def latency(preview: Preview, path: Path, marker: str) -> float:
     """Write one edit; seconds until the server serves the new sentence."""
+    done = preview.generation()
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"\n补充说明：[^\n]*\n?$", "", text)
     path.write_text(text + f"\n补充说明：{marker}\n", encoding="utf-8")
@@ -83,7 +90,9 @@ def latency(preview: Preview, path: Path, marker: str) -> float:
             raise SystemExit("the edit never showed")
         time.sleep(0.02)
     seconds = time.perf_counter() - start
-    time.sleep(1.0)  # the next edit starts with the preview idle
+    while preview.generation() == done:  # the next edit starts with the preview idle
+        time.sleep(0.05)
+    time.sleep(0.5)
     return seconds
 
 

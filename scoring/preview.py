@@ -43,7 +43,7 @@ class PreviewState:
             for problem in project.problems:
                 if problem.severity == Severity.WARNING:
                     print(problem.format(), file=sys.stderr)
-            build(project, ("preview",), self.out, settings=Settings(cache=site_cache(self.out)))
+            build(project, ("preview",), self.out, settings=Settings(cache=site_cache(self.out)), background=True)
             problems: list[Problem] = []
         except DataError as exc:
             problems = [p for p in exc.problems if p.severity != Severity.NOTICE]
