@@ -526,12 +526,18 @@ def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,
     return cfg
 
 
-def mkdocs_build(cfg: Any) -> None:
+def mkdocs_build(cfg: Any, cache: Any = None) -> None:
+    """MkDocs' own build; with a ``sitecache.PageCache``, the same build reusing the pages it holds."""
     from mkdocs.commands.build import build
+
+    from . import sitecache
 
     cfg.plugins.on_startup(command="build", dirty=False)
     try:
-        build(cfg)
+        if cache is None:
+            build(cfg)
+        else:
+            sitecache.build(cfg, cache)
     finally:
         cfg.plugins.on_shutdown()
 
@@ -562,7 +568,8 @@ def build_site(project: Project, target: Path, cache: Path | None = None) -> Sit
     The scratch docs dir sits beside ``target`` (inside the build's staging
     folder) and is removed afterwards. With a ``cache`` folder, pages whose
     inputs did not change since the last build there are not rendered again
-    (scoring/sitecache.py); the site is the same, byte for byte.
+    (scoring/sitecache.py); the site is the same, byte for byte, as MkDocs'
+    own build without one.
     """
     from mkdocs.exceptions import MkDocsException
 
@@ -580,11 +587,7 @@ def build_site(project: Project, target: Path, cache: Path | None = None) -> Sit
                 terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
                 _tune(terms)
                 pages = None if cache is None else sitecache.PageCache(cache, sitecache.base_key(cfg, extra=terms))
-                cfg.plugins.on_startup(command="build", dirty=False)
-                try:
-                    sitecache.build(cfg, pages)
-                finally:
-                    cfg.plugins.on_shutdown()
+                mkdocs_build(cfg, pages)
                 TUNING.index_words(target / "search" / "search_index.json")
                 if pages is not None:
                     plan = SitePlan(plan.pages, plan.evidence_pages, pages.reused)
