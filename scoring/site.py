@@ -399,12 +399,15 @@ class PageWriter:
         self.env = env
         self.common = common
         self.count = 0
+        self.folders: set[Path] = set()  # made already: a thousand evidence pages share one
 
     def write(self, page: str, template: str, **context: Any) -> None:
         root = "../" * page.count("/")
         text = self.env.get_template(template).render(**self.common, **context, root=root)
         path = self.docs / page
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
         path.write_text(text, encoding="utf-8")
         self.count += 1
 
