@@ -247,6 +247,20 @@ def build(cfg: Any, cache: PageCache | None) -> None:
         cache.save()
 
 
+def _link(source: Path, dest: str) -> bool:
+    """A cached page's HTML placed as a hard link (no bytes copied); False where links are refused.
+
+    Nothing writes into a built page in place (the next build writes a new tree), and a
+    cache entry whose bytes changed all the same fails its hash on the next load.
+    """
+    try:
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        os.link(source, dest)
+    except OSError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class _Reuse:
     keys: dict[str, str]  # page → its cache key
@@ -293,13 +307,13 @@ def _write_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, cache
     for file in doc_files:
         page = file.page
         entry = reuse.found.get(file.src_uri)
-        if entry is not None:
-            utils.write_file(entry.html, file.abs_dest_path)
+        if entry is not None and cache is not None:
+            if not _link(cache.folder / f"{reuse.keys[file.src_uri]}.html", file.abs_dest_path):
+                utils.write_file(entry.html, file.abs_dest_path)
             entries.extend(entry.search)
             page.present_anchor_ids = set(entry.anchors)
             page.links_to_anchors = {target: links for uri, links in entry.links.items()
                                      if (target := files.get_file_from_path(uri)) is not None}
-            assert cache is not None
             cache.used.add(reuse.keys[file.src_uri])
             cache.reused += 1
             continue
