@@ -2,10 +2,14 @@
 
 For each project of N generated evidence files, fresh processes run:
 
-1. a full build of the site (``build()`` with an empty cache folder), which fills the cache;
+1. a full build of the site into two output folders (``build()`` with an empty cache folder each),
+   which fills the first one's cache;
 2. one evidence file's body is edited (a sentence added);
-3. incremental: the same build again, into the same output folder with that cache;
-4. full: the build of the edited project into a fresh output folder with an empty cache.
+3. incremental: the same build again, into the first output folder with its cache;
+4. full: the same build into the second output folder, its cache emptied just before.
+
+Both builds replace a previous site, as ``build.py site`` does (removing the
+old one is part of each).
 
 Gathering (load, check, score) runs before the clock in every step and is printed
 on its own ("gather s"): ``build.py site`` and the preview pay it on top. The two
@@ -18,12 +22,16 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 from common import best_of
 from generate import generate
+
+from scoring.build import site_cache
 
 STEP = """
 import os, time
@@ -67,14 +75,17 @@ def measure(n: int, work: Path, runs: int) -> None:
     def step(out: str) -> str:
         return STEP.format(cache=str(work / "cache"), root=str(root), out=str(work / out))
 
+    os.environ["ZWGK_CACHE_DIR"] = str(work / "cache")
     best_of(1, step("incr"))  # fills the cache
+    best_of(1, step("full"))
     incr: list[dict[str, float]] = []
     full: list[dict[str, float]] = []
     for i in range(runs):
         edit(root, i)
         incr.append(best_of(1, step("incr")))
-        full.append(best_of(1, step(f"full-{i}")))
-        if not same_tree(work / "incr" / "site", work / f"full-{i}" / "site"):
+        shutil.rmtree(site_cache(work / "full"))
+        full.append(best_of(1, step("full")))
+        if not same_tree(work / "incr" / "site", work / "full" / "site"):
             raise SystemExit("the incremental site differs from the full one")
     a, b = min(incr, key=lambda r: r["seconds"]), min(full, key=lambda r: r["seconds"])
     print(f"{f'{n} evidence files':<22} {b['seconds']:>8.2f} {a['seconds']:>8.2f} {a['seconds'] / b['seconds']:>9.0%} "
