@@ -9,7 +9,8 @@ the theme; its HTML, its search entries and its anchors come from the cache.
 A page's HTML is a function of:
 
 - the build's *base*: the cache format, the versions of MkDocs, Material,
-  Markdown, pymdown-extensions, jieba and this module, mkdocs.yml's bytes, the
+  Markdown, pymdown-extensions, jieba and this module, mkdocs.yml's bytes (and
+  those of a file it names with ``INHERIT``), the
   configuration the site sets on top of it (site name, footer, navigation),
   the theme's own folder when mkdocs.yml names one (``custom_dir``), the build
   date (``SOURCE_DATE_EPOCH``), the search tuning terms, and the list of every
@@ -39,6 +40,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -83,9 +85,26 @@ def _folder_digest(folder: Path) -> str:
     return _digest(*parts)
 
 
+_INHERIT = re.compile(rb"^INHERIT:\s*['\"]?([^'\"\n#]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _config_bytes(path: Path) -> bytes:
+    """mkdocs.yml's bytes, followed by those of the files it inherits from (``INHERIT:``), in order."""
+    data, seen = b"", set()
+    while path not in seen and path.is_file():
+        seen.add(path)
+        text = path.read_bytes()
+        data += text
+        found = _INHERIT.search(text)
+        if found is None:
+            break
+        path = (path.parent / found.group(1).decode("utf-8", "replace").strip()).resolve()
+    return data
+
+
 def base_key(cfg: Any, *, extra: Iterable[str] = ()) -> str:
     """What every page of this build depends on, but its own Markdown and the navigation."""
-    parts = [f"format={FORMAT}", _versions(), Path(cfg.config_file_path).read_bytes().decode("utf-8", "replace"),
+    parts: list[bytes | str] = [f"format={FORMAT}", _versions(), _config_bytes(Path(cfg.config_file_path).resolve()),
              json.dumps([cfg.site_name, cfg.site_url, cfg.copyright, cfg.repo_url, cfg.edit_uri, cfg.nav,
                          cfg.not_in_nav, cfg.use_directory_urls, cfg.extra, dict(cfg.theme.items()),
                          cfg.extra_css, cfg.extra_javascript], ensure_ascii=False, sort_keys=True, default=str),

@@ -135,3 +135,18 @@ def test_the_cache_lives_outside_the_project_and_the_output(mini: Path, tmp_path
     shutil.rmtree(cache)  # safe to delete: the next build is a clean one
     _, reused = site(mini, out, capsys)
     assert reused == 0
+
+
+def test_a_change_in_an_inherited_config_renders_every_page_again(mini: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    (mini / "base.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (mini / "mkdocs.yml").write_text("INHERIT: base.yml\n", encoding="utf-8")
+    out = tmp_path / "out"
+    site(mini, out, capsys)
+    assert site(mini, out, capsys)[1] > 0
+    edit(mini / "base.yml", "primary: indigo", "primary: teal")
+    got, reused = site(mini, out, capsys)
+    assert reused == 0
+    assert_same(got, clean(mini, tmp_path))
