@@ -23,6 +23,8 @@ serve: setup
 bench: setup
 	$(PY) bench/bench_score.py
 	$(PY) bench/bench_site.py
+	$(PY) bench/bench_incremental.py
+	$(PY) bench/bench_preview.py
 	$(PY) bench/bench_pdf.py
 	$(PY) bench/bench_pdf_parallel.py
 	$(PY) bench/bench_start.py

@@ -3,16 +3,18 @@
 For each project (the sample at the repository root, then ones with N generated
 evidence files) two fresh processes run:
 
-- ours: ``build_site`` on the gathered project: page generation (view objects,
-  Jinja2, evidence bodies through Markdown and nh3, attachments), jieba tuning,
-  the MkDocs + Material build in strict mode, and the swap into place. After the
+- ours: ``build_site`` on the gathered project with an empty cache folder, as the
+  first ``build.py site`` runs: page generation (view objects, Jinja2, evidence
+  bodies through Markdown and nh3, attachments), jieba tuning, the MkDocs +
+  Material build in strict mode, and writing the page cache
+  (scoring/sitecache.py; bench_incremental.py times the builds that use it). After the
   timed run it writes the same pages once more into a kept docs dir ("gen s":
   our generation on its own, warm).
 - alone: MkDocs + Material on that already-generated docs dir with the same
   config and navigation: the floor no site code can go below.
 
 Loading and scoring (``gather``) and the MkDocs imports run before the clock in
-both; bench_score.py measures gathering. Targets: ours adds under 25% to MkDocs
+both; bench_score.py measures gathering. Targets: ours at most 1.1× MkDocs
 alone, and time grows linearly with the number of evidence files (evidence pages
 are off the global navigation; with them on it, MkDocs + Material is quadratic).
 Usage: python bench/bench_site.py [--runs N] [N ...]   (default: 1000 and 5000 generated files)
@@ -42,8 +44,11 @@ project = gather(Path({root!r}), info=info, with_git=False)
 """
 
 OURS = SETUP + """
+import tempfile
+Path({out!r}).mkdir(parents=True, exist_ok=True)
+cache = Path(tempfile.mkdtemp(prefix="cache-", dir={out!r})) / "site-internal"  # empty: every run is a full build
 t0, c0 = time.perf_counter(), time.process_time()
-plan = site.build_site(project, Path({out!r}) / "ours")
+plan = site.build_site(project, Path({out!r}) / "ours", cache)
 _elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
 t1 = time.perf_counter()
 site.generate_docs(project, Path({docs!r}))  # the same pages, kept for the plain build
@@ -75,7 +80,7 @@ def measure(label: str, root: Path, work: Path, runs: int) -> float:
           f"{ours['peak_mb']:>8.0f} {alone['peak_mb']:>9.0f} {ours['gen_s']:>6.2f} "
           f"{1000 * ours['seconds'] / pages:>8.2f}")
     print(f"{'':<22} our part adds {100 * (ratio - 1):+.1f}% to MkDocs alone"
-          f" ({ours['seconds'] - alone['seconds']:+.2f} s; target under +25%)", flush=True)
+          f" ({ours['seconds'] - alone['seconds']:+.2f} s; target at most +10%)", flush=True)
     return ours["seconds"]
 
 

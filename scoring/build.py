@@ -9,6 +9,7 @@ failure or a kill at any moment leaves ``out`` as the complete previous build.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ class Settings:
     """How outputs are rendered (never what they say): the same project gives the same bytes whatever these are."""
 
     jobs: int = 1  # processes laying out the PDF
+    cache: Path | None = None  # where renderers keep what they computed for this output folder (site pages)
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,10 @@ def _site(name: str) -> Callable[[Project, Path, Settings], Written]:
     def write_site(project: Project, folder: Path, settings: Settings) -> Written:
         from .site import build_site  # MkDocs and its theme load only when a site is asked for
 
-        plan = build_site(project, folder / name)
-        return Written((name,), f"审阅网站 {name}/（{plan.pages} 页，其中证据 {plan.evidence_pages} 页）")
+        cache = settings.cache / f"{name}-{project.edition.value}" if settings.cache else None
+        plan = build_site(project, folder / name, cache)
+        reused = f"；{plan.reused} 页未变，取自缓存" if plan.reused else ""
+        return Written((name,), f"审阅网站 {name}/（{plan.pages} 页，其中证据 {plan.evidence_pages} 页{reused}）")
 
     return write_site
 
@@ -80,6 +84,18 @@ OUTPUTS: dict[str, Callable[[Project, Path, Settings], Written]] = {
 }
 
 
+def site_cache(out: Path) -> Path:
+    """The cache of the sites built into ``out``: in the user's cache folder, never in the project or the output.
+
+    One folder per output folder (by its path), so a preview and a build of the same output, which
+    wait for each other's lock, share it, and builds into different folders never touch each other's.
+    """
+    from .history import cache_dir
+
+    key = hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:16]
+    return cache_dir() / f"site-{key}"
+
+
 def output_dir(root: Path, out: Path | None) -> Path:
     """The output folder: ``--out``, else the project's build/. Never the project itself or its data."""
     target = (out or root / "build").resolve()
@@ -97,15 +113,16 @@ class Guard(Protocol):
 
 
 def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard | None = None,
-          settings: Settings = Settings()) -> list[Written]:
+          settings: Settings = Settings(), background: bool = False) -> list[Written]:
     """Render ``outputs`` (names of OUTPUTS) into a staging folder and swap it in for ``out`` at once.
 
     With a ``guard`` (the public edition), the folder holds only what this build wrote (nothing is
     taken over from the previous ``out``, which may be an internal edition) and is swapped in only
-    when ``guard.check`` passes over all of it; it raises ``DataError`` otherwise.
+    when ``guard.check`` passes over all of it; it raises ``DataError`` otherwise. With ``background``
+    (the live preview, a long-running process), the previous build is removed by a thread after the swap.
     """
     wanted = [name for name in OUTPUTS if name in set(outputs)]
-    staging = Staging(out)
+    staging = Staging(out, background=background)
     try:
         written = [OUTPUTS[name](project, staging.path, settings) for name in wanted]
         if guard is None:

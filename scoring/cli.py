@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import tables
-from .build import Settings, build, output_dir
+from .build import Settings, build, output_dir, site_cache
 from .edition import edition_of
 from .gather import gather
 from .numbers import fmt
@@ -178,7 +178,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
             print(f"{edition.label}：可以生成（标为可公开的文件中没有未登记的个人信息）")
         return 0
     jobs = getattr(args, "jobs", None) or default_jobs()
-    written = build(project, outputs, out, guard=guard, settings=Settings(jobs=jobs))
+    written = build(project, outputs, out, guard=guard, settings=Settings(jobs=jobs, cache=site_cache(out)))
     if "tables" in outputs:
         sys.stdout.write(tables.terminal(project.table))
     for w in written:

@@ -21,6 +21,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,8 +97,9 @@ class Staging:
     build can be removed without touching a running one.
     """
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, *, background: bool = False):
         self.out = out
+        self.background = background  # remove the previous build in a thread once the new one is in place
         out.parent.mkdir(parents=True, exist_ok=True)
         self._lock = os.open(out.parent, os.O_RDONLY)
         fcntl.flock(self._lock, fcntl.LOCK_EX)
@@ -125,7 +127,16 @@ class Staging:
         self.close()
 
     def close(self) -> None:
-        """Drop the staging folder (after ``commit``: the previous build) and release the lock."""
+        """Drop the staging folder (after ``commit``: the previous build) and release the lock.
+
+        With ``background``, the folder is renamed out of the way and removed by a thread: a
+        preview's next edit need not wait for a thousand folders to go (``recover`` removes what a
+        stopped process left).
+        """
+        if self.background and self.path.exists():
+            trash = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.trash-", dir=self.out.parent))
+            os.replace(self.path, trash / "old")
+            threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}, daemon=True).start()
         shutil.rmtree(self.path, ignore_errors=True)
         if self._lock >= 0:
             os.close(self._lock)  # closing releases the lock
@@ -142,8 +153,9 @@ def recover(out: Path) -> None:
     if old.exists() and not out.exists():
         os.replace(old, out)
     shutil.rmtree(old, ignore_errors=True)
-    for stale in out.parent.glob(f".{out.name}.stage-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    for pattern in (f".{out.name}.stage-*", f".{out.name}.trash-*"):
+        for stale in out.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 class _Collect(logging.Handler):

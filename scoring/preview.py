@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .build import build, output_dir
+from .build import Settings, build, output_dir, site_cache
 from .gather import gather
 from .problems import DataError, Problem, Severity, error
 from .site import TEMPLATES, template_env
@@ -43,7 +43,7 @@ class PreviewState:
             for problem in project.problems:
                 if problem.severity == Severity.WARNING:
                     print(problem.format(), file=sys.stderr)
-            build(project, ("preview",), self.out)
+            build(project, ("preview",), self.out, settings=Settings(cache=site_cache(self.out)), background=True)
             problems: list[Problem] = []
         except DataError as exc:
             problems = [p for p in exc.problems if p.severity != Severity.NOTICE]

@@ -10,6 +10,7 @@ git, re-reads an evidence file or calls back into the pipeline.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -122,7 +123,7 @@ class Body:
     def html(self) -> str:
         cached: str | None = self.__dict__.get("_html")
         if cached is None:
-            cached = self.render(self.source) if self.render is not None else self.source
+            cached = _rendered(self.render, self.source) if self.render is not None else self.source
             object.__setattr__(self, "_html", cached)
         return cached
 
@@ -135,6 +136,12 @@ class Body:
             return "" if target is None else f' {attribute}="{target}"'
 
         return _LOCAL.sub(one, self.html) if self.links else self.html
+
+
+@functools.lru_cache(maxsize=16384)
+def _rendered(render: Callable[[str], str], source: str) -> str:
+    """A body's HTML, kept for the process: the live preview gathers again on every edit, most bodies unchanged."""
+    return render(source)
 
 
 # --- the edition ------------------------------------------------------------------

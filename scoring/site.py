@@ -362,6 +362,7 @@ class AttachmentView:
 class SitePlan:
     pages: int
     evidence_pages: int
+    reused: int = 0  # pages whose HTML came from the cache (scoring/sitecache.py)
 
 
 def page_depth(page: str, directory_urls: bool) -> int:
@@ -381,9 +382,11 @@ def page_url(page: str, directory_urls: bool) -> str:
     return url_path(stem + "/")
 
 
-def template_env() -> jinja2.Environment:
+def template_env(compiled: Path | None = None) -> jinja2.Environment:
+    """The page templates' environment; ``compiled``: a folder keeping their compiled code between builds."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     )
@@ -398,12 +401,15 @@ class PageWriter:
         self.env = env
         self.common = common
         self.count = 0
+        self.folders: set[Path] = set()  # made already: a thousand evidence pages share one
 
     def write(self, page: str, template: str, **context: Any) -> None:
         root = "../" * page.count("/")
         text = self.env.get_template(template).render(**self.common, **context, root=root)
         path = self.docs / page
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
         path.write_text(text, encoding="utf-8")
         self.count += 1
 
@@ -427,8 +433,8 @@ def site_nav(scheme: Scheme) -> list[Any]:
 NOT_IN_NAV = "/evidence/*.md\n!/evidence/index.md\n"
 
 
-def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True) -> SitePlan:
-    """Write every page into ``docs``."""
+def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True, compiled: Path | None = None) -> SitePlan:
+    """Write every page into ``docs`` (``compiled``: see ``template_env``)."""
     model = SiteModel(project)
     copies = Copies(project.root)
     shown = [ev for ev in project.table.evidence if project.shown(ev)]  # the public edition: no page for the rest
@@ -436,7 +442,7 @@ def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True) 
     common = {"scheme": model.scheme, "table": model.table, "info": project.info, "as_of": project.as_of,
               "links": model.links, "model": model, "labels": STATUS_LABELS, "withheld": project.withheld,
               "WITHHELD": WITHHELD, "edition": project.edition}
-    writer = PageWriter(docs, template_env(), common)
+    writer = PageWriter(docs, template_env(compiled), common)
     _write_pages(writer, model, project, project.git.history)
     for ev in shown:
         attachments = [AttachmentView(a.name, copies.add(a.path), a.image) for a in ev.attachments]
@@ -525,12 +531,18 @@ def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,
     return cfg
 
 
-def mkdocs_build(cfg: Any) -> None:
+def mkdocs_build(cfg: Any, cache: Any = None) -> None:
+    """MkDocs' own build; with a ``sitecache.PageCache``, the same build reusing the pages it holds."""
     from mkdocs.commands.build import build
+
+    from . import sitecache
 
     cfg.plugins.on_startup(command="build", dirty=False)
     try:
-        build(cfg)
+        if cache is None:
+            build(cfg)
+        else:
+            sitecache.build(cfg, cache)
     finally:
         cfg.plugins.on_shutdown()
 
@@ -543,13 +555,30 @@ def _mkdocs_failed(config: Path, exc: Exception, messages: list[str]) -> DataErr
 # --- the site ----------------------------------------------------------------------------
 
 
-def build_site(project: Project, target: Path) -> SitePlan:
+_tuned: dict[tuple[str, ...], frozenset[str]] = {}  # the terms of the last tuning here, and its words
+
+
+def _tune(terms: tuple[str, ...]) -> None:
+    """Tune jieba for ``terms`` unless it still is: the live preview builds again and again with the same terms."""
+    if TUNING.total is not None and _tuned.get(terms) is TUNING.words:
+        return
+    TUNING.apply(terms)
+    _tuned.clear()
+    _tuned[terms] = TUNING.words
+
+
+def build_site(project: Project, target: Path, cache: Path | None = None) -> SitePlan:
     """Generate the pages and build the site into ``target`` (a folder that does not exist yet).
 
     The scratch docs dir sits beside ``target`` (inside the build's staging
-    folder) and is removed afterwards.
+    folder) and is removed afterwards. With a ``cache`` folder, pages whose
+    inputs did not change since the last build there are not rendered again
+    (scoring/sitecache.py); the site is the same, byte for byte, as MkDocs'
+    own build without one.
     """
     from mkdocs.exceptions import MkDocsException
+
+    from . import sitecache
 
     config = config_file(project.root)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -558,10 +587,15 @@ def build_site(project: Project, target: Path) -> SitePlan:
         with mkdocs_session(project.info.date) as messages:
             try:
                 cfg = mkdocs_config(config, docs, target, project.scheme, project.edition)
-                plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls))
-                TUNING.apply(search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)]))
-                mkdocs_build(cfg)
+                compiled = sitecache.compiled_templates(cache)
+                plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls), compiled=compiled)
+                terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
+                _tune(terms)
+                pages = None if cache is None else sitecache.PageCache(cache, sitecache.base_key(cfg, extra=terms))
+                mkdocs_build(cfg, pages)
                 TUNING.index_words(target / "search" / "search_index.json")
+                if pages is not None:
+                    plan = SitePlan(plan.pages, plan.evidence_pages, pages.reused)
             except MkDocsException as exc:
                 raise _mkdocs_failed(config, exc, messages) from None
         return plan

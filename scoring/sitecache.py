@@ -1,0 +1,345 @@
+"""Incremental site builds: MkDocs' build, with each page's HTML taken from a cache when its inputs are unchanged.
+
+MkDocs 1.6 renders every page on every build (its ``--dirty`` mode is known to
+give wrong navigation). ``build`` below is ``mkdocs.commands.build.build`` step
+by step, with one difference: a page whose inputs are unchanged since a
+previous successful build is not converted from Markdown nor rendered through
+the theme; its HTML, its search entries and its anchors come from the cache.
+
+A page's HTML is a function of:
+
+- the build's *base*: the cache format, the versions of MkDocs, Material,
+  Markdown, pymdown-extensions, jieba and this module, mkdocs.yml's bytes (and
+  those of a file it names with ``INHERIT``), the
+  configuration the site sets on top of it (site name, footer, navigation),
+  the theme's own folder when mkdocs.yml names one (``custom_dir``), the build
+  date (``SOURCE_DATE_EPOCH``), the search tuning terms, and the list of every
+  file in the docs dir (links resolve against it);
+- the page's own path and Markdown;
+- the navigation as every page shows it: each entry's title and address
+  (titles of section pages come from their Markdown).
+
+The first two make the page's *key* (the name of its cache entry); the third is
+recorded in the entry and compared after all pages are read. So an edit of one
+evidence file re-renders its page and the pages whose Markdown shows it (its
+row, unit, the dashboard, the indexes); a change of the scheme, mkdocs.yml, the
+templates, the versions or the file list re-renders everything.
+
+Entries are two files per page, ``<key>.json`` (the title, the search entries,
+the anchors, links to anchors in other pages, the SHA-256 of the HTML) and
+``<key>.html``. An entry that does not parse, has another format, or whose HTML
+does not match its hash is ignored and the page rendered again: the cache is
+never trusted, only used. Entries are written only after a build has passed
+strict mode, so a page that warned is never reused without its warning; after
+each build, entries it did not use are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+SEARCH_PLUGIN = "material/search"
+# The only plugin whose part in a page is known (its search entries are cached): with any other, no page is reused.
+KNOWN_PLUGINS = frozenset({SEARCH_PLUGIN})
+DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba", "jinja2", "backrefs")
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+def _versions() -> str:
+    found = []
+    for name in DISTRIBUTIONS:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    found.append(f"python={sys.version}")
+    found.append(f"driver={_digest(Path(__file__).read_bytes())}")
+    return ";".join(found)
+
+
+def _folder_digest(folder: Path) -> str:
+    parts: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            parts.append(f"{path.relative_to(folder).as_posix()}:{_digest(path.read_bytes())}")
+    return _digest(*parts)
+
+
+_INHERIT = re.compile(rb"^INHERIT:\s*['\"]?([^'\"\n#]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _config_bytes(path: Path) -> bytes:
+    """mkdocs.yml's bytes, followed by those of the files it inherits from (``INHERIT:``), in order."""
+    data, seen = b"", set()
+    while path not in seen and path.is_file():
+        seen.add(path)
+        text = path.read_bytes()
+        data += text
+        found = _INHERIT.search(text)
+        if found is None:
+            break
+        path = (path.parent / found.group(1).decode("utf-8", "replace").strip()).resolve()
+    return data
+
+
+def base_key(cfg: Any, *, extra: Iterable[str] = ()) -> str:
+    """What every page of this build depends on, but its own Markdown and the navigation."""
+    parts: list[bytes | str] = [f"format={FORMAT}", _versions(), _config_bytes(Path(cfg.config_file_path).resolve()),
+             json.dumps([cfg.site_name, cfg.site_url, cfg.copyright, cfg.repo_url, cfg.edit_uri, cfg.nav,
+                         cfg.not_in_nav, cfg.use_directory_urls, cfg.extra, dict(cfg.theme.items()),
+                         cfg.extra_css, cfg.extra_javascript], ensure_ascii=False, sort_keys=True, default=str),
+             os.environ.get("SOURCE_DATE_EPOCH", ""), *extra]
+    if cfg.theme.custom_dir:
+        parts.append(_folder_digest(Path(cfg.theme.custom_dir)))
+    return _digest(*parts)
+
+
+@dataclass
+class Entry:
+    """One page as a previous build rendered it."""
+
+    title: str | None
+    nav: str
+    html: bytes
+    search: list[dict[str, Any]]
+    anchors: list[str]
+    links: dict[str, dict[str, str]]  # page → {anchor: the link as written}
+
+    def meta(self) -> dict[str, Any]:
+        return {"format": FORMAT, "title": self.title, "nav": self.nav, "sha256": hashlib.sha256(self.html).hexdigest(),
+                "search": self.search, "anchors": self.anchors, "links": self.links}
+
+
+@dataclass
+class PageCache:
+    """The cache folder of one site: entries by page key; what this build used and rendered."""
+
+    folder: Path
+    base: str
+    used: set[str] = field(default_factory=set)
+    new: dict[str, Entry] = field(default_factory=dict)
+    reused: int = 0
+
+    def key(self, files_digest: str, uri: str, markdown: bytes) -> str:
+        return _digest(self.base, files_digest, uri, markdown)
+
+    def load(self, key: str) -> Entry | None:
+        """The entry under ``key``, or None when it is missing or anything about it is wrong."""
+        try:
+            meta = json.loads((self.folder / f"{key}.json").read_bytes())
+            html = (self.folder / f"{key}.html").read_bytes()
+            if meta["format"] != FORMAT or hashlib.sha256(html).hexdigest() != meta["sha256"]:
+                return None
+            entry = Entry(meta["title"], meta["nav"], html, meta["search"], meta["anchors"], meta["links"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not (isinstance(entry.title, str | None) and isinstance(entry.nav, str) and isinstance(entry.search, list)
+                and isinstance(entry.anchors, list) and isinstance(entry.links, dict)):
+            return None
+        return entry
+
+    def save(self) -> None:
+        """Write the new entries (each file beside its name, then renamed) and drop the ones this build did not use."""
+        from .output import write_files
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for key, entry in sorted(self.new.items()):
+                meta = json.dumps(entry.meta(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                write_files(self.folder, {f"{key}.html": entry.html})
+                write_files(self.folder, {f"{key}.json": meta})  # last: an entry counts only once both are whole
+            keep = self.used | self.new.keys()
+            for path in self.folder.iterdir():
+                if path.name.split(".", 1)[0] not in keep:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            return  # no writable cache: the site is still right, the next build only slower
+
+
+def compiled_templates(cache: Path | None) -> Path | None:
+    """The folder keeping compiled Jinja2 templates (ours and the theme's) beside a site's page cache.
+
+    Jinja2 keys each by the template's name and a hash of its source, and checks
+    both on load: an edited template is compiled again, a damaged file ignored.
+    """
+    if cache is None:
+        return None
+    folder = cache.parent / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+def nav_key(nav: Any) -> str:
+    """The navigation as the theme shows it on every page: titles and addresses, in order."""
+
+    def walk(items: Iterable[Any]) -> list[Any]:
+        return [[type(item).__name__, item.title, getattr(item, "url", None), walk(item.children or [])]
+                for item in items]
+
+    return _digest(json.dumps(walk(nav.items), ensure_ascii=False))
+
+
+def build(cfg: Any, cache: PageCache | None) -> None:
+    """``mkdocs.commands.build.build(cfg)``, reusing the pages ``cache`` holds; the same bytes either way."""
+    from mkdocs import utils
+    from mkdocs.commands import build as mk
+    from mkdocs.exceptions import Abort, BuildError
+    from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    if cache is not None and set(cfg.plugins) - KNOWN_PLUGINS:
+        cache = None
+    logger = logging.getLogger("mkdocs")
+    counter = utils.CountHandler()
+    counter.setLevel(logging.WARNING)
+    if cfg.strict:
+        logger.addHandler(counter)
+    inclusion = InclusionLevel.is_included
+    try:
+        cfg = cfg.plugins.on_config(cfg)
+        cfg.plugins.on_pre_build(config=cfg)
+        utils.clean_directory(cfg.site_dir)
+        files = get_files(cfg)
+        env = cfg.theme.get_env()
+        if (compiled := compiled_templates(cache.folder if cache else None)) is not None:
+            import jinja2
+
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
+        files.add_files_from_theme(env, cfg)
+        files = cfg.plugins.on_files(files, config=cfg)
+        set_exclusions(files, cfg)
+        nav = get_navigation(files, cfg)
+        nav = cfg.plugins.on_nav(nav, config=cfg, files=files)
+
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        for file in doc_files:
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, cfg)
+        keys, reused, current = _read_pages(cfg, files, doc_files, nav, cache)
+
+        env = cfg.plugins.on_env(env, config=cfg, files=files)
+        files.copy_static_files(inclusion=inclusion)
+        for template in sorted(cfg.theme.static_templates):
+            mk._build_theme_template(template, env, files, cfg, nav)
+        for template in cfg.extra_templates:
+            mk._build_extra_template(template, files, cfg, nav)
+        _write_pages(cfg, files, doc_files, nav, env, cache, _Reuse(keys, reused, current))
+
+        for file in doc_files:
+            file.page.validate_anchor_links(files=files, log_level=cfg.validation.links.anchors)
+        cfg.plugins.on_post_build(config=cfg)
+        if counts := counter.get_counts():
+            raise Abort(f"Aborted with {', '.join(f'{v} {k.lower()}s' for k, v in counts)} in strict mode!")
+    except Exception as e:
+        cfg.plugins.on_build_error(error=e)
+        if isinstance(e, BuildError):
+            logging.getLogger("mkdocs").error(str(e))
+            raise Abort("Aborted with a BuildError!") from None
+        raise
+    finally:
+        logger.removeHandler(counter)
+    if cache is not None:
+        cache.save()
+
+
+def _link(source: Path, dest: str) -> bool:
+    """A cached page's HTML placed as a hard link (no bytes copied); False where links are refused.
+
+    Nothing writes into a built page in place (the next build writes a new tree), and a
+    cache entry whose bytes changed all the same fails its hash on the next load.
+    """
+    try:
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        os.link(source, dest)
+    except OSError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Reuse:
+    keys: dict[str, str]  # page → its cache key
+    found: dict[str, Entry]  # page → its entry, for the pages taken from the cache
+    nav: str
+
+
+def _read_pages(cfg: Any, files: Any, doc_files: Any, nav: Any,
+                cache: PageCache | None) -> tuple[dict[str, str], dict[str, Entry], str]:
+    """Read every page: from the cache when its key and the navigation match, else from Markdown as MkDocs does."""
+    from mkdocs.commands import build as mk
+
+    keys: dict[str, str] = {}
+    found: dict[str, Entry] = {}
+    if cache is not None:
+        files_digest = _digest("\n".join(sorted(f.src_uri for f in files)))
+        for file in doc_files:
+            keys[file.src_uri] = key = cache.key(files_digest, file.src_uri, file.content_bytes)
+            entry = cache.load(key)
+            if entry is not None:
+                found[file.src_uri] = entry
+    for file in doc_files:
+        if file.src_uri in found:
+            file.page.read_source(cfg)
+            file.page._title_from_render = found[file.src_uri].title
+        else:
+            mk._populate_page(file.page, cfg, files)
+    current = nav_key(nav)
+    for file in doc_files:
+        if file.src_uri in found and found[file.src_uri].nav != current:
+            del found[file.src_uri]
+            mk._populate_page(file.page, cfg, files)
+    return keys, found, current
+
+
+def _write_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, cache: PageCache | None,
+                 reuse: _Reuse) -> None:
+    """Write every page: the cached HTML and search entries, or rendered through the theme as MkDocs does."""
+    from mkdocs import utils
+    from mkdocs.commands import build as mk
+
+    search = cfg.plugins.get(SEARCH_PLUGIN)
+    entries: list[dict[str, Any]] = search.search_index.entries if search is not None else []
+    for file in doc_files:
+        page = file.page
+        entry = reuse.found.get(file.src_uri)
+        if entry is not None and cache is not None:
+            if not _link(cache.folder / f"{reuse.keys[file.src_uri]}.html", file.abs_dest_path):
+                utils.write_file(entry.html, file.abs_dest_path)
+            entries.extend(entry.search)
+            page.present_anchor_ids = set(entry.anchors)
+            page.links_to_anchors = {target: links for uri, links in entry.links.items()
+                                     if (target := files.get_file_from_path(uri)) is not None}
+            cache.used.add(reuse.keys[file.src_uri])
+            cache.reused += 1
+            continue
+        start = len(entries)
+        mk._build_page(page, cfg, doc_files, nav, env)
+        if cache is not None and os.path.isfile(file.abs_dest_path):
+            links = {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}
+            html = Path(file.abs_dest_path).read_bytes()
+            cache.new[reuse.keys[file.src_uri]] = Entry(page._title_from_render, reuse.nav, html, entries[start:],
+                                                        sorted(page.present_anchor_ids or ()), links)

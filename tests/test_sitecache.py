@@ -1,0 +1,152 @@
+"""Incremental site builds: after any sequence of edits, the site equals a clean build byte for byte."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from test_build import EPOCH, snapshot
+
+from scoring.build import build, site_cache
+from scoring.cli import main
+from scoring.gather import gather
+from scoring.sitecache import FORMAT
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def site(project: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[dict[str, bytes], int]:
+    """Build the site; return every file of it and how many pages came from the cache."""
+    capsys.readouterr()
+    assert main(["site", "--project", str(project), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    found = re.search(r"(\d+) 页未变，取自缓存", printed)
+    return snapshot(out / "site"), int(found.group(1)) if found else 0
+
+
+def clean(project: Path, tmp_path: Path) -> dict[str, bytes]:
+    """A clean build of the project as it is now: a fresh output folder, no cache, MkDocs' own build."""
+    fresh = tmp_path / "clean"
+    shutil.rmtree(fresh, ignore_errors=True)
+    build(gather(project), ("site",), fresh)
+    files = snapshot(fresh / "site")
+    shutil.rmtree(fresh)
+    return files
+
+
+def assert_same(got: dict[str, bytes], want: dict[str, bytes]) -> None:
+    assert sorted(got) == sorted(want)
+    differ = [name for name in want if got[name] != want[name]]
+    assert not differ, differ[:10]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_build_after_each_edit_equals_a_clean_build(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path / "out"
+    first, reused = site(mini, out, capsys)
+    assert reused == 0
+    pages = sum(1 for name in first if name.endswith(".html")) - 1  # 404.html is no page
+    again, reused = site(mini, out, capsys)
+    assert reused == pages and again == first  # nothing changed: every page from the cache
+    assert_same(first, clean(mini, tmp_path))  # a first build with an empty cache is a clean one
+    fresh, reused = site(mini, tmp_path / "other", capsys)
+    assert reused == 0 and fresh == first  # two builds with empty caches are the same
+
+    evidence = mini / "evidence"
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("a body", lambda: edit(evidence / "bgs" / "zixun.md", "咨询台账。", "咨询台账，共 12 条记录。")),
+        ("a fact that changes a score", lambda: edit(evidence / "zonghe" / "yanjiu.md", "[甲, 乙]", "[甲]")),
+        ("a new file", lambda: (evidence / "zonghe" / "yanjiu-2.md").write_text(
+            "---\nindicator: zuzhi.yanjiu\nunit: 综合组\ndate: 2021-06-01\ntitle: 第二次研究政务公开工作\n"
+            "kind: 会议纪要\nfacts:\n  研究事项: [乙]\n---\n会议研究了乙。\n", encoding="utf-8")),
+        ("a file deleted", lambda: (evidence / "bgs" / "jiancha-07.md").unlink()),
+        ("mkdocs.yml", lambda: (mini / "mkdocs.yml").write_text(
+            (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("primary: indigo", "primary: teal"),
+            encoding="utf-8")),
+        ("a body again, under the new mkdocs.yml", lambda: edit(evidence / "bgs" / "zixun.md", "12 条", "13 条")),
+    ]
+    reuse: dict[str, int] = {}
+    for name, change in steps:
+        change()
+        got, reuse[name] = site(mini, out, capsys)
+        assert_same(got, clean(mini, tmp_path))
+    # what could be reused was: an edited body re-renders its page and the pages that list or score it
+    assert 0 < reuse["a body"] < pages
+    assert 0 < reuse["a fact that changes a score"] < pages
+    assert reuse["a body again, under the new mkdocs.yml"] > 0
+    assert reuse["mkdocs.yml"] == 0
+
+
+def entries(out: Path) -> list[Path]:
+    return sorted(site_cache(out).glob("site-internal/*"))
+
+
+@pytest.mark.parametrize("damage", ["truncated html", "truncated json", "other format", "html of another page",
+                                    "not json"])
+def test_a_damaged_cache_is_ignored_not_trusted(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path / "out"
+    first, _ = site(mini, out, capsys)
+    htmls = [p for p in entries(out) if p.suffix == ".html"]
+    metas = [p for p in entries(out) if p.suffix == ".json"]
+    assert len(htmls) > 1 and len(htmls) == len(metas)
+    rotated = [p.read_bytes() for p in htmls[1:] + htmls[:1]]
+    for html, meta, other in zip(htmls, metas, rotated, strict=True):
+        if damage == "truncated html":
+            html.write_bytes(html.read_bytes()[: len(html.read_bytes()) // 2])
+        elif damage == "truncated json":
+            meta.write_bytes(meta.read_bytes()[:-5])
+        elif damage == "other format":
+            data = json.loads(meta.read_bytes())
+            meta.write_text(json.dumps({**data, "format": FORMAT + 1}), encoding="utf-8")
+        elif damage == "html of another page":
+            html.write_bytes(other)
+        else:
+            meta.write_bytes(b"\xff\xfe not json")
+    got, reused = site(mini, out, capsys)
+    assert reused == 0  # no damaged entry was used
+    assert_same(got, first)
+    _, reused = site(mini, out, capsys)  # and the rebuilt entries are whole again
+    assert reused == len(htmls)
+
+
+def test_the_cache_lives_outside_the_project_and_the_output(mini: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    before = snapshot(mini)
+    site(mini, out, capsys)
+    assert snapshot(mini) == before
+    cache = site_cache(out)
+    assert entries(out) and not cache.is_relative_to(out) and not cache.is_relative_to(mini)
+    assert not any(p.name.endswith((".json", ".html")) and p.parent.name.startswith("site-")
+                   for p in out.rglob("*"))
+    shutil.rmtree(cache)  # safe to delete: the next build is a clean one
+    _, reused = site(mini, out, capsys)
+    assert reused == 0
+
+
+def test_a_change_in_an_inherited_config_renders_every_page_again(mini: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    (mini / "base.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (mini / "mkdocs.yml").write_text("INHERIT: base.yml\n", encoding="utf-8")
+    out = tmp_path / "out"
+    site(mini, out, capsys)
+    assert site(mini, out, capsys)[1] > 0
+    edit(mini / "base.yml", "primary: indigo", "primary: teal")
+    got, reused = site(mini, out, capsys)
+    assert reused == 0
+    assert_same(got, clean(mini, tmp_path))
