@@ -13,20 +13,22 @@ from pathlib import Path
 
 from .gitrepo import build_info, last_changes
 from .history import history
+from .load import EvidenceMemo
 from .pipeline import check_and_score
 from .project import BuildInfo, GitRecord, Project
 
 
 def gather(root: Path, *, strict: bool = False, as_of: date | None = None, info: BuildInfo | None = None,
-           with_git: bool = True) -> Project:
+           with_git: bool = True, memo: EvidenceMemo | None = None) -> Project:
     """Load, check and score a project and read its git facts, or raise ``DataError`` with every problem.
 
     ``as_of`` is the date the to-do lists and deadline views are judged by
     (default: the date of the last commit); it changes no score.
     ``with_git=False`` leaves out the score history and the last change of
-    each file (for commands that show neither).
+    each file (for commands that show neither). ``memo`` keeps parsed evidence
+    files between calls (the preview passes one; see ``EvidenceMemo``).
     """
-    checked = check_and_score(root, strict=strict)
+    checked = check_and_score(root, strict=strict, memo=memo)
     info = info or build_info(root)
     record = GitRecord()
     if with_git:

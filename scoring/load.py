@@ -41,7 +41,7 @@ from .model import (
 )
 from .numbers import to_decimal
 from .params import bool_value, nearest
-from .problems import Problem, error, suggest, warning
+from .problems import Problem, Severity, error, suggest, warning
 from .rules import PercentFloor, RatioScore, Rule, RuleError, check_fact_types, parse_rule, walk, with_measures
 from .safeio import LIMIT_KEYS, MB, Limits, ReadRefused, Tree, decode, read_bytes, size_text
 from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
@@ -671,14 +671,108 @@ def _facts(data: LineDict, indicator: Indicator | None, ctx: _Ctx,
     return tuple(values), tuple(lines)
 
 
-def load_evidence(root: Path, scheme: Scheme,
-                  digests: Digests | None = None) -> tuple[tuple[Evidence, ...], list[Problem]]:
+@dataclass(frozen=True)
+class _Parsed:
+    """One evidence file as parsed: what it gave, and what it depended on beyond its own bytes and the scheme."""
+
+    size: int
+    sha256: str
+    evidence: Evidence
+    problems: tuple[Problem, ...]  # warnings and notices only: a file with an error is parsed again
+    attachments: tuple[tuple[str, str, tuple[int, int, int]], ...]  # as written → resolved target, its stat
+
+
+def _stat_key(path: str) -> tuple[int, int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns, found.st_ino
+
+
+class EvidenceMemo:
+    """Parsed evidence files kept between loads of one project, for a long-lived process (the preview).
+
+    A file is parsed again only when its bytes (SHA-256), the scheme (compared
+    whole) or one of its attachments (resolved path, size, mtime, inode) changed;
+    a file that gave an error is always parsed again. What a load returns is what
+    a load without the memo would return. ``parsed`` counts the files the last
+    load parsed.
+    """
+
+    def __init__(self) -> None:
+        self.scheme: Scheme | None = None
+        self.files: dict[str, _Parsed] = {}
+        self.parsed = 0
+
+    def begin(self, scheme: Scheme) -> None:
+        if self.scheme is None or self.scheme != scheme:
+            self.files.clear()
+        self.scheme = scheme
+        self.parsed = 0
+
+    def end(self, seen: set[str]) -> None:
+        for rel in set(self.files) - seen:  # a file removed: forget it
+            del self.files[rel]
+
+    def load(self, root: Path, path: Path, scheme: Scheme, problems: list[Problem], tree: Tree,
+             digests: Digests | None) -> Evidence | None:
+        rel = _rel(root, path)
+        known = self.files.get(rel)
+        if known is not None and self._unchanged(known, tree, path, scheme):
+            problems.extend(known.problems)
+            if digests is not None:
+                digests[rel] = (known.size, known.sha256)
+            return known.evidence
+        own: list[Problem] = []
+        read: Digests = {}
+        evidence = load_evidence_file(root, path, scheme, own, tree, read)
+        self.parsed += 1
+        problems.extend(own)
+        if digests is not None:
+            digests.update(read)
+        self.files.pop(rel, None)
+        if evidence is not None and rel in read and not any(p.severity == Severity.ERROR for p in own):
+            attachments = []
+            for attachment in evidence.attachments:
+                target = (path.parent / attachment.name).resolve()
+                stat = _stat_key(os.fspath(target))
+                if stat is None:
+                    return evidence
+                attachments.append((attachment.name, os.fspath(target), stat))
+            self.files[rel] = _Parsed(*read[rel], evidence, tuple(own), tuple(attachments))
+        return evidence
+
+    @staticmethod
+    def _unchanged(known: _Parsed, tree: Tree, path: Path, scheme: Scheme) -> bool:
+        try:
+            data = read_bytes(tree, path, scheme.limits.yaml + scheme.limits.body)
+        except ReadRefused:
+            return False
+        if len(data) != known.size or hashlib.sha256(data).hexdigest() != known.sha256:
+            return False
+        for name, target, stat in known.attachments:
+            resolved = os.fspath((path.parent / name).resolve())
+            if resolved != target or _stat_key(resolved) != stat:
+                return False
+        return True
+
+
+def load_evidence(root: Path, scheme: Scheme, digests: Digests | None = None,
+                  memo: EvidenceMemo | None = None) -> tuple[tuple[Evidence, ...], list[Problem]]:
+    """Every evidence file, with the problems found; ``memo`` (kept by the caller) spares parsing unchanged files."""
     problems: list[Problem] = []
     found: list[Evidence] = []
     seen: dict[str, str] = {}
     tree = Tree(root)
-    for path in evidence_files(root):
-        evidence = load_evidence_file(root, path, scheme, problems, tree, digests)
+    if memo is not None:
+        memo.begin(scheme)
+    paths = evidence_files(root)
+    for path in paths:
+        if memo is not None:
+            evidence = memo.load(root, path, scheme, problems, tree, digests)
+        else:
+            evidence = load_evidence_file(root, path, scheme, problems, tree, digests)
         if evidence is None:
             continue
         if evidence.id in seen:
@@ -688,6 +782,8 @@ def load_evidence(root: Path, scheme: Scheme,
             continue
         seen[evidence.id] = evidence.path
         found.append(evidence)
+    if memo is not None:
+        memo.end({_rel(root, path) for path in paths})
     problems.extend(ratio_problems(scheme, found))
     return tuple(found), problems
 

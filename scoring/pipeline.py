@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .body import check_bodies
 from .check import check_scheme
-from .load import Digests, load_evidence, load_scheme
+from .load import Digests, EvidenceMemo, load_evidence, load_scheme
 from .model import Evidence, Scheme
 from .problems import DataError, Problem, error, has_errors, sort_problems
 from .project import Body, FileFacts
@@ -77,8 +77,11 @@ def _digest(path: str, rel: str) -> FileFacts:
     return FileFacts(rel, size, digest.hexdigest())
 
 
-def check_and_score(root: Path, *, strict: bool = False) -> Checked:
-    """Load, check and score a project, or raise ``DataError`` with every problem."""
+def check_and_score(root: Path, *, strict: bool = False, memo: EvidenceMemo | None = None) -> Checked:
+    """Load, check and score a project, or raise ``DataError`` with every problem.
+
+    ``memo``: parsed evidence files kept between calls by a long-lived caller (scoring/load.py).
+    """
     problems: list[Problem] = []
     if not (root / "indicators").is_dir():
         raise DataError([error(str(root), 0, "目录中没有 indicators/（考核方案），请用 --project 指定项目目录")])
@@ -88,7 +91,7 @@ def check_and_score(root: Path, *, strict: bool = False) -> Checked:
         raise DataError(sort_problems(problems))
     problems.extend(check_scheme(scheme))
     digests: Digests = {}
-    evidence, evidence_problems = load_evidence(root, scheme, digests)
+    evidence, evidence_problems = load_evidence(root, scheme, digests, memo)
     problems.extend(evidence_problems)
     bodies, body_problems = check_bodies(root, evidence)
     problems.extend(body_problems)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from .build import Settings, build, output_dir, site_cache
 from .gather import gather
+from .load import EvidenceMemo
 from .problems import DataError, Problem, Severity, error
 from .site import TEMPLATES, template_env
 
@@ -36,10 +37,11 @@ class PreviewState:
         self.generation = 0
         self.problems: list[Problem] = []
         self.lock = threading.Lock()
+        self.memo = EvidenceMemo()  # evidence files parsed by the last rebuild: an edit parses one again
 
     def rebuild(self) -> None:
         try:
-            project = gather(self.root, strict=self.args.strict, as_of=self.args.as_of)
+            project = gather(self.root, strict=self.args.strict, as_of=self.args.as_of, memo=self.memo)
             for problem in project.problems:
                 if problem.severity == Severity.WARNING:
                     print(problem.format(), file=sys.stderr)
