@@ -395,6 +395,9 @@ def template_env(compiled: Path | None = None) -> jinja2.Environment:
     return env
 
 
+MACROS = "_macros.md.j2"
+
+
 class PageWriter:
     def __init__(self, docs: Path, env: jinja2.Environment, common: dict[str, Any]):
         self.docs = docs
@@ -402,16 +405,28 @@ class PageWriter:
         self.common = common
         self.count = 0
         self.folders: set[Path] = set()  # made already: a thousand evidence pages share one
+        self.macros: dict[str, Any] = {}  # _macros.md.j2 made into a module, by ``root``
 
     def write(self, page: str, template: str, **context: Any) -> None:
         root = "../" * page.count("/")
-        text = self.env.get_template(template).render(**self.common, **context, root=root)
+        text = self.env.get_template(template).render(**self.common, **context, root=root, m=self._macros(root))
         path = self.docs / page
         if path.parent not in self.folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(path.parent)
         path.write_text(text, encoding="utf-8")
         self.count += 1
+
+    def _macros(self, root: str) -> Any:
+        """The shared macros (``m`` in every page), made once per page depth.
+
+        They read only the common context and ``root``; a page importing them
+        ``with context`` would make the module again for each of a thousand pages.
+        """
+        if root not in self.macros:
+            template = self.env.get_template(MACROS)
+            self.macros[root] = template.make_module({**self.common, "root": root})
+        return self.macros[root]
 
 
 def site_nav(scheme: Scheme) -> list[Any]:
