@@ -229,7 +229,7 @@ def build(cfg: Any, cache: PageCache | None) -> None:
             import jinja2
 
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
-        files.add_files_from_theme(env, cfg)
+        _add_theme_files(files, env, cfg)
         files = cfg.plugins.on_files(files, config=cfg)
         set_exclusions(files, cfg)
         nav = get_navigation(files, cfg)
@@ -264,6 +264,41 @@ def build(cfg: Any, cache: PageCache | None) -> None:
         logger.removeHandler(counter)
     if cache is not None:
         cache.save()
+
+
+_theme_listing: dict[str, list[tuple[str, str | None]]] = {}  # the last listing of the theme's files, by its key
+
+
+def _theme_key(cfg: Any) -> str:
+    """The theme folders, the templates left out, and the mtime of every folder in them (a file added or removed
+    changes its folder's)."""
+    parts: list[str] = [*cfg.theme.dirs, *sorted(cfg.theme.static_templates)]
+    for folder in cfg.theme.dirs:
+        for dirpath, dirnames, _ in os.walk(folder):
+            dirnames.sort()
+            parts.append(f"{dirpath}:{os.stat(dirpath).st_mtime_ns}")
+    return _digest(*parts)
+
+
+def _add_theme_files(files: Any, env: Any, cfg: Any) -> None:
+    """``files.add_files_from_theme(env, cfg)``, with the theme's listing kept between builds in this process.
+
+    MkDocs lists every file of the theme's folders (Material's: some 14,000
+    icons) on every build; the preview builds again and again with the same theme.
+    """
+    from mkdocs.structure.files import File, Files
+
+    key = _theme_key(cfg)
+    listing = _theme_listing.get(key)
+    if listing is None:
+        theme = Files([])  # no docs: every theme file, in MkDocs' order, with the folder it comes from
+        theme.add_files_from_theme(env, cfg)
+        listing = [(file.src_uri, file.src_dir) for file in theme]
+        _theme_listing.clear()
+        _theme_listing[key] = listing
+    for path, folder in listing:
+        if files.get_file_from_path(path) is None:  # theme files do not override docs files
+            files.append(File(path, folder, cfg.site_dir, cfg.use_directory_urls))
 
 
 def _link(source: Path, dest: str) -> bool:

@@ -150,3 +150,20 @@ def test_a_change_in_an_inherited_config_renders_every_page_again(mini: Path, tm
     got, reused = site(mini, out, capsys)
     assert reused == 0
     assert_same(got, clean(mini, tmp_path))
+
+
+def test_a_file_added_to_the_theme_between_builds_is_in_the_next_one(mini: Path, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The theme's listing is kept between builds of one process; a file added to ``custom_dir`` still shows."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    (mini / "overrides" / "assets").mkdir(parents=True)
+    (mini / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "  name: material\n", "  name: material\n  custom_dir: overrides\n"), encoding="utf-8")
+    out = tmp_path / "out"
+    first, _ = site(mini, out, capsys)
+    assert "assets/added.txt" not in first
+    (mini / "overrides" / "assets" / "added.txt").write_text("主题新增的文件\n", encoding="utf-8")
+    got, _ = site(mini, out, capsys)
+    assert got["assets/added.txt"] == "主题新增的文件\n".encode()
+    assert_same(got, clean(mini, tmp_path))
