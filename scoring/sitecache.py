@@ -220,6 +220,7 @@ def build(cfg: Any, cache: PageCache | None) -> None:
         logger.addHandler(counter)
     inclusion = InclusionLevel.is_included
     try:
+        _remember_translations(cfg)
         cfg = cfg.plugins.on_config(cfg)
         cfg.plugins.on_pre_build(config=cfg)
         utils.clean_directory(cfg.site_dir)
@@ -299,6 +300,41 @@ def _add_theme_files(files: Any, env: Any, cfg: Any) -> None:
     for path, folder in listing:
         if files.get_file_from_path(path) is None:  # theme files do not override docs files
             files.append(File(path, folder, cfg.site_dir, cfg.use_directory_urls))
+
+
+_translations: dict[tuple[str, str], Any] = {}  # (the language's key, the placeholder) → its translation (Markup)
+LANGUAGE_FILES = ("partials/language.html", "partials/languages/{}.html", "partials/languages/en.html")
+
+
+def _language_key(cfg: Any) -> str:
+    """The theme's language and the files its translations come from, in every theme folder (size, mtime)."""
+    language = str(cfg.theme.get("language"))
+    parts: list[str] = [language]
+    for folder in cfg.theme.dirs:
+        for name in LANGUAGE_FILES:
+            path = os.path.join(folder, name.format(language))
+            found = os.stat(path) if os.path.isfile(path) else None
+            parts.append(f"{path}:{found.st_size}:{found.st_mtime_ns}" if found else f"{path}:-")
+    return _digest(*parts)
+
+
+def _remember_translations(cfg: Any) -> None:
+    """Material's search plugin translates its defaults (language, separator, pipeline) on every build, each time
+    through a new template environment; here each is translated once per process and language."""
+    search = cfg.plugins.get(SEARCH_PLUGIN)
+    if search is None:
+        return
+    key = _language_key(cfg)
+    if any(known != key for known, _ in _translations):
+        _translations.clear()
+    translate = search._translate
+
+    def remembered(config: Any, value: str) -> Any:
+        if (key, value) not in _translations:
+            _translations[key, value] = translate(config, value)
+        return _translations[key, value]
+
+    search._translate = remembered
 
 
 def _link(source: Path, dest: str) -> bool:

@@ -167,3 +167,19 @@ def test_a_file_added_to_the_theme_between_builds_is_in_the_next_one(mini: Path,
     got, _ = site(mini, out, capsys)
     assert got["assets/added.txt"] == "主题新增的文件\n".encode()
     assert_same(got, clean(mini, tmp_path))
+
+
+def test_a_change_of_the_theme_language_between_builds_translates_the_search_defaults_again(
+        mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search plugin's translated defaults are kept between builds of one process, per language."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path / "out"
+    first, _ = site(mini, out, capsys)
+    config = json.loads(first["search/search_index.json"])["config"]
+    assert config["pipeline"] == ["stemmer"]  # Material's Chinese default (mkdocs.yml sets the separator)
+    (mini / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "  language: zh\n", "  language: en\n"), encoding="utf-8")
+    got, _ = site(mini, out, capsys)
+    config = json.loads(got["search/search_index.json"])["config"]
+    assert config["pipeline"] == ["stopWordFilter"]  # its English one
+    assert_same(got, clean(mini, tmp_path))
