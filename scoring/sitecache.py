@@ -32,6 +32,10 @@ does not match its hash is ignored and the page rendered again: the cache is
 never trusted, only used. Entries are written only after a build has passed
 strict mode, so a page that warned is never reused without its warning; after
 each build, entries it did not use are removed.
+
+Within one process (the live preview), the theme's file listing and the search
+plugin's translated defaults are kept between builds too, each keyed by what it
+is made from (``_add_theme_files``, ``_remember_translations``).
 """
 
 from __future__ import annotations
