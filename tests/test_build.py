@@ -39,6 +39,19 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def clean_build(project: Path, output: str, tmp_path: Path) -> dict[str, bytes]:
+    """``output`` ("site", "preview") of a clean build of the project as it is now: a fresh folder, no cache."""
+    from scoring.build import build
+    from scoring.gather import gather
+
+    fresh = tmp_path / "clean"
+    shutil.rmtree(fresh, ignore_errors=True)
+    build(gather(project), (output,), fresh)
+    files = snapshot(fresh / output)
+    shutil.rmtree(fresh)
+    return files
+
+
 def run_all(project: Path, out: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "all", "--project", str(project),

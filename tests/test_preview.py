@@ -4,29 +4,16 @@ equals a clean build of the project as it then is, byte for byte."""
 from __future__ import annotations
 
 import argparse
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_build import EPOCH, snapshot
+from test_build import EPOCH, clean_build, snapshot
 from test_sitecache import assert_same, edit
 
-from scoring.build import build
-from scoring.gather import gather
 from scoring.preview import PreviewState
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-
-
-def clean(project: Path, tmp_path: Path) -> dict[str, bytes]:
-    """The preview output of a clean build of the project as it is now: a fresh folder, no memo, no cache."""
-    fresh = tmp_path / "clean"
-    shutil.rmtree(fresh, ignore_errors=True)
-    build(gather(project), ("preview",), fresh)
-    files = snapshot(fresh / "preview")
-    shutil.rmtree(fresh)
-    return files
 
 
 def test_each_rebuild_parses_what_changed_and_serves_a_clean_build(mini: Path, tmp_path: Path,
@@ -64,4 +51,4 @@ def test_each_rebuild_parses_what_changed_and_serves_a_clean_build(mini: Path, t
         assert bool(state.problems) == refused, (what, state.problems)
         assert state.memo.parsed == parsed, what
         if not refused:
-            assert_same(snapshot(state.target), clean(mini, tmp_path))
+            assert_same(snapshot(state.target), clean_build(mini, "preview", tmp_path))

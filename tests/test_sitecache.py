@@ -9,11 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_build import EPOCH, snapshot
+from test_build import EPOCH, clean_build, snapshot
 
-from scoring.build import build, site_cache
+from scoring.build import site_cache
 from scoring.cli import main
-from scoring.gather import gather
 from scoring.sitecache import FORMAT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,16 +25,6 @@ def site(project: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[
     printed = capsys.readouterr().out
     found = re.search(r"(\d+) 页未变，取自缓存", printed)
     return snapshot(out / "site"), int(found.group(1)) if found else 0
-
-
-def clean(project: Path, tmp_path: Path) -> dict[str, bytes]:
-    """A clean build of the project as it is now: a fresh output folder, no cache, MkDocs' own build."""
-    fresh = tmp_path / "clean"
-    shutil.rmtree(fresh, ignore_errors=True)
-    build(gather(project), ("site",), fresh)
-    files = snapshot(fresh / "site")
-    shutil.rmtree(fresh)
-    return files
 
 
 def assert_same(got: dict[str, bytes], want: dict[str, bytes]) -> None:
@@ -59,7 +48,7 @@ def test_a_build_after_each_edit_equals_a_clean_build(mini: Path, tmp_path: Path
     pages = sum(1 for name in first if name.endswith(".html")) - 1  # 404.html is no page
     again, reused = site(mini, out, capsys)
     assert reused == pages and again == first  # nothing changed: every page from the cache
-    assert_same(first, clean(mini, tmp_path))  # a first build with an empty cache is a clean one
+    assert_same(first, clean_build(mini, "site", tmp_path))  # a first build with an empty cache is a clean one
     fresh, reused = site(mini, tmp_path / "other", capsys)
     assert reused == 0 and fresh == first  # two builds with empty caches are the same
 
@@ -80,7 +69,7 @@ def test_a_build_after_each_edit_equals_a_clean_build(mini: Path, tmp_path: Path
     for name, change in steps:
         change()
         got, reuse[name] = site(mini, out, capsys)
-        assert_same(got, clean(mini, tmp_path))
+        assert_same(got, clean_build(mini, "site", tmp_path))
     # what could be reused was: an edited body re-renders its page and the pages that list or score it
     assert 0 < reuse["a body"] < pages
     assert 0 < reuse["a fact that changes a score"] < pages
@@ -149,7 +138,7 @@ def test_a_change_in_an_inherited_config_renders_every_page_again(mini: Path, tm
     edit(mini / "base.yml", "primary: indigo", "primary: teal")
     got, reused = site(mini, out, capsys)
     assert reused == 0
-    assert_same(got, clean(mini, tmp_path))
+    assert_same(got, clean_build(mini, "site", tmp_path))
 
 
 def test_a_file_added_to_the_theme_between_builds_is_in_the_next_one(mini: Path, tmp_path: Path,
@@ -166,7 +155,7 @@ def test_a_file_added_to_the_theme_between_builds_is_in_the_next_one(mini: Path,
     (mini / "overrides" / "assets" / "added.txt").write_text("主题新增的文件\n", encoding="utf-8")
     got, _ = site(mini, out, capsys)
     assert got["assets/added.txt"] == "主题新增的文件\n".encode()
-    assert_same(got, clean(mini, tmp_path))
+    assert_same(got, clean_build(mini, "site", tmp_path))
 
 
 def test_a_change_of_the_theme_language_between_builds_translates_the_search_defaults_again(
@@ -182,4 +171,4 @@ def test_a_change_of_the_theme_language_between_builds_translates_the_search_def
     got, _ = site(mini, out, capsys)
     config = json.loads(got["search/search_index.json"])["config"]
     assert config["pipeline"] == ["stopWordFilter"]  # its English one
-    assert_same(got, clean(mini, tmp_path))
+    assert_same(got, clean_build(mini, "site", tmp_path))
