@@ -113,16 +113,15 @@ class Guard(Protocol):
 
 
 def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard | None = None,
-          settings: Settings = Settings(), background: bool = False) -> list[Written]:
+          settings: Settings = Settings()) -> list[Written]:
     """Render ``outputs`` (names of OUTPUTS) into a staging folder and swap it in for ``out`` at once.
 
     With a ``guard`` (the public edition), the folder holds only what this build wrote (nothing is
     taken over from the previous ``out``, which may be an internal edition) and is swapped in only
-    when ``guard.check`` passes over all of it; it raises ``DataError`` otherwise. With ``background``
-    (the live preview, a long-running process), the previous build is removed by a thread after the swap.
+    when ``guard.check`` passes over all of it; it raises ``DataError`` otherwise.
     """
     wanted = [name for name in OUTPUTS if name in set(outputs)]
-    staging = Staging(out, background=background)
+    staging = Staging(out)
     try:
         written = [OUTPUTS[name](project, staging.path, settings) for name in wanted]
         if guard is None:

@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -680,6 +681,26 @@ class _Parsed:
     evidence: Evidence
     problems: tuple[Problem, ...]  # warnings and notices only: a file with an error is parsed again
     attachments: tuple[tuple[str, str, tuple[int, int, int]], ...]  # as written → resolved target, its stat
+    stamp: tuple[int, ...] | None = None  # the file's own stat before it was read, when safe to trust (``_stamp``)
+
+
+# A stat this close to the file's mtime is not trusted: a write in the same clock tick would leave it unchanged.
+_RACY_NS = 2_000_000_000
+
+
+def _stamp(path: Path) -> tuple[int, ...] | None:
+    """(device, inode, size, mtime, ctime) of ``path`` itself, or None when it may yet change unseen.
+
+    Like git's index: a file whose mtime is within two seconds of the moment it is stat'ed
+    could be written again within the same timestamp, so it is read and hashed next time.
+    """
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    if time.time_ns() - found.st_mtime_ns < _RACY_NS or time.time_ns() - found.st_ctime_ns < _RACY_NS:
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 def _stat_key(path: str) -> tuple[int, int, int] | None:
@@ -695,6 +716,7 @@ class EvidenceMemo:
 
     A file is parsed again only when its bytes (SHA-256), the scheme (compared
     whole) or one of its attachments (resolved path, size, mtime, inode) changed;
+    its bytes are not even read again while its own stat (``_stamp``) is unchanged;
     a file that gave an error is always parsed again. What a load returns is what
     a load without the memo would return. ``parsed`` counts the files the last
     load parsed.
@@ -719,13 +741,15 @@ class EvidenceMemo:
              digests: Digests | None) -> Evidence | None:
         rel = _rel(root, path)
         known = self.files.get(rel)
-        if known is not None and self._unchanged(known, tree, path, scheme):
+        if known is not None and self._unchanged(rel, known, tree, path, scheme):
+            known = self.files[rel]
             problems.extend(known.problems)
             if digests is not None:
                 digests[rel] = (known.size, known.sha256)
             return known.evidence
         own: list[Problem] = []
         read: Digests = {}
+        stamp = _stamp(path)
         evidence = load_evidence_file(root, path, scheme, own, tree, read)
         self.parsed += 1
         problems.extend(own)
@@ -740,17 +764,19 @@ class EvidenceMemo:
                 if stat is None:
                     return evidence
                 attachments.append((attachment.name, os.fspath(target), stat))
-            self.files[rel] = _Parsed(*read[rel], evidence, tuple(own), tuple(attachments))
+            self.files[rel] = _Parsed(*read[rel], evidence, tuple(own), tuple(attachments), stamp)
         return evidence
 
-    @staticmethod
-    def _unchanged(known: _Parsed, tree: Tree, path: Path, scheme: Scheme) -> bool:
-        try:
-            data = read_bytes(tree, path, scheme.limits.yaml + scheme.limits.body)
-        except ReadRefused:
-            return False
-        if len(data) != known.size or hashlib.sha256(data).hexdigest() != known.sha256:
-            return False
+    def _unchanged(self, rel: str, known: _Parsed, tree: Tree, path: Path, scheme: Scheme) -> bool:
+        stamp = _stamp(path)
+        if stamp is None or stamp != known.stamp:  # else the very file, not written since it was read
+            try:
+                data = read_bytes(tree, path, scheme.limits.yaml + scheme.limits.body)
+            except ReadRefused:
+                return False
+            if len(data) != known.size or hashlib.sha256(data).hexdigest() != known.sha256:
+                return False
+            self.files[rel] = dataclasses.replace(known, stamp=stamp)
         for name, target, stat in known.attachments:
             resolved = os.fspath((path.parent / name).resolve())
             if resolved != target or _stat_key(resolved) != stat:

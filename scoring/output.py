@@ -97,14 +97,11 @@ class Staging:
     build can be removed without touching a running one.
     """
 
-    def __init__(self, out: Path, *, background: bool = False):
+    def __init__(self, out: Path):
         self.out = out
-        self.background = background  # remove the previous build in a thread once the new one is in place
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = os.open(out.parent, os.O_RDONLY)
-        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self._lock = lock(out)
         recover(out)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{out.name}.stage-", dir=out.parent))
+        self.path = stage_dir(out)
 
     def keep(self, replaced: Iterable[str]) -> None:
         """Take over every entry of the current output except those this build replaces."""
@@ -127,20 +124,33 @@ class Staging:
         self.close()
 
     def close(self) -> None:
-        """Drop the staging folder (after ``commit``: the previous build) and release the lock.
-
-        With ``background``, the folder is renamed out of the way and removed by a thread: a
-        preview's next edit need not wait for a thousand folders to go (``recover`` removes what a
-        stopped process left).
-        """
-        if self.background and self.path.exists():
-            trash = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.trash-", dir=self.out.parent))
-            os.replace(self.path, trash / "old")
-            threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}, daemon=True).start()
+        """Drop the staging folder (after ``commit``: the previous build) and release the lock."""
         shutil.rmtree(self.path, ignore_errors=True)
         if self._lock >= 0:
             os.close(self._lock)  # closing releases the lock
             self._lock = -1
+
+
+def lock(out: Path) -> int:
+    """Lock ``out``'s parent folder (a file descriptor: closing it releases the lock); waits for a build holding it."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out.parent, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def stage_dir(out: Path) -> Path:
+    """A new scratch folder beside ``out`` (same file system; ``recover`` removes one a killed build left)."""
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.stage-", dir=out.parent))
+
+
+def discard(folder: Path, out: Path) -> None:
+    """Move ``folder`` out of the way and remove it in a thread (``recover`` finishes what a stopped process left)."""
+    if not folder.exists():
+        return
+    trash = Path(tempfile.mkdtemp(prefix=f".{out.name}.trash-", dir=out.parent))
+    os.replace(folder, trash / "old")
+    threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}, daemon=True).start()
 
 
 def _old(out: Path) -> Path:

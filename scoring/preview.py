@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .build import Settings, build, output_dir, site_cache
+from .build import output_dir, site_cache
 from .gather import gather
+from .livesite import LiveSite
 from .load import EvidenceMemo
 from .problems import DataError, Problem, Severity, error
 from .site import TEMPLATES, template_env
@@ -32,12 +33,13 @@ class PreviewState:
     def __init__(self, root: Path, out: Path, args: argparse.Namespace):
         self.root = root
         self.out = out
-        self.target = out / "preview"
         self.args = args
         self.generation = 0
         self.problems: list[Problem] = []
         self.lock = threading.Lock()
         self.memo = EvidenceMemo()  # evidence files parsed by the last rebuild: an edit parses one again
+        self.site = LiveSite(out, site_cache(out))  # the site folder, updated in place
+        self.target = self.site.target
 
     def rebuild(self) -> None:
         try:
@@ -45,7 +47,7 @@ class PreviewState:
             for problem in project.problems:
                 if problem.severity == Severity.WARNING:
                     print(problem.format(), file=sys.stderr)
-            build(project, ("preview",), self.out, settings=Settings(cache=site_cache(self.out)), background=True)
+            self.site.update(project)
             problems: list[Problem] = []
         except DataError as exc:
             problems = [p for p in exc.problems if p.severity != Severity.NOTICE]

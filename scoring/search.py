@@ -91,18 +91,29 @@ class SearchTuning:
         if not self.words or not index.is_file():
             return 0
         data = json.loads(index.read_text(encoding="utf-8"))
+        tagged = self.tag(data.get("docs", []))
+        index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+        return tagged
+
+    def tag(self, docs: list[dict[str, object]]) -> int:
+        """``index_words`` on the index's entries before they are written (the same index, without reading it back).
+
+        Tagging an entry twice gives the same tags: a cached page's entries may come here again.
+        """
+        if not self.words:
+            return 0
         by_start: dict[str, list[str]] = {}
         for word in sorted(self.words):
             by_start.setdefault(word[:2], []).append(word)
         tagged = 0
-        for doc in data.get("docs", []):
-            plain = doc.get("title", "").replace("\u200b", "")
+        for doc in docs:
+            plain = str(doc.get("title", "")).replace("\u200b", "")
             starts = {plain[i : i + 2] for i in range(len(plain) - 1)} & by_start.keys()
             found = sorted(w for start in starts for w in by_start[start] if w in plain)
             if found:
-                doc["tags"] = sorted({*doc.get("tags", []), *found})
+                known = doc.get("tags", [])
+                doc["tags"] = sorted({*(known if isinstance(known, list) else []), *found})
                 tagged += 1
-        index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
         return tagged
 
     @staticmethod

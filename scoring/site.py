@@ -17,6 +17,7 @@ section below, so that a move to Zensical, which reads mkdocs.yml, stays cheap.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -24,7 +25,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -325,16 +326,6 @@ class Copies:
         self.files[dest] = self.root / rel
         return dest
 
-    def place(self, docs: Path) -> None:
-        for rel, source in sorted(self.files.items()):
-            dest = docs / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.unlink(missing_ok=True)
-            try:
-                os.link(source, dest)  # large scans: a hard link when the scratch dir allows one
-            except OSError:
-                shutil.copyfile(source, dest)
-
 
 def body_html(ev: Evidence, body: Body, pages: dict[str, str], copies: Copies, directory_urls: bool) -> str:
     """An evidence body with its links to evidence pages and files as addresses in the site."""
@@ -398,24 +389,80 @@ def template_env(compiled: Path | None = None) -> jinja2.Environment:
 MACROS = "_macros.md.j2"
 
 
+def _digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+class MarkdownMemo:
+    """Pages' Markdown kept between builds of one process (the live preview), by a digest of what they show.
+
+    A page is rendered again only when its key changes. The key of a summary page (dashboard,
+    levels, units, indexes, check) covers the whole project but the evidence bodies; an evidence
+    page's covers the scheme, the edition and that page's own variables (``_evidence_key``).
+    Kept in memory only: ``repr`` of the model is the key's material, and a set's order holds
+    within one process, not between two.
+    """
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.used: set[str] = set()
+        self.rendered = 0  # pages rendered by the last build; the rest came from here
+        # An evidence file's digest, by the identity of its (frozen) object: the preview's
+        # EvidenceMemo hands the same object back while the file is unchanged.
+        self.evidence: dict[int, tuple[Evidence, str, str]] = {}  # → (the object, its digest, without its body)
+        self._evidence: dict[int, tuple[Evidence, str, str]] = {}
+
+    def begin(self) -> None:
+        self.used = set()
+        self.rendered = 0
+        self._evidence = {}
+
+    def end(self) -> None:
+        for key in self.texts.keys() - self.used:
+            del self.texts[key]
+        self.evidence = self._evidence
+
+    def evidence_digest(self, ev: Evidence, body: bool = True) -> str:
+        """A digest of the evidence file's every field; with ``body=False``, of all but its body."""
+        known = self.evidence.get(id(ev))
+        if known is None or known[0] is not ev:
+            known = (ev, _digest(repr(ev)), _digest(repr(replace(ev, body=""))))
+        self._evidence[id(ev)] = known
+        return known[1] if body else known[2]
+
+
 class PageWriter:
-    def __init__(self, docs: Path, env: jinja2.Environment, common: dict[str, Any]):
-        self.docs = docs
+    """Renders pages into ``pages`` (docs path → Markdown), or takes them from a ``MarkdownMemo``."""
+
+    def __init__(self, env: jinja2.Environment, common: dict[str, Any], memo: MarkdownMemo | None = None):
         self.env = env
         self.common = common
-        self.count = 0
-        self.folders: set[Path] = set()  # made already: a thousand evidence pages share one
+        self.memo = memo
+        self.pages: dict[str, str] = {}
         self.macros: dict[str, Any] = {}  # _macros.md.j2 made into a module, by ``root``
 
-    def write(self, page: str, template: str, **context: Any) -> None:
+    @property
+    def count(self) -> int:
+        return len(self.pages)
+
+    def write(self, page: str, template: str, key: str | None = None, **context: Any) -> None:
+        """Render ``template`` as ``page``; with a ``key`` (a digest of everything it shows), a memo may answer."""
+        memo_key = _digest(key, page, template) if key is not None and self.memo is not None else None
+        if memo_key is not None and self.memo is not None and memo_key in self.memo.texts:
+            self.memo.used.add(memo_key)
+            self.pages[page] = self.memo.texts[memo_key]
+            return
         root = "../" * page.count("/")
         text = self.env.get_template(template).render(**self.common, **context, root=root, m=self._macros(root))
-        path = self.docs / page
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
-        path.write_text(text, encoding="utf-8")
-        self.count += 1
+        self.pages[page] = text
+        if memo_key is not None and self.memo is not None:
+            self.memo.texts[memo_key] = text
+            self.memo.used.add(memo_key)
+            self.memo.rendered += 1
 
     def _macros(self, root: str) -> Any:
         """The shared macros (``m`` in every page), made once per page depth.
@@ -427,6 +474,30 @@ class PageWriter:
             template = self.env.get_template(MACROS)
             self.macros[root] = template.make_module({**self.common, "root": root})
         return self.macros[root]
+
+
+@dataclass(frozen=True)
+class Docs:
+    """A site's docs dir in memory: every page's Markdown, and the files placed beside them as they are."""
+
+    pages: dict[str, str]  # docs path → Markdown
+    files: dict[str, Path]  # docs path → the file it is (attachments, the site's own assets)
+    plan: SitePlan
+
+    def write(self, docs: Path) -> None:
+        """The docs dir on disk (MkDocs' own build reads it there)."""
+        for page, text in self.pages.items():
+            path = docs / page
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        for rel, source in sorted(self.files.items()):
+            dest = docs / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.unlink(missing_ok=True)
+            try:
+                os.link(source, dest)  # large scans: a hard link when the scratch dir allows one
+            except OSError:
+                shutil.copyfile(source, dest)
 
 
 def site_nav(scheme: Scheme) -> list[Any]:
@@ -450,6 +521,14 @@ NOT_IN_NAV = "/evidence/*.md\n!/evidence/index.md\n"
 
 def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True, compiled: Path | None = None) -> SitePlan:
     """Write every page into ``docs`` (``compiled``: see ``template_env``)."""
+    made = render_docs(project, directory_urls=directory_urls, compiled=compiled)
+    made.write(docs)
+    return made.plan
+
+
+def render_docs(project: Project, *, directory_urls: bool = True, compiled: Path | None = None,
+                memo: MarkdownMemo | None = None) -> Docs:
+    """Every page's Markdown and every file of the docs dir, in memory (``memo``: see ``MarkdownMemo``)."""
     model = SiteModel(project)
     copies = Copies(project.root)
     shown = [ev for ev in project.table.evidence if project.shown(ev)]  # the public edition: no page for the rest
@@ -457,44 +536,94 @@ def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True, 
     common = {"scheme": model.scheme, "table": model.table, "info": project.info, "as_of": project.as_of,
               "links": model.links, "model": model, "labels": STATUS_LABELS, "withheld": project.withheld,
               "WITHHELD": WITHHELD, "edition": project.edition}
-    writer = PageWriter(docs, template_env(compiled), common)
-    _write_pages(writer, model, project, project.git.history)
+    writer = PageWriter(template_env(compiled), common, memo)
+    keys = _Keys(project, directory_urls, memo) if memo is not None else None
+    if memo is not None:
+        memo.begin()
+    _write_pages(writer, model, project, project.git.history, keys.summary if keys else None)
     for ev in shown:
         attachments = [AttachmentView(a.name, copies.add(a.path), a.image) for a in ev.attachments]
-        writer.write(Links.evidence(ev.id), "evidence.md.j2", ev=ev, row=model.rows.get(ev.indicator),
-                     body=body_html(ev, project.body(ev), pages, copies, directory_urls), attachments=attachments,
-                     cited=model.cited.get(ev.id, []), facts=_evidence_facts(ev, project.scheme),
-                     change=project.git.changes.get(ev.path))
-    copies.place(docs)
-    shutil.copytree(TEMPLATES / "assets", docs / "assets", dirs_exist_ok=True)
-    return SitePlan(writer.count, len(shown))
+        row = model.rows.get(ev.indicator)
+        body = body_html(ev, project.body(ev), pages, copies, directory_urls)
+        cited = model.cited.get(ev.id, [])
+        facts = _evidence_facts(ev, project.scheme)
+        change = project.git.changes.get(ev.path)
+        key = keys.evidence(ev, row, body, attachments, cited, facts, change) if keys else None
+        writer.write(Links.evidence(ev.id), "evidence.md.j2", key, ev=ev, row=row, body=body,
+                     attachments=attachments, cited=cited, facts=facts, change=change)
+    if memo is not None:
+        memo.end()
+    files = dict(copies.files)
+    assets = TEMPLATES / "assets"
+    for path in sorted(assets.rglob("*")):
+        if path.is_file():
+            files["assets/" + path.relative_to(assets).as_posix()] = path
+    return Docs(writer.pages, files, SitePlan(writer.count, len(shown)))
 
 
-def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: History) -> None:
+class _Keys:
+    """The memo keys of one build's pages (``MarkdownMemo``): digests of what each page shows."""
+
+    def __init__(self, project: Project, directory_urls: bool, memo: MarkdownMemo):
+        self.memo = memo
+        templates = [f"{p.name}:{_digest(p.read_text(encoding='utf-8'))}" for p in sorted(TEMPLATES.glob("*.j2"))]
+        # What every page may read: the templates, the scheme (links, level names), the edition.
+        self.shared = _digest(*templates, str(directory_urls), repr(project.scheme), repr(sorted(project.withheld)),
+                              project.edition.value, WITHHELD)
+        table = project.table
+        # Summary pages show the whole model but no evidence body (their templates never read one).
+        self.summary = _digest(self.shared, repr(replace(table, evidence=())),
+                               *(memo.evidence_digest(ev, body=False) for ev in table.evidence), repr(project.problems),
+                               repr(project.info), repr(project.as_of), repr(project.git))
+        self.rows: dict[str, str] = {}
+        self.lines: dict[int, tuple[str, int]] = {}  # a score line → (its row's digest, its place in the row)
+
+    def row(self, view: RowView | None) -> str:
+        """What an evidence page may read of its row (evidence.md.j2: the score, units, texts, facts, corrections)."""
+        if view is None:
+            return "-"
+        ident = view.indicator.id
+        if ident not in self.rows:
+            self.rows[ident] = _digest(repr((view.score, view.units, view.texts, view.facts, view.corrections)))
+            self.lines.update((id(line), (self.rows[ident], i)) for i, line in enumerate(view.score.lines))
+        return self.rows[ident]
+
+    def line(self, view: RowView, line: ScoreLine) -> tuple[str, int]:
+        self.row(view)
+        return self.lines[id(line)]
+
+    def evidence(self, ev: Evidence, row: RowView | None, body: str, attachments: list[AttachmentView],
+                 cited: list[tuple[RowView, ScoreLine]], facts: list[tuple[str, str, str]], change: object) -> str:
+        return _digest(self.shared, self.memo.evidence_digest(ev), body, repr(attachments), self.row(row),
+                       repr([self.line(view, line) for view, line in cited]), repr(facts), repr(change))
+
+
+def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: History, key: str | None) -> None:
+    """The summary pages; ``key``: a digest of everything they may show (the project but the evidence bodies)."""
     table = model.table
     passed, coming = model.deadlines()
-    writer.write("index.md", "index.md.j2", chart=level_chart(table), passed=passed, coming=coming,
+    writer.write("index.md", "index.md.j2", key, chart=level_chart(table), passed=passed, coming=coming,
                  history=past, history_chart=history_chart(past.points, level_name=model.scheme.top_name) if past.points else "")
-    writer.write("scheme/index.md", "scheme.md.j2")
+    writer.write("scheme/index.md", "scheme.md.j2", key)
     for level in table.levels:
-        writer.write(Links.level(level.node.id), "level.md.j2", level=level,
+        writer.write(Links.level(level.node.id), "level.md.j2", key, level=level,
                      rows=[model.rows[r.indicator.id] for r in level.rows])
     if table.comprehensive or table.major:
-        writer.write(TOTALS_PAGE, "totals.md.j2", comprehensive=[model.rows[r.indicator.id] for r in table.comprehensive],
+        writer.write(TOTALS_PAGE, "totals.md.j2", key, comprehensive=[model.rows[r.indicator.id] for r in table.comprehensive],
                      major=[model.rows[r.indicator.id] for r in table.major])
-    writer.write("units/index.md", "units.md.j2", units=model.units_by_risk())
+    writer.write("units/index.md", "units.md.j2", key, units=model.units_by_risk())
     by_unit: dict[str, list[Evidence]] = defaultdict(list)
     for ev in table.evidence:
         by_unit[ev.unit_id].append(ev)
     for unit in table.units:
-        writer.write(Links.unit(unit.unit.id), "unit.md.j2", unit=unit,
+        writer.write(Links.unit(unit.unit.id), "unit.md.j2", key, unit=unit,
                      rows=[model.rows[r.indicator.id] for r in unit.rows],
                      evidence=model.evidence_sorted(by_unit.get(unit.unit.id, [])))
-    writer.write("evidence/index.md", "evidence_index.md.j2", evidence=model.evidence_sorted(table.evidence))
+    writer.write("evidence/index.md", "evidence_index.md.j2", key, evidence=model.evidence_sorted(table.evidence))
     notes = [p for p in project.problems if p.severity != Severity.ERROR]
-    writer.write("check.md", "check.md.j2", warnings=[p for p in notes if p.severity == Severity.WARNING],
+    writer.write("check.md", "check.md.j2", key, warnings=[p for p in notes if p.severity == Severity.WARNING],
                  notices=[p for p in notes if p.severity == Severity.NOTICE])
-    writer.write("rules.md", "rules.md.j2")
+    writer.write("rules.md", "rules.md.j2", key)
 
 
 def _evidence_facts(ev: Evidence, scheme: Scheme) -> list[tuple[str, str, str]]:
@@ -546,8 +675,11 @@ def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,
     return cfg
 
 
-def mkdocs_build(cfg: Any, cache: Any = None) -> None:
-    """MkDocs' own build; with a ``sitecache.PageCache``, the same build reusing the pages it holds."""
+def mkdocs_build(cfg: Any, cache: Any = None, docs: Docs | None = None, placed: dict[str, str] | None = None,
+                 tag_index: Any = None) -> None:
+    """MkDocs' own build; with a ``sitecache.PageCache``, the same build reusing the pages it holds, reading
+    the docs from ``docs`` (in memory) rather than from the docs dir (``placed``, ``tag_index``: see
+    ``sitecache.build``)."""
     from mkdocs.commands.build import build
 
     from . import sitecache
@@ -557,7 +689,7 @@ def mkdocs_build(cfg: Any, cache: Any = None) -> None:
         if cache is None:
             build(cfg)
         else:
-            sitecache.build(cfg, cache)
+            sitecache.build(cfg, cache, docs, placed, tag_index)
     finally:
         cfg.plugins.on_shutdown()
 
@@ -582,14 +714,17 @@ def _tune(terms: tuple[str, ...]) -> None:
     _tuned[terms] = TUNING.words
 
 
-def build_site(project: Project, target: Path, cache: Path | None = None) -> SitePlan:
+def build_site(project: Project, target: Path, cache: Path | None = None, memo: MarkdownMemo | None = None,
+               placed: dict[str, str] | None = None) -> SitePlan:
     """Generate the pages and build the site into ``target`` (a folder that does not exist yet).
 
-    The scratch docs dir sits beside ``target`` (inside the build's staging
-    folder) and is removed afterwards. With a ``cache`` folder, pages whose
-    inputs did not change since the last build there are not rendered again
-    (scoring/sitecache.py); the site is the same, byte for byte, as MkDocs'
-    own build without one.
+    Without a ``cache``, the pages are written into a scratch docs dir beside
+    ``target`` (inside the build's staging folder, removed afterwards) and
+    MkDocs builds from it. With a ``cache`` folder, MkDocs gets the pages from
+    memory, and pages whose inputs did not change since the last build there
+    are not rendered again (scoring/sitecache.py); the site is the same, byte
+    for byte. ``memo`` keeps the pages' Markdown between builds of one process;
+    ``placed`` (with a cache) receives the files not written into ``target`` (scoring/livesite.py).
     """
     from mkdocs.exceptions import MkDocsException
 
@@ -603,13 +738,17 @@ def build_site(project: Project, target: Path, cache: Path | None = None) -> Sit
             try:
                 cfg = mkdocs_config(config, docs, target, project.scheme, project.edition)
                 compiled = sitecache.compiled_templates(cache)
-                plan = generate_docs(project, docs, directory_urls=bool(cfg.use_directory_urls), compiled=compiled)
+                made = render_docs(project, directory_urls=bool(cfg.use_directory_urls), compiled=compiled, memo=memo)
+                plan = made.plan
                 terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
                 _tune(terms)
-                pages = None if cache is None else sitecache.PageCache(cache, sitecache.base_key(cfg, extra=terms))
-                mkdocs_build(cfg, pages)
-                TUNING.index_words(target / "search" / "search_index.json")
-                if pages is not None:
+                if cache is None:
+                    made.write(docs)
+                    mkdocs_build(cfg)
+                    TUNING.index_words(target / "search" / "search_index.json")
+                else:  # the index is tagged before it is written, not read back
+                    pages = sitecache.PageCache(cache, sitecache.base_key(cfg, extra=terms))
+                    mkdocs_build(cfg, pages, made, placed, TUNING.tag)
                     plan = SitePlan(plan.pages, plan.evidence_pages, pages.reused)
             except MkDocsException as exc:
                 raise _mkdocs_failed(config, exc, messages) from None

@@ -46,7 +46,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -134,6 +134,10 @@ class Entry:
                 "search": self.search, "anchors": self.anchors, "links": self.links}
 
 
+# Entries checked in this process, by their JSON file: (inode, size, mtime of both files), the entry without its HTML.
+_loaded: dict[str, tuple[tuple[tuple[int, int, int], ...], Entry]] = {}
+
+
 @dataclass
 class PageCache:
     """The cache folder of one site: entries by page key; what this build used and rendered."""
@@ -143,15 +147,26 @@ class PageCache:
     used: set[str] = field(default_factory=set)
     new: dict[str, Entry] = field(default_factory=dict)
     reused: int = 0
+    dests: dict[str, str] = field(default_factory=dict)  # key of a new entry → its page's path in the site
 
     def key(self, files_digest: str, uri: str, markdown: bytes) -> str:
         return _digest(self.base, files_digest, uri, markdown)
 
     def load(self, key: str) -> Entry | None:
-        """The entry under ``key``, or None when it is missing or anything about it is wrong."""
+        """The entry under ``key``, or None when it is missing or anything about it is wrong.
+
+        An entry read and checked once in this process is kept (without its HTML, which stays on
+        disk) while its two files keep their inode, size and mtime: the live preview reads the
+        same thousands of entries on every edit.
+        """
+        paths = (self.folder / f"{key}.json", self.folder / f"{key}.html")
         try:
-            meta = json.loads((self.folder / f"{key}.json").read_bytes())
-            html = (self.folder / f"{key}.html").read_bytes()
+            stamp = tuple((st.st_ino, st.st_size, st.st_mtime_ns) for st in map(os.stat, paths))
+            known = _loaded.get(str(paths[0]))
+            if known is not None and known[0] == stamp:
+                return known[1]
+            meta = json.loads(paths[0].read_bytes())
+            html = paths[1].read_bytes()
             if meta["format"] != FORMAT or hashlib.sha256(html).hexdigest() != meta["sha256"]:
                 return None
             entry = Entry(meta["title"], meta["nav"], html, meta["search"], meta["anchors"], meta["links"])
@@ -160,10 +175,14 @@ class PageCache:
         if not (isinstance(entry.title, str | None) and isinstance(entry.nav, str) and isinstance(entry.search, list)
                 and isinstance(entry.anchors, list) and isinstance(entry.links, dict)):
             return None
+        if len(_loaded) > 100_000:
+            _loaded.clear()
+        _loaded[str(paths[0])] = (stamp, Entry(entry.title, entry.nav, b"", entry.search, entry.anchors, entry.links))
         return entry
 
-    def save(self) -> None:
-        """Write the new entries (each file beside its name, then renamed) and drop the ones this build did not use."""
+    def save(self) -> bool:
+        """Write the new entries (each file beside its name, then renamed) and drop the ones this build did not use;
+        False when the cache cannot be written."""
         from .output import write_files
 
         try:
@@ -177,7 +196,8 @@ class PageCache:
                 if path.name.split(".", 1)[0] not in keep:
                     path.unlink(missing_ok=True)
         except OSError:
-            return  # no writable cache: the site is still right, the next build only slower
+            return False  # no writable cache: the site is still right, the next build only slower
+        return True
 
 
 def compiled_templates(cache: Path | None) -> Path | None:
@@ -206,8 +226,43 @@ def nav_key(nav: Any) -> str:
     return _digest(json.dumps(walk(nav.items), ensure_ascii=False))
 
 
-def build(cfg: Any, cache: PageCache | None) -> None:
-    """``mkdocs.commands.build.build(cfg)``, reusing the pages ``cache`` holds; the same bytes either way."""
+def docs_files(cfg: Any, docs: Any) -> Any:
+    """``get_files(cfg)`` for a docs dir held in memory (``site.Docs``): the same files, in the same order.
+
+    MkDocs walks the docs dir top-down, folders sorted, and in each folder its
+    files sorted with ``index`` first; the pages here come from memory and the
+    other files from where they are, so nothing is written to be read again.
+    """
+    from mkdocs.structure.files import File, Files, _file_sort_key, set_exclusions
+
+    def order(path: str) -> tuple[Any, ...]:
+        *folders, name = path.split("/")
+        return (*((1, folder) for folder in folders), (0, _file_sort_key(name)))
+
+    made = [File.generated(cfg, path, content=_as_read(docs.pages[path])) if path in docs.pages
+            else File.generated(cfg, path, abs_src_path=str(docs.files[path]))
+            for path in sorted({*docs.pages, *docs.files}, key=order)]
+    for file in made:
+        file.generated_by = None  # as the docs dir's own files: MkDocs names a plugin in its messages otherwise
+    set_exclusions(made, cfg)
+    return Files(made)
+
+
+def _as_read(text: str) -> str:
+    """A page's text as MkDocs would read it back from a file (text mode: every line break becomes ``\\n``)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def build(cfg: Any, cache: PageCache | None, docs: Any = None, placed: dict[str, str] | None = None,
+          tag_index: Callable[[list[dict[str, Any]]], object] | None = None) -> None:
+    """``mkdocs.commands.build.build(cfg)``, reusing the pages ``cache`` holds; the same bytes either way.
+
+    ``docs``: the docs dir in memory (``site.Docs``), read instead of ``cfg.docs_dir``.
+    ``placed``: when given, the files that exist already as they are (pages from the cache, static
+    files) are not put into the site dir but recorded there, site path → the file to place (the
+    live preview brings its folder up to date in place, scoring/livesite.py).
+    ``tag_index``: called on the search index's entries before the search plugin writes them.
+    """
     from mkdocs import utils
     from mkdocs.commands import build as mk
     from mkdocs.exceptions import Abort, BuildError
@@ -228,7 +283,7 @@ def build(cfg: Any, cache: PageCache | None) -> None:
         cfg = cfg.plugins.on_config(cfg)
         cfg.plugins.on_pre_build(config=cfg)
         utils.clean_directory(cfg.site_dir)
-        files = get_files(cfg)
+        files = get_files(cfg) if docs is None else docs_files(cfg, docs)
         env = cfg.theme.get_env()
         if (compiled := compiled_templates(cache.folder if cache else None)) is not None:
             import jinja2
@@ -247,15 +302,26 @@ def build(cfg: Any, cache: PageCache | None) -> None:
         keys, reused, current = _read_pages(cfg, files, doc_files, nav, cache)
 
         env = cfg.plugins.on_env(env, config=cfg, files=files)
-        files.copy_static_files(inclusion=inclusion)
+        if placed is None:
+            files.copy_static_files(inclusion=inclusion)
+        else:
+            static: list[Any] = [f for f in files if not f.is_documentation_page() and f.inclusion.is_included()]
+            for file in static:
+                if file.abs_src_path is None:
+                    file.copy_file()
+                else:
+                    placed[file.dest_uri] = file.abs_src_path
         for template in sorted(cfg.theme.static_templates):
             mk._build_theme_template(template, env, files, cfg, nav)
         for template in cfg.extra_templates:
             mk._build_extra_template(template, files, cfg, nav)
-        _write_pages(cfg, files, doc_files, nav, env, cache, _Reuse(keys, reused, current))
+        _write_pages(cfg, files, doc_files, nav, env, cache, _Reuse(keys, reused, current), placed)
 
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=cfg.validation.links.anchors)
+        search = cfg.plugins.get(SEARCH_PLUGIN)
+        if tag_index is not None and search is not None:
+            tag_index(search.search_index.entries)
         cfg.plugins.on_post_build(config=cfg)
         if counts := counter.get_counts():
             raise Abort(f"Aborted with {', '.join(f'{v} {k.lower()}s' for k, v in counts)} in strict mode!")
@@ -267,8 +333,9 @@ def build(cfg: Any, cache: PageCache | None) -> None:
         raise
     finally:
         logger.removeHandler(counter)
-    if cache is not None:
-        cache.save()
+    if cache is not None and cache.save() and placed is not None:
+        for key, dest in cache.dests.items():  # the pages rendered now are placed from the cache too
+            placed[dest] = str(cache.folder / f"{key}.html")
 
 
 _theme_listing: dict[str, list[tuple[str, str | None]]] = {}  # the last listing of the theme's files, by its key
@@ -355,6 +422,25 @@ def _link(source: Path, dest: str) -> bool:
     return True
 
 
+_sources: dict[str, tuple[str, dict[str, Any]]] = {}  # page key → (Markdown, meta) as read_source split it
+
+
+def _read_source(page: Any, cfg: Any, key: str) -> None:
+    """``page.read_source(cfg)`` for a page taken from the cache: its front matter parsed once per process.
+
+    The key covers the page's Markdown, so the split is the same as parsing it again; the live
+    preview reads the same thousands of unchanged pages on every edit.
+    """
+    known = _sources.get(key)
+    if known is None:
+        page.read_source(cfg)
+        if len(_sources) > 100_000:
+            _sources.clear()
+        _sources[key] = (page.markdown, page.meta)
+    else:
+        page.markdown, page.meta = known[0], dict(known[1])
+
+
 @dataclass(frozen=True)
 class _Reuse:
     keys: dict[str, str]  # page → its cache key
@@ -378,7 +464,7 @@ def _read_pages(cfg: Any, files: Any, doc_files: Any, nav: Any,
                 found[file.src_uri] = entry
     for file in doc_files:
         if file.src_uri in found:
-            file.page.read_source(cfg)
+            _read_source(file.page, cfg, keys[file.src_uri])
             file.page._title_from_render = found[file.src_uri].title
         else:
             mk._populate_page(file.page, cfg, files)
@@ -391,7 +477,7 @@ def _read_pages(cfg: Any, files: Any, doc_files: Any, nav: Any,
 
 
 def _write_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, cache: PageCache | None,
-                 reuse: _Reuse) -> None:
+                 reuse: _Reuse, placed: dict[str, str] | None) -> None:
     """Write every page: the cached HTML and search entries, or rendered through the theme as MkDocs does."""
     from mkdocs import utils
     from mkdocs.commands import build as mk
@@ -402,8 +488,11 @@ def _write_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, cache
         page = file.page
         entry = reuse.found.get(file.src_uri)
         if entry is not None and cache is not None:
-            if not _link(cache.folder / f"{reuse.keys[file.src_uri]}.html", file.abs_dest_path):
-                utils.write_file(entry.html, file.abs_dest_path)
+            source = cache.folder / f"{reuse.keys[file.src_uri]}.html"
+            if placed is not None:
+                placed[file.dest_uri] = str(source)
+            elif not _link(source, file.abs_dest_path):
+                utils.write_file(entry.html or source.read_bytes(), file.abs_dest_path)
             entries.extend(entry.search)
             page.present_anchor_ids = set(entry.anchors)
             page.links_to_anchors = {target: links for uri, links in entry.links.items()
@@ -416,5 +505,6 @@ def _write_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, cache
         if cache is not None and os.path.isfile(file.abs_dest_path):
             links = {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}
             html = Path(file.abs_dest_path).read_bytes()
+            cache.dests[reuse.keys[file.src_uri]] = file.dest_uri
             cache.new[reuse.keys[file.src_uri]] = Entry(page._title_from_render, reuse.nav, html, entries[start:],
                                                         sorted(page.present_anchor_ids or ()), links)

@@ -11,14 +11,23 @@ import pytest
 from test_build import EPOCH, clean_build, snapshot
 from test_sitecache import assert_same, edit
 
+from scoring import load
+from scoring.build import build
+from scoring.gather import gather
 from scoring.preview import PreviewState
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
-def test_each_rebuild_parses_what_changed_and_serves_a_clean_build(mini: Path, tmp_path: Path,
+@pytest.mark.parametrize("racy", [True, False], ids=["files-just-written", "stat-trusted"])
+def test_each_rebuild_parses_what_changed_and_serves_a_clean_build(mini: Path, tmp_path: Path, racy: bool,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run twice: as in real use, where an edit comes within seconds of the rebuild before it (so the file's
+    stat is not trusted and its bytes are compared), and with every stat trusted at once (so only the stat
+    tells an edit: each edit below changes the file's size, mtime and ctime)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    if not racy:
+        monkeypatch.setattr(load, "_RACY_NS", -(10**18))
     state = PreviewState(mini, tmp_path / "out", argparse.Namespace(strict=False, as_of=None))
     evidence = mini / "evidence"
     files = len(list(evidence.rglob("*.md")))
@@ -52,3 +61,36 @@ def test_each_rebuild_parses_what_changed_and_serves_a_clean_build(mini: Path, t
         assert state.memo.parsed == parsed, what
         if not refused:
             assert_same(snapshot(state.target), clean_build(mini, "preview", tmp_path))
+
+
+def modes(folder: Path) -> set[tuple[str, int]]:
+    return {("dir" if p.is_dir() else "file", p.stat().st_mode & 0o777) for p in [folder, *folder.rglob("*")]}
+
+
+def test_the_preview_folder_is_updated_in_place(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit rewrites the pages it reaches and leaves every other file as it was (the same inode); a site
+    build into the same output folder (which swaps the folder) makes the preview start over, still right."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path / "out"
+    state = PreviewState(mini, out, argparse.Namespace(strict=False, as_of=None))
+    state.rebuild()
+    pages = len(list(state.target.rglob("*.html")))
+    before = {p: p.stat().st_ino for p in state.target.rglob("*") if p.is_file()}
+    edit(mini / "evidence" / "bgs" / "zixun.md", "咨询台账。", "咨询台账，共 12 条记录。")
+    state.rebuild()
+    assert not state.problems
+    after = {p: p.stat().st_ino for p in state.target.rglob("*") if p.is_file()}
+    replaced = sorted(p.relative_to(state.target).as_posix() for p in after if before.get(p) != after[p])
+    # the evidence page, the search index; the rows', the unit's and the index pages show no body
+    assert "evidence/zixun/index.html" in replaced and "search/search_index.json" in replaced, replaced
+    assert len(replaced) == state.site.changed < pages / 4, replaced
+    assert state.site.memo.rendered == 1  # one page's Markdown made again
+    assert modes(state.target) == {("dir", 0o755), ("file", 0o644)}
+    assert_same(snapshot(state.target), clean_build(mini, "preview", tmp_path))
+
+    build(gather(mini), ("site",), out)  # swaps out/ for a new folder holding a copy of preview/
+    edit(mini / "evidence" / "bgs" / "zixun.md", "共 12 条", "共 13 条")
+    state.rebuild()
+    assert not state.problems and state.site.changed > pages  # made again from nothing
+    assert_same(snapshot(state.target), clean_build(mini, "preview", tmp_path))
+    assert (out / "site" / "index.html").is_file()
