@@ -17,6 +17,7 @@ section below, so that a move to Zensical, which reads mkdocs.yml, stays cheap.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -398,18 +399,23 @@ def _digest(*parts: str) -> str:
 
 
 class MarkdownMemo:
-    """Pages' Markdown kept between builds of one process (the live preview), by a digest of what they show.
+    """Pages' Markdown kept between builds, by a digest of what they show (``_Keys``).
 
     A page is rendered again only when its key changes. The key of a summary page (dashboard,
     levels, units, indexes, check) covers the whole project but the evidence bodies; an evidence
-    page's covers the scheme, the edition and that page's own variables (``_evidence_key``).
-    Kept in memory only: ``repr`` of the model is the key's material, and a set's order holds
-    within one process, not between two.
+    page's covers the scheme, the edition and that page's own variables (``_Keys.evidence``); both
+    cover this package's code, the templates and Jinja2's version. The key's material is ``repr`` of
+    the model, which holds no set (the edition's withheld ids are sorted) and no object address,
+    so it is the same in every process. Kept in memory (the live preview), and with a ``folder``
+    (beside the site cache) on disk as well, one file per page: its SHA-256, a line break, its
+    Markdown; a file whose digest fails is ignored and the page rendered again.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
         self.texts: dict[str, str] = {}
         self.used: set[str] = set()
+        self.new: set[str] = set()
         self.rendered = 0  # pages rendered by the last build; the rest came from here
         # An evidence file's digest, by the identity of its (frozen) object: the preview's
         # EvidenceMemo hands the same object back while the file is unchanged.
@@ -418,13 +424,49 @@ class MarkdownMemo:
 
     def begin(self) -> None:
         self.used = set()
+        self.new = set()
         self.rendered = 0
         self._evidence = {}
+
+    def get(self, key: str) -> str | None:
+        text = self.texts.get(key)
+        if text is None and self.folder is not None:
+            try:
+                digest, _, text = (self.folder / f"{key}.md").read_text(encoding="utf-8").partition("\n")
+            except (OSError, ValueError):
+                return None
+            if digest != _digest(text):
+                return None
+            self.texts[key] = text
+        if text is not None:
+            self.used.add(key)
+        return text
+
+    def put(self, key: str, text: str) -> None:
+        self.texts[key] = text
+        self.used.add(key)
+        self.new.add(key)
+        self.rendered += 1
 
     def end(self) -> None:
         for key in self.texts.keys() - self.used:
             del self.texts[key]
         self.evidence = self._evidence
+        if self.folder is None:
+            return
+        from .output import write_files
+
+        try:  # each file written beside its name and renamed; those this build did not use removed
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for key in sorted(self.new):
+                text = self.texts[key]
+                write_files(self.folder, {f"{key}.md": f"{_digest(text)}\n{text}".encode("utf-8", "surrogatepass")})
+            for path in self.folder.iterdir():
+                if path.name.split(".", 1)[0] not in self.used:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            return  # no writable cache: the next build renders again
+
 
     def evidence_digest(self, ev: Evidence, body: bool = True) -> str:
         """A digest of the evidence file's every field; with ``body=False``, of all but its body."""
@@ -452,17 +494,14 @@ class PageWriter:
     def write(self, page: str, template: str, key: str | None = None, **context: Any) -> None:
         """Render ``template`` as ``page``; with a ``key`` (a digest of everything it shows), a memo may answer."""
         memo_key = _digest(key, page, template) if key is not None and self.memo is not None else None
-        if memo_key is not None and self.memo is not None and memo_key in self.memo.texts:
-            self.memo.used.add(memo_key)
-            self.pages[page] = self.memo.texts[memo_key]
+        if memo_key is not None and self.memo is not None and (known := self.memo.get(memo_key)) is not None:
+            self.pages[page] = known
             return
         root = "../" * page.count("/")
         text = self.env.get_template(template).render(**self.common, **context, root=root, m=self._macros(root))
         self.pages[page] = text
         if memo_key is not None and self.memo is not None:
-            self.memo.texts[memo_key] = text
-            self.memo.used.add(memo_key)
-            self.memo.rendered += 1
+            self.memo.put(memo_key, text)
 
     def _macros(self, root: str) -> Any:
         """The shared macros (``m`` in every page), made once per page depth.
@@ -561,15 +600,24 @@ def render_docs(project: Project, *, directory_urls: bool = True, compiled: Path
     return Docs(writer.pages, files, SitePlan(writer.count, len(shown)))
 
 
+@functools.cache
+def _code_digest() -> str:
+    """This package's source and Jinja2's version: a page's Markdown may change with either."""
+    package = Path(__file__).resolve().parent
+    sources = [f"{p.relative_to(package).as_posix()}:{_digest(p.read_bytes().decode('utf-8'))}"
+               for p in sorted(package.rglob("*.py"))]
+    return _digest(jinja2.__version__, *sources)
+
+
 class _Keys:
     """The memo keys of one build's pages (``MarkdownMemo``): digests of what each page shows."""
 
     def __init__(self, project: Project, directory_urls: bool, memo: MarkdownMemo):
         self.memo = memo
         templates = [f"{p.name}:{_digest(p.read_text(encoding='utf-8'))}" for p in sorted(TEMPLATES.glob("*.j2"))]
-        # What every page may read: the templates, the scheme (links, level names), the edition.
-        self.shared = _digest(*templates, str(directory_urls), repr(project.scheme), repr(sorted(project.withheld)),
-                              project.edition.value, WITHHELD)
+        # What every page may read: the code and templates making it, the scheme (links, level names), the edition.
+        self.shared = _digest(_code_digest(), *templates, str(directory_urls), repr(project.scheme),
+                              repr(sorted(project.withheld)), project.edition.value, WITHHELD)
         table = project.table
         # Summary pages show the whole model but no evidence body (their templates never read one).
         self.summary = _digest(self.shared, repr(replace(table, evidence=())),
@@ -738,6 +786,9 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
             try:
                 cfg = mkdocs_config(config, docs, target, project.scheme, project.edition)
                 compiled = sitecache.compiled_templates(cache)
+                if cache is not None:  # the pages' Markdown kept beside the site cache, for the next process too
+                    memo = memo or MarkdownMemo()
+                    memo.folder = cache.parent / "markdown" / cache.name
                 made = render_docs(project, directory_urls=bool(cfg.use_directory_urls), compiled=compiled, memo=memo)
                 plan = made.plan
                 terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])

@@ -46,7 +46,8 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -292,13 +293,13 @@ def build(cfg: Any, cache: PageCache | None, docs: Any = None, placed: dict[str,
         _add_theme_files(files, env, cfg)
         files = cfg.plugins.on_files(files, config=cfg)
         set_exclusions(files, cfg)
-        nav = get_navigation(files, cfg)
-        nav = cfg.plugins.on_nav(nav, config=cfg, files=files)
-
-        doc_files = files.documentation_pages(inclusion=inclusion)
-        for file in doc_files:
-            if file.page is None and file.inclusion.is_not_in_nav():
-                Page(None, file, cfg)
+        with _build_date_once():
+            nav = get_navigation(files, cfg)
+            nav = cfg.plugins.on_nav(nav, config=cfg, files=files)
+            doc_files = files.documentation_pages(inclusion=inclusion)
+            for file in doc_files:
+                if file.page is None and file.inclusion.is_not_in_nav():
+                    Page(None, file, cfg)
         keys, reused, current = _read_pages(cfg, files, doc_files, nav, cache)
 
         env = cfg.plugins.on_env(env, config=cfg, files=files)
@@ -336,6 +337,25 @@ def build(cfg: Any, cache: PageCache | None, docs: Any = None, placed: dict[str,
     if cache is not None and cache.save() and placed is not None:
         for key, dest in cache.dests.items():  # the pages rendered now are placed from the cache too
             placed[dest] = str(cache.folder / f"{key}.html")
+
+
+@contextmanager
+def _build_date_once() -> Iterator[None]:
+    """Every ``Page`` asks for the build date (``SOURCE_DATE_EPOCH`` parsed again each time, 5,000 times at 5,000
+    pages); with the variable set the answer cannot change within a build, so it is worked out once."""
+    from mkdocs.structure import pages
+
+    module: Any = pages
+    original = module.get_build_date
+    if os.environ.get("SOURCE_DATE_EPOCH") is None:
+        yield
+        return
+    date = original()
+    module.get_build_date = lambda: date
+    try:
+        yield
+    finally:
+        module.get_build_date = original
 
 
 _theme_listing: dict[str, list[tuple[str, str | None]]] = {}  # the last listing of the theme's files, by its key

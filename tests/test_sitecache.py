@@ -172,3 +172,33 @@ def test_a_change_of_the_theme_language_between_builds_translates_the_search_def
     config = json.loads(got["search/search_index.json"])["config"]
     assert config["pipeline"] == ["stopWordFilter"]  # its English one
     assert_same(got, clean_build(mini, "site", tmp_path))
+
+
+def memo_files(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(site_cache(out).glob("markdown/site-internal/*.md"))}
+
+
+def test_the_markdown_of_unchanged_pages_is_kept_for_the_next_build(mini: Path, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page's Markdown is kept beside the site cache by a digest of what it shows: a body edit makes one
+    page's Markdown again (the others are read back), and a kept file that was changed is not trusted."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path / "out"
+    first, _ = site(mini, out, capsys)
+    kept = memo_files(out)
+    assert len(kept) == sum(1 for name in first if name.endswith(".html")) - 1  # one per page (404.html is none)
+    edit(mini / "evidence" / "bgs" / "zixun.md", "咨询台账。", "咨询台账，共 12 条记录。")
+    edited, _ = site(mini, out, capsys)
+    now = memo_files(out)
+    assert len(now.keys() - kept.keys()) == 1 and len(kept.keys() - now.keys()) == 1  # the edited evidence page
+    assert_same(edited, clean_build(mini, "site", tmp_path))
+    for i, path in enumerate(sorted(site_cache(out).glob("markdown/site-internal/*.md"))):
+        digest, _, text = path.read_text(encoding="utf-8").partition("\n")
+        damaged = text.replace("|", "", 1) if i % 2 else text[: len(text) // 2]  # a changed table, a cut file
+        path.write_text(f"{digest}\n{damaged}", encoding="utf-8")
+    shutil.rmtree(site_cache(out) / "site-internal")  # every page rendered from its Markdown again
+    got, reused = site(mini, out, capsys)
+    assert reused == 0
+    assert_same(got, edited)
+    assert memo_files(out) == now  # the damaged files were made again
