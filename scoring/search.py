@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -54,8 +55,13 @@ class SearchTuning:
         self.forced: set[str] = set()
         self.words: frozenset[str] = frozenset()  # whole words of the scheme, for ``index_words``
 
-    def apply(self, terms: Iterable[str]) -> tuple[int, int]:
-        """Tune for ``terms``; return (heads added, compounds split)."""
+    def apply(self, terms: Iterable[str], folder: Path | None = None) -> tuple[int, int]:
+        """Tune for ``terms``; return (heads added, compounds split).
+
+        Finding the compounds to split walks jieba's whole dictionary (some 350,000 words); with a
+        ``folder``, the list found is kept there, by the jieba version, the dictionary's size and
+        total and the heads, for the next process tuning for the same terms.
+        """
         self.undo()
         jieba.setLogLevel(logging.WARNING)
         dt = jieba.dt
@@ -68,8 +74,13 @@ class SearchTuning:
         for head in added:
             self._remember(head)
             dt.add_word(head)
-        longest, starts = max(map(len, heads)), {h[:2] for h in heads}
-        split = [w for w, freq in dt.FREQ.items() if freq and len(w) > 2 and _holds_head(w, heads, starts, longest)]
+        key = hashlib.sha256(json.dumps([jieba.__version__, self.total, len(dt.FREQ), sorted(heads)],
+                                        ensure_ascii=False).encode("utf-8")).hexdigest()
+        split = _kept_split(folder, key)
+        if split is None:
+            longest, starts = max(map(len, heads)), {h[:2] for h in heads}
+            split = [w for w, freq in dt.FREQ.items() if freq and len(w) > 2 and _holds_head(w, heads, starts, longest)]
+            _keep_split(folder, key, split)
         for word in split:
             self._remember(word)
             dt.del_word(word)
@@ -140,6 +151,39 @@ class SearchTuning:
         jieba.finalseg.Force_Split_Words.clear()
         jieba.finalseg.Force_Split_Words.update(self.forced)
         self.saved, self.total = {}, None
+
+
+def _kept_split(folder: Path | None, key: str) -> list[str] | None:
+    if folder is None:
+        return None
+    try:
+        found = json.loads((folder / f"split-{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(found, dict) and found.get("key") == key and isinstance(words := found.get("split"), list) \
+            and all(isinstance(w, str) for w in words) and found.get("sha256") == _list_digest(words):
+        return words
+    return None  # missing, damaged or another tuning's: found again
+
+
+def _list_digest(words: list[str]) -> str:
+    return hashlib.sha256("\n".join(words).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _keep_split(folder: Path | None, key: str, split: list[str]) -> None:
+    if folder is None:
+        return
+    from .output import write_files
+
+    try:
+        write_files(folder, {f"split-{key}.json": json.dumps({"key": key, "split": split, "sha256": _list_digest(split)},
+                                                              ensure_ascii=False)
+                             .encode("utf-8")})
+        for old in folder.glob("split-*.json"):
+            if old.name != f"split-{key}.json":
+                old.unlink(missing_ok=True)
+    except OSError:
+        return  # no writable cache: the next process finds the list again
 
 
 def _holds_head(word: str, heads: set[str], starts: set[str], longest: int) -> bool:

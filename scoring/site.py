@@ -491,6 +491,13 @@ class PageWriter:
     def count(self) -> int:
         return len(self.pages)
 
+    def reuse(self, page: str, template: str, key: str) -> bool:
+        """Take ``page`` from the memo when it holds the page under ``key``; False when it must be rendered."""
+        known = self.memo.get(_digest(key, page, template)) if self.memo is not None else None
+        if known is not None:
+            self.pages[page] = known
+        return known is not None
+
     def write(self, page: str, template: str, key: str | None = None, **context: Any) -> None:
         """Render ``template`` as ``page``; with a ``key`` (a digest of everything it shows), a memo may answer."""
         memo_key = _digest(key, page, template) if key is not None and self.memo is not None else None
@@ -583,20 +590,31 @@ def render_docs(project: Project, *, directory_urls: bool = True, compiled: Path
     for ev in shown:
         attachments = [AttachmentView(a.name, copies.add(a.path), a.image) for a in ev.attachments]
         row = model.rows.get(ev.indicator)
-        body = body_html(ev, project.body(ev), pages, copies, directory_urls)
+        source = project.body(ev)
         cited = model.cited.get(ev.id, [])
         facts = _evidence_facts(ev, project.scheme)
         change = project.git.changes.get(ev.path)
-        key = keys.evidence(ev, row, body, attachments, cited, facts, change) if keys else None
-        writer.write(Links.evidence(ev.id), "evidence.md.j2", key, ev=ev, row=row, body=body,
+        page, key = Links.evidence(ev.id), None
+        if keys is not None:
+            # The body's HTML is a function of its source and, for each file it links to, the page that file has
+            # (if any); it is made only when the page is. What resolving it would copy is copied all the same.
+            targets = [(path, pages.get(path)) for path in source.links]
+            for path, target in targets:
+                if target is None:
+                    copies.add(path)
+            key = keys.evidence(ev, row, source.source, targets, attachments, cited, facts, change)
+            if writer.reuse(page, "evidence.md.j2", key):
+                continue
+        body = body_html(ev, source, pages, copies, directory_urls)
+        writer.write(page, "evidence.md.j2", key, ev=ev, row=row, body=body,
                      attachments=attachments, cited=cited, facts=facts, change=change)
     if memo is not None:
         memo.end()
     files = dict(copies.files)
     assets = TEMPLATES / "assets"
-    for path in sorted(assets.rglob("*")):
-        if path.is_file():
-            files["assets/" + path.relative_to(assets).as_posix()] = path
+    for asset in sorted(assets.rglob("*")):
+        if asset.is_file():
+            files["assets/" + asset.relative_to(assets).as_posix()] = asset
     return Docs(writer.pages, files, SitePlan(writer.count, len(shown)))
 
 
@@ -640,10 +658,12 @@ class _Keys:
         self.row(view)
         return self.lines[id(line)]
 
-    def evidence(self, ev: Evidence, row: RowView | None, body: str, attachments: list[AttachmentView],
-                 cited: list[tuple[RowView, ScoreLine]], facts: list[tuple[str, str, str]], change: object) -> str:
-        return _digest(self.shared, self.memo.evidence_digest(ev), body, repr(attachments), self.row(row),
-                       repr([self.line(view, line) for view, line in cited]), repr(facts), repr(change))
+    def evidence(self, ev: Evidence, row: RowView | None, body: str, targets: list[tuple[str, str | None]],
+                 attachments: list[AttachmentView], cited: list[tuple[RowView, ScoreLine]],
+                 facts: list[tuple[str, str, str]], change: object) -> str:
+        """``body``: the body's source (sanitised HTML or Markdown); ``targets``: each file it links to, and its page."""
+        return _digest(self.shared, self.memo.evidence_digest(ev), body, repr(targets), repr(attachments),
+                       self.row(row), repr([self.line(view, line) for view, line in cited]), repr(facts), repr(change))
 
 
 def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: History, key: str | None) -> None:
@@ -753,11 +773,12 @@ def _mkdocs_failed(config: Path, exc: Exception, messages: list[str]) -> DataErr
 _tuned: dict[tuple[str, ...], frozenset[str]] = {}  # the terms of the last tuning here, and its words
 
 
-def _tune(terms: tuple[str, ...]) -> None:
-    """Tune jieba for ``terms`` unless it still is: the live preview builds again and again with the same terms."""
+def _tune(terms: tuple[str, ...], folder: Path | None = None) -> None:
+    """Tune jieba for ``terms`` unless it still is: the live preview builds again and again with the same terms
+    (``folder``: where the tuning keeps what it found, see ``SearchTuning.apply``)."""
     if TUNING.total is not None and _tuned.get(terms) is TUNING.words:
         return
-    TUNING.apply(terms)
+    TUNING.apply(terms, folder)
     _tuned.clear()
     _tuned[terms] = TUNING.words
 
@@ -792,7 +813,7 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
                 made = render_docs(project, directory_urls=bool(cfg.use_directory_urls), compiled=compiled, memo=memo)
                 plan = made.plan
                 terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
-                _tune(terms)
+                _tune(terms, cache.parent / "jieba" if cache is not None else None)
                 if cache is None:
                     made.write(docs)
                     mkdocs_build(cfg)

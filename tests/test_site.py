@@ -350,6 +350,27 @@ def test_jieba_needs_the_tuning() -> None:
     assert jieba.lcut("绩效考核") == ["绩效考核"]
 
 
+def test_the_tuning_keeps_what_it_found_and_ignores_a_damaged_list(tmp_path: Path) -> None:
+    """The compounds to split are kept for the next process; the tuning from the kept list, or after the list was
+    damaged, is the one found by walking the dictionary."""
+    project = gather(FIXTURES / "mini")
+    terms = search.search_terms(project.scheme, project.evidence)
+    sentence = "依申请公开的绩效考核和双公示台账，政务公开工作"
+    try:
+        walked = search.TUNING.apply(terms)
+        want = jieba.lcut(sentence)
+        assert search.TUNING.apply(terms, tmp_path) == walked and jieba.lcut(sentence) == want
+        (kept,) = tmp_path.glob("split-*.json")
+        data = json.loads(kept.read_text(encoding="utf-8"))
+        assert len(data["split"]) == walked[1] > 0
+        assert search.TUNING.apply(terms, tmp_path) == walked and jieba.lcut(sentence) == want  # from the list
+        kept.write_text(json.dumps({**data, "split": data["split"][1:]}, ensure_ascii=False), encoding="utf-8")
+        assert search.TUNING.apply(terms, tmp_path) == walked and jieba.lcut(sentence) == want  # damaged: walked again
+        assert json.loads(kept.read_text(encoding="utf-8"))["split"] == data["split"]
+    finally:
+        search.TUNING.undo()
+
+
 def test_markdown_escaping_keeps_text_verbatim() -> None:
     assert site.md_text("7*24小时 [a](b) <i>x</i>\n{: #y}") == (
         "7&#42;24小时 &#91;a&#93;&#40;b&#41; &#60;i&#62;x&#60;/i&#62; &#123;&#58; &#35;y&#125;")

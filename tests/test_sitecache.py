@@ -27,6 +27,9 @@ def site(project: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[
     return snapshot(out / "site"), int(found.group(1)) if found else 0
 
 
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
 def assert_same(got: dict[str, bytes], want: dict[str, bytes]) -> None:
     assert sorted(got) == sorted(want)
     differ = [name for name in want if got[name] != want[name]]
@@ -56,9 +59,12 @@ def test_a_build_after_each_edit_equals_a_clean_build(mini: Path, tmp_path: Path
     steps: list[tuple[str, Callable[[], object]]] = [
         ("a body", lambda: edit(evidence / "bgs" / "zixun.md", "咨询台账。", "咨询台账，共 12 条记录。")),
         ("a fact that changes a score", lambda: edit(evidence / "zonghe" / "yanjiu.md", "[甲, 乙]", "[甲]")),
-        ("a new file", lambda: (evidence / "zonghe" / "yanjiu-2.md").write_text(
-            "---\nindicator: zuzhi.yanjiu\nunit: 综合组\ndate: 2021-06-01\ntitle: 第二次研究政务公开工作\n"
-            "kind: 会议纪要\nfacts:\n  研究事项: [乙]\n---\n会议研究了乙。\n", encoding="utf-8")),
+        ("a new file, its body linking to another file's page and to a file", lambda: (
+            (evidence / "zonghe" / "tongzhi.pdf").write_bytes(PDF),
+            (evidence / "zonghe" / "yanjiu-2.md").write_text(
+                "---\nindicator: zuzhi.yanjiu\nunit: 综合组\ndate: 2021-06-01\ntitle: 第二次研究政务公开工作\n"
+                "kind: 会议纪要\nfacts:\n  研究事项: [乙]\n---\n会议研究了乙，见[咨询台账](../bgs/zixun.md)"
+                "和[通知](tongzhi.pdf)。\n", encoding="utf-8"))),
         ("a file deleted", lambda: (evidence / "bgs" / "jiancha-07.md").unlink()),
         ("mkdocs.yml", lambda: (mini / "mkdocs.yml").write_text(
             (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("primary: indigo", "primary: teal"),
