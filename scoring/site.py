@@ -454,13 +454,11 @@ class MarkdownMemo:
         self.evidence = self._evidence
         if self.folder is None:
             return
-        from .output import write_files
-
-        try:  # each file written beside its name and renamed; those this build did not use removed
+        try:  # written in place (a torn file fails its digest); those this build did not use removed
             self.folder.mkdir(parents=True, exist_ok=True)
             for key in sorted(self.new):
                 text = self.texts[key]
-                write_files(self.folder, {f"{key}.md": f"{_digest(text)}\n{text}".encode("utf-8", "surrogatepass")})
+                (self.folder / f"{key}.md").write_bytes(f"{_digest(text)}\n{text}".encode("utf-8", "surrogatepass"))
             for path in self.folder.iterdir():
                 if path.name.split(".", 1)[0] not in self.used:
                     path.unlink(missing_ok=True)
