@@ -109,7 +109,9 @@ def group(parts: list[str], jobs: int) -> list[str]:
             chunks.append(current)
             current = ""
         current += part
-    if current:
+    if current and len(chunks) > 1 and len(current) < target / 4:
+        chunks[-1] += current  # a short last part (附) does not get a process round trip and a PDF of its own
+    elif current:
         chunks.append(current)
     return chunks
 
@@ -276,12 +278,19 @@ def _worker(conn: Connection, job: PdfJob) -> None:
         data: bytes = laid.document.write_pdf(attachments=attachments, **job.options)
         return data
 
+    # The chunk last written (or counted) is freed when the next chunk task arrives, not at once:
+    # freeing a laid-out chunk takes up to a second, and after a worker's last chunk the parent
+    # waits for its font subsets, then for nothing (the process ends with os._exit).
+    spent: _Held | None = None
     while True:
         task = conn.recv()
         if task is None:
             break
         kind, chunk, payload = task
         cpu = time.process_time()
+        if spent is not None and kind != "fonts":
+            spent = None
+            gc.collect()  # its cycles too
         relay.warnings = []
         if kind == "count":  # chunk 0 with placeholders: only its page count matters
             laid = lay_out(chunk, payload)
@@ -304,9 +313,9 @@ def _worker(conn: Connection, job: PdfJob) -> None:
             conn.send(("fonts", -1, {name: _union_subset(fonts.originals[name], glyphs, missing)
                                      for name, (glyphs, missing) in payload.items()}))
             continue
+        if kind != "layout":
+            spent = laid
         del laid
-        if kind != "layout":  # a chunk written (or counted) and dropped: free its cycles now
-            gc.collect()
         if _TRACE:
             print(f"      worker {os.getpid()} {kind} {chunk}: {time.process_time() - cpu:.2f} s CPU", file=sys.stderr)
 
@@ -410,6 +419,7 @@ class _Chunk:
     drawing: bool = False
     fonts: dict[str, tuple[tuple[int, ...], bool]] = field(default_factory=dict)  # font → (glyph ids, missing)
     drawn_by: int = -1
+    reader: Any = None  # pypdf's reader of ``pdf``, its pages read while other chunks are still laid out
 
 
 class Mismatch(Exception):
@@ -454,11 +464,15 @@ class _Run:
             conn.send(self.job)
         self._schedule(conns)
         programs = self._shared_fonts(conns)
+        if _TRACE:
+            print(f"{time.perf_counter() - self.started:7.2f} shared fonts made", file=sys.stderr)
         for conn in conns:
             conn.send(None)
         return self._merge(programs)  # while the workers exit
 
     def _schedule(self, conns: list[Connection]) -> None:
+        from pypdf import PdfReader  # loaded (0.3 s) and chunks read while the workers lay out, not after
+
         # Document order: a chunk can be drawn (and its memory freed) as soon as the chunks before it
         # are counted. Largest first balances a little better but holds nearly every chunk laid out
         # until the small first ones are counted, as much memory as a serial render.
@@ -528,6 +542,9 @@ class _Run:
                     self.progress("排版")
                 elif kind == "drawn":
                     chunk.pdf, chunk.fonts, chunk.drawn_by = message[2], message[4], w
+                    if index:
+                        chunk.reader = PdfReader(io.BytesIO(chunk.pdf))
+                        len(chunk.reader.pages)  # reads the page tree
                     self.warnings += message[3]
                     done += 1
                     self.progress(f"写出 PDF（{done}/{len(self.chunks)} 部分）")
@@ -580,7 +597,7 @@ class _Run:
         self.on_progress("合并 PDF", sum(c.pages or 0 for c in self.chunks))
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(self.chunks[0].pdf)))
         for chunk in self.chunks[1:]:
-            for source in PdfReader(io.BytesIO(chunk.pdf)).pages:
+            for source in chunk.reader.pages:
                 writer.add_page(source)
         refs = [page.indirect_reference for page in writer.pages]
         offsets = {0: 0, **self.offsets()}
@@ -629,7 +646,8 @@ class _Run:
         out = io.BytesIO()
         writer.write(out)
         if _TRACE:
-            print(f"merge: {time.process_time():.2f} s CPU in the parent so far", file=sys.stderr)
+            print(f"{time.perf_counter() - self.started:7.2f} merged; {time.process_time():.2f} s CPU in the parent in all",
+                  file=sys.stderr)
         return Merged(out.getvalue(), len(refs), tuple(dict.fromkeys(self.warnings)), len(self.chunks))
 
     def _outline(self, writer: Any, items: list[Any], parent: Any) -> None:
