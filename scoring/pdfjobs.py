@@ -225,7 +225,13 @@ def _worker(conn: Connection, job: PdfJob) -> None:
     fetcher = job.fetcher()
     held: dict[int, _Held] = {}
     fonts = _FontLog()
-    _record_fonts(fonts)
+    # A PDF up to version 1.4 lists each font's glyphs in a CIDSet, which the shared program would
+    # not match: there every chunk keeps its own subset (``_share_programs`` leaves it alone).
+    from weasyprint.pdf import VARIANTS
+
+    variant = job.options.get("pdf_variant")
+    version = job.options.get("pdf_version") or (VARIANTS[variant][1].get("pdf_version") if variant else None)
+    _record_fonts(fonts, defer=not str(version) <= "1.4")  # the test WeasyPrint makes for a CIDSet
 
     def lay_out(chunk: int, html_text: str) -> _Held:
         global _deferred
@@ -342,11 +348,14 @@ class _FontLog:
         return used
 
 
-def _record_fonts(log: _FontLog) -> None:
+def _record_fonts(log: _FontLog, defer: bool) -> None:
     """Wrap WeasyPrint's ``Font.clean`` (called once per font as a PDF is written) to log what it subsets.
 
     Only fonts that ``clean`` merely subsets with HarfBuzz are logged: not variable fonts (it also
     instantiates them), colour fonts (it also strips images) or fonts used in forms (not subset).
+    With ``defer`` a logged font is not subset at all: the chunk gets a four-byte program, which the
+    merge replaces with the shared one (subsetting and compressing each chunk's own copy of every
+    font cost about 2.5 s CPU at 500 pages, for programs the merge threw away).
     """
     from weasyprint.pdf import fonts
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
@@ -359,6 +368,9 @@ def _record_fonts(log: _FontLog) -> None:
         if to_unicode and not ({"fvar"} & set(font.tables) or font.png or font.svg or font.colr):
             log.originals.setdefault(font.hash, _Original(font.file_content, font.index, hinting))
             log.used[font.hash] = (tuple(sorted(to_unicode)), bool(font.missing))
+            if defer:  # a stand-in of the subset's type: WeasyPrint makes a CFF or a TrueType CIDFont of it
+                font.file_content = b"OTTO" if {"CFF ", "CFF2"} & set(font.tables) else b"\x00\x01\x00\x00"
+                return
         clean(font, to_unicode, hinting)
 
     fonts.Font.clean = logged
@@ -367,8 +379,11 @@ def _record_fonts(log: _FontLog) -> None:
 _declared = False
 
 
-def _union_subset(original: _Original, glyphs: Sequence[int], missing: bool) -> bytes | None:
-    """The font subset to ``glyphs`` exactly as WeasyPrint subsets it for one document, or None."""
+def _union_subset(original: _Original, glyphs: Sequence[int], missing: bool) -> bytes:
+    """The font subset to ``glyphs`` exactly as WeasyPrint subsets it for one document.
+
+    If HarfBuzz fails, the whole font, as WeasyPrint then embeds it.
+    """
     import types
 
     from weasyprint.pdf import fonts
@@ -387,7 +402,7 @@ def _union_subset(original: _Original, glyphs: Sequence[int], missing: bool) -> 
     with _quiet():
         fonts.Font._harfbuzz_subset(font, dict.fromkeys(glyphs, ""), original.hinting)
     del buffer
-    result: bytes | None = font.file_content
+    result: bytes = font.file_content or original.data
     return result
 
 
@@ -554,21 +569,25 @@ class _Run:
                         assign(other)
 
     def _shared_fonts(self, conns: list[Connection]) -> dict[str, bytes]:
-        """Font → one program subset to the glyphs of every chunk, for fonts more than one chunk embeds."""
+        """Font → one program subset to the glyphs of every chunk that embeds it.
+
+        Each font is subset by a worker that has it (it keeps the original files of the fonts its
+        chunks used), the larger subsets first, each to the worker with the fewest glyphs so far.
+        """
         glyphs: dict[str, set[int]] = {}
         missing: dict[str, bool] = {}
-        owner: dict[str, int] = {}
-        chunks: dict[str, int] = {}
+        holders: dict[str, set[int]] = {}
         for chunk in self.chunks:
             for name, (used, absent) in chunk.fonts.items():
                 glyphs.setdefault(name, set()).update(used)
                 missing[name] = missing.get(name, False) or absent
-                owner.setdefault(name, chunk.drawn_by)
-                chunks[name] = chunks.get(name, 0) + 1
+                holders.setdefault(name, set()).add(chunk.drawn_by)
         asks: dict[int, dict[str, tuple[tuple[int, ...], bool]]] = {}
-        for name in sorted(glyphs):
-            if chunks[name] > 1:
-                asks.setdefault(owner[name], {})[name] = (tuple(sorted(glyphs[name])), missing[name])
+        load = [0] * len(conns)
+        for name in sorted(glyphs, key=lambda n: (-len(glyphs[n]), n)):
+            w = min(sorted(holders[name]), key=lambda h: load[h])
+            load[w] += len(glyphs[name])
+            asks.setdefault(w, {})[name] = (tuple(sorted(glyphs[name])), missing[name])
         for w, ask in asks.items():
             conns[w].send(("fonts", -1, ask))
         programs: dict[str, bytes] = {}
@@ -576,7 +595,7 @@ class _Run:
             message = conns[w].recv()
             if message[0] == "error":
                 raise RuntimeError(f"PDF worker failed:\n{message[2]}")
-            programs.update({name: data for name, data in message[2].items() if data})
+            programs.update(message[2])
         return programs
 
     def page_numbers(self) -> dict[str, int]:
@@ -673,15 +692,20 @@ def _share_programs(writer: Any, programs: dict[str, bytes]) -> None:
                 key = next((k for k in ("/FontFile3", "/FontFile2") if k in descriptor), None)
                 if name not in programs or key is None or "/CIDSet" in descriptor:  # a CIDSet would list a chunk's glyphs
                     continue
-                if (name, key) not in shared:
+                # The key follows the program, as in WeasyPrint (a chunk's stand-in has the same type).
+                program = programs[name]
+                real = "/FontFile3" if program[:4] == b"OTTO" else "/FontFile2"
+                if (name, real) not in shared:
                     stream = StreamObject()
-                    stream.set_data(programs[name])
-                    if key == "/FontFile3":
+                    stream.set_data(program)
+                    if real == "/FontFile3":
                         stream[NameObject("/Subtype")] = NameObject("/OpenType")
                     else:
-                        stream[NameObject("/Length1")] = NumberObject(len(programs[name]))
-                    shared[name, key] = writer._add_object(stream.flate_encode())
-                descriptor[NameObject(key)] = shared[name, key]
+                        stream[NameObject("/Length1")] = NumberObject(len(program))
+                    shared[name, real] = writer._add_object(stream.flate_encode())
+                if key != real:
+                    del descriptor[key]
+                descriptor[NameObject(real)] = shared[name, real]
 
 
 @dataclass(frozen=True)
