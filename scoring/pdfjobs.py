@@ -504,6 +504,12 @@ class _Run:
         # are counted. Largest first balances a little better but holds nearly every chunk laid out
         # until the small first ones are counted, as much memory as a serial render.
         queue = list(self.chunks[1:])
+        # Except the last few, largest first: the contents wait for the last layout to end, and a
+        # short one there leaves the workers' draws to fill the end (at 513 pages a model with the
+        # measured task times: 29.7 s of worker time against 30.8 s in document order).
+        tail = len(queue) - len(conns)
+        if tail > 0:
+            queue[tail:] = sorted(queue[tail:], key=lambda c: (-len(c.html), c.index))
         busy = [False] * len(conns)
         front_sent = count_sent = False
         done = 0
