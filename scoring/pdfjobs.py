@@ -19,7 +19,8 @@ The run, with N worker processes (spawned, so each starts with a clean WeasyPrin
 0. the workers are started (``started``, from ``dossier.build_pdf``) before the HTML is written, and
    load WeasyPrint while the parent writes it: about a second of start-up off the critical path;
 1. chunk 0 is laid out once with placeholder page numbers in its contents, only to count its pages;
-2. every other chunk is laid out, in document order, then drawn as soon as its offset is known;
+2. every other chunk is laid out, in document order (but the last N largest first, so that the
+   last layout, which step 3 waits for, is a short one), then drawn as soon as its offset is known;
    a worker that waits for an offset lays out the next chunk meanwhile;
 3. chunk 0 is laid out again with the real numbers (``data-page`` on each contents link, which the
    CSS shows instead of ``target-counter``) and written with the document's metadata and
