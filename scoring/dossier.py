@@ -320,13 +320,14 @@ class Rendered:
     warnings: tuple[str, ...]
 
 
-def render_pdf(html: str, dossier: Dossier, bar: tqdm[Any], jobs: int = 1) -> Rendered:
+def render_pdf(html: str, dossier: Dossier, bar: tqdm[Any], jobs: int = 1,
+               workers: pdfjobs.Workers | None = None) -> Rendered:
     root = dossier.project.root
     if jobs > 1:  # chunks over ``jobs`` processes, merged (scoring/pdfjobs.py); None: too small to split
         job = pdfjobs.PdfJob(html, root.as_uri() + "/", partial(_ProjectFetcher, root),
                              partial(pdf_attachments, dossier.files, root, dossier.project.info.date),
                              {"pdf_variant": "pdf/a-3b"})
-        merged = pdfjobs.render(job, jobs, pdfjobs.follow(bar, jobs))
+        merged = pdfjobs.render(job, jobs, pdfjobs.follow(bar, jobs), workers=workers)
         if merged is not None:
             return Rendered(merged.pdf, merged.pages, merged.warnings)
     attachments = pdf_attachments(dossier.files, root, dossier.project.info.date)
@@ -344,10 +345,13 @@ def progress_bar() -> tqdm[Any]:
 
 
 def build_pdf(project: Project, html_out: Path | None = None, jobs: int = 1) -> Rendered:
-    """The dossier as PDF bytes over ``jobs`` processes; ``html_out`` also keeps the HTML (for benchmarks)."""
-    with progress_bar() as bar:
+    """The dossier as PDF bytes over ``jobs`` processes; ``html_out`` also keeps the HTML (for benchmarks).
+
+    The workers start first: they load WeasyPrint while this process writes the HTML.
+    """
+    with progress_bar() as bar, pdfjobs.started(jobs) as workers:
         dossier = build_dossier(project)
         html = render_html(dossier)
         if html_out is not None:
             html_out.write_text(html, encoding="utf-8")
-        return render_pdf(html, dossier, bar, jobs)
+        return render_pdf(html, dossier, bar, jobs, workers)

@@ -16,25 +16,38 @@ shifted (and the left/right side flipped when the offset is odd) and writes the 
 
 The run, with N worker processes (spawned, so each starts with a clean WeasyPrint):
 
+0. the workers are started (``started``, from ``dossier.build_pdf``) before the HTML is written, and
+   load WeasyPrint while the parent writes it: about a second of start-up off the critical path;
 1. chunk 0 is laid out once with placeholder page numbers in its contents, only to count its pages;
-2. every other chunk is laid out, in document order, then drawn as soon as its offset is known;
+2. every other chunk is laid out, in document order (but the last N largest first, so that the
+   last layout, which step 3 waits for, is a short one), then drawn as soon as its offset is known;
    a worker that waits for an offset lays out the next chunk meanwhile;
 3. chunk 0 is laid out again with the real numbers (``data-page`` on each contents link, which the
    CSS shows instead of ``target-counter``) and written with the document's metadata and
    attachments; its page count must equal step 1's, else the whole document is rendered serially;
-4. the parent appends every chunk's pages to chunk 0's PDF (pypdf), and writes one name tree of
-   destinations (links between chunks are kept as named destinations), one outline built by
-   WeasyPrint's own bookmark algorithm over all pages, and a file identifier derived from the
-   chunks' bytes: same input, same bytes;
-5. fonts: every chunk embeds its own subset of each font (WeasyPrint subsets per document), which
-   made the merged file several times the serial one. Each worker reports the glyphs each chunk used
-   (``_record_fonts`` wraps WeasyPrint's ``Font.clean``); once all are drawn, the parent asks the
-   workers for one subset per font over the union of the glyphs (``_union_subset``: the same
-   HarfBuzz subsetting WeasyPrint does, glyph ids retained), and every chunk's font descriptor then
-   points at that one program. Glyph ids are kept, so each chunk's widths and text maps stay valid.
+4. the parent appends every chunk's pages to chunk 0's PDF (pypdf; each chunk's PDF is read as it
+   arrives, the rest waits for the last one), and writes one name tree of destinations (links
+   between chunks are kept as named destinations), one outline built by WeasyPrint's own bookmark
+   algorithm over all pages, and a file identifier derived from the chunks' bytes: same input, same
+   bytes;
+5. fonts: WeasyPrint subsets each font per document, so every chunk would embed its own subset of
+   each font (the merged file several times the serial one). A worker does not subset at all: it
+   logs the glyphs each chunk used and writes a four-byte stand-in program (``_record_fonts`` wraps
+   WeasyPrint's ``Font.clean``); once all chunks are drawn, the parent asks the workers for one
+   subset per font over the union of the glyphs (``_union_subset``: the same HarfBuzz subsetting
+   WeasyPrint does, glyph ids retained), spread over the workers that have the font, and every
+   chunk's font descriptor then points at that one program. Glyph ids are kept, so each chunk's
+   widths and text maps stay valid. (Up to PDF 1.4, where a CIDSet lists a chunk's glyphs, chunks
+   keep their own subsets.)
 
-Memory: a worker holds at most the chunks it has laid out and not yet drawn, always less than
-the whole document a serial render holds.
+CPU: a worker's cyclic garbage collector runs young collections every 10,000 allocations (not
+700), with the import's objects frozen, and a full collection when a written chunk is dropped;
+with the fonts left to step 5, the workers and the parent together spend about the CPU of a serial
+render (at 513 pages: 64.9 s against 65.4 s in one side-by-side run; 91.9 s against 82.3 s before).
+
+Memory: a worker holds at most the chunks it has laid out and not yet drawn, plus the one it wrote
+last (freed when its next chunk task comes, so that the parent never waits for that after a
+worker's last chunk), always less than the whole document a serial render holds.
 """
 
 from __future__ import annotations
@@ -50,7 +63,7 @@ import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -109,7 +122,9 @@ def group(parts: list[str], jobs: int) -> list[str]:
             chunks.append(current)
             current = ""
         current += part
-    if current:
+    if current and len(chunks) > 1 and len(current) < target / 4:
+        chunks[-1] += current  # a short last part (附) does not get a process round trip and a PDF of its own
+    elif current:
         chunks.append(current)
     return chunks
 
@@ -168,7 +183,10 @@ def serve(fd: int) -> None:
     """A worker process: runs tasks from the parent until it sends None; a failure goes back as text."""
     conn = Connection(fd)
     try:
-        _worker(conn, conn.recv())
+        _prepare()
+        job = conn.recv()
+        if job is not None:  # None: the parent needed no worker after all
+            _worker(conn, job)
     except EOFError:  # the parent has gone
         pass
     except BaseException:  # the parent turns it into its own error; nothing is printed here
@@ -182,7 +200,28 @@ def serve(fd: int) -> None:
         os._exit(0)
 
 
+# The cyclic collector's default (a young collection every 700 allocations) costs a worker about a
+# tenth of its CPU: layout allocates millions of small objects that live as long as the chunk.
+# Young collections every 10,000, with the import's objects frozen out of every collection and one
+# full collection after each chunk is written (which frees its cycles), cost about 10% less CPU
+# at the same peak memory.
+_GC_THRESHOLD = 10_000
+
+
+def _prepare() -> None:
+    """What a worker can do before its job arrives: load WeasyPrint (a second or so), tune the collector."""
+    import gc
+
+    import weasyprint.layout  # noqa: F401  (imports weasyprint)
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(_GC_THRESHOLD, 10, 10)
+
+
 def _worker(conn: Connection, job: PdfJob) -> None:
+    import gc
+
     import weasyprint
     import weasyprint.layout
     from weasyprint.layout.background import layout_box_backgrounds
@@ -199,7 +238,13 @@ def _worker(conn: Connection, job: PdfJob) -> None:
     fetcher = job.fetcher()
     held: dict[int, _Held] = {}
     fonts = _FontLog()
-    _record_fonts(fonts)
+    # A PDF up to version 1.4 lists each font's glyphs in a CIDSet, which the shared program would
+    # not match: there every chunk keeps its own subset (``_share_programs`` leaves it alone).
+    from weasyprint.pdf import VARIANTS
+
+    variant = job.options.get("pdf_variant")
+    version = job.options.get("pdf_version") or (VARIANTS[variant][1].get("pdf_version") if variant else None)
+    _record_fonts(fonts, defer=not str(version) <= "1.4")  # the test WeasyPrint makes for a CIDSet
 
     def lay_out(chunk: int, html_text: str) -> _Held:
         global _deferred
@@ -252,12 +297,19 @@ def _worker(conn: Connection, job: PdfJob) -> None:
         data: bytes = laid.document.write_pdf(attachments=attachments, **job.options)
         return data
 
+    # The chunk last written (or counted) is freed when the next chunk task arrives, not at once:
+    # freeing a laid-out chunk takes up to a second, and after a worker's last chunk the parent
+    # waits for its font subsets, then for nothing (the process ends with os._exit).
+    spent: _Held | None = None
     while True:
         task = conn.recv()
         if task is None:
             break
         kind, chunk, payload = task
         cpu = time.process_time()
+        if spent is not None and kind != "fonts":
+            spent = None
+            gc.collect()  # its cycles too
         relay.warnings = []
         if kind == "count":  # chunk 0 with placeholders: only its page count matters
             laid = lay_out(chunk, payload)
@@ -280,9 +332,11 @@ def _worker(conn: Connection, job: PdfJob) -> None:
             conn.send(("fonts", -1, {name: _union_subset(fonts.originals[name], glyphs, missing)
                                      for name, (glyphs, missing) in payload.items()}))
             continue
+        if kind != "layout":
+            spent = laid
+        del laid
         if _TRACE:
             print(f"      worker {os.getpid()} {kind} {chunk}: {time.process_time() - cpu:.2f} s CPU", file=sys.stderr)
-        del laid
 
 
 # --- one program per font -----------------------------------------------------------
@@ -307,11 +361,14 @@ class _FontLog:
         return used
 
 
-def _record_fonts(log: _FontLog) -> None:
+def _record_fonts(log: _FontLog, defer: bool) -> None:
     """Wrap WeasyPrint's ``Font.clean`` (called once per font as a PDF is written) to log what it subsets.
 
     Only fonts that ``clean`` merely subsets with HarfBuzz are logged: not variable fonts (it also
     instantiates them), colour fonts (it also strips images) or fonts used in forms (not subset).
+    With ``defer`` a logged font is not subset at all: the chunk gets a four-byte program, which the
+    merge replaces with the shared one (subsetting and compressing each chunk's own copy of every
+    font cost about 2.5 s CPU at 500 pages, for programs the merge threw away).
     """
     from weasyprint.pdf import fonts
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
@@ -324,6 +381,9 @@ def _record_fonts(log: _FontLog) -> None:
         if to_unicode and not ({"fvar"} & set(font.tables) or font.png or font.svg or font.colr):
             log.originals.setdefault(font.hash, _Original(font.file_content, font.index, hinting))
             log.used[font.hash] = (tuple(sorted(to_unicode)), bool(font.missing))
+            if defer:  # a stand-in of the subset's type: WeasyPrint makes a CFF or a TrueType CIDFont of it
+                font.file_content = b"OTTO" if {"CFF ", "CFF2"} & set(font.tables) else b"\x00\x01\x00\x00"
+                return
         clean(font, to_unicode, hinting)
 
     fonts.Font.clean = logged
@@ -332,8 +392,11 @@ def _record_fonts(log: _FontLog) -> None:
 _declared = False
 
 
-def _union_subset(original: _Original, glyphs: Sequence[int], missing: bool) -> bytes | None:
-    """The font subset to ``glyphs`` exactly as WeasyPrint subsets it for one document, or None."""
+def _union_subset(original: _Original, glyphs: Sequence[int], missing: bool) -> bytes:
+    """The font subset to ``glyphs`` exactly as WeasyPrint subsets it for one document.
+
+    If HarfBuzz fails, the whole font, as WeasyPrint then embeds it.
+    """
     import types
 
     from weasyprint.pdf import fonts
@@ -352,7 +415,7 @@ def _union_subset(original: _Original, glyphs: Sequence[int], missing: bool) -> 
     with _quiet():
         fonts.Font._harfbuzz_subset(font, dict.fromkeys(glyphs, ""), original.hinting)
     del buffer
-    result: bytes | None = font.file_content
+    result: bytes = font.file_content or original.data
     return result
 
 
@@ -384,6 +447,7 @@ class _Chunk:
     drawing: bool = False
     fonts: dict[str, tuple[tuple[int, ...], bool]] = field(default_factory=dict)  # font → (glyph ids, missing)
     drawn_by: int = -1
+    reader: Any = None  # pypdf's reader of ``pdf``, its pages read while other chunks are still laid out
 
 
 class Mismatch(Exception):
@@ -421,46 +485,32 @@ class _Run:
         laid = sum(c.pages if c.pages is not None else c.laid_page for c in self.chunks[1:])
         self.on_progress(stage, laid)
 
-    def run(self) -> Merged:
-        # Fresh interpreters (not fork: no inherited fontconfig or threads, and unlike
-        # multiprocessing's spawn no re-import of the caller's main script).
-        package_root = str(Path(__file__).resolve().parent.parent)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))}
-        conns: list[Connection] = []
-        workers: list[subprocess.Popen[bytes]] = []
-        try:
-            for _ in range(self.jobs):
-                ours, theirs = socket.socketpair()
-                workers.append(subprocess.Popen(
-                    [sys.executable, "-c", "import sys; from scoring.pdfjobs import serve; serve(int(sys.argv[1]))",
-                     str(theirs.fileno())], pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL))
-                theirs.close()
-                conns.append(Connection(ours.detach()))
-                conns[-1].send(self.job)
-            self._schedule(conns)
-            programs = self._shared_fonts(conns)
-            for conn in conns:
-                conn.send(None)
-            merged = self._merge(programs)  # while the workers exit
-        finally:
-            for conn in conns:
-                with contextlib.suppress(OSError):
-                    conn.send(None)
-            for worker in workers:
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-                    worker.wait()
-            for conn in conns:
-                conn.close()
-        return merged
+    def run(self, workers: Workers) -> Merged:
+        conns = workers.conns[:self.jobs]
+        workers.dismiss(len(conns))  # more workers than chunks: the rest leave now
+        for conn in conns:
+            conn.send(self.job)
+        self._schedule(conns)
+        programs = self._shared_fonts(conns)
+        if _TRACE:
+            print(f"{time.perf_counter() - self.started:7.2f} shared fonts made", file=sys.stderr)
+        for conn in conns:
+            conn.send(None)
+        return self._merge(programs)  # while the workers exit
 
     def _schedule(self, conns: list[Connection]) -> None:
+        from pypdf import PdfReader  # loaded (0.3 s) and chunks read while the workers lay out, not after
+
         # Document order: a chunk can be drawn (and its memory freed) as soon as the chunks before it
         # are counted. Largest first balances a little better but holds nearly every chunk laid out
         # until the small first ones are counted, as much memory as a serial render.
         queue = list(self.chunks[1:])
+        # Except the last few, largest first: the contents wait for the last layout to end, and a
+        # short one there leaves the workers' draws to fill the end (at 513 pages a model with the
+        # measured task times: 29.7 s of worker time against 30.8 s in document order).
+        tail = len(queue) - len(conns)
+        if tail > 0:
+            queue[tail:] = sorted(queue[tail:], key=lambda c: (-len(c.html), c.index))
         busy = [False] * len(conns)
         front_sent = count_sent = False
         done = 0
@@ -526,6 +576,9 @@ class _Run:
                     self.progress("排版")
                 elif kind == "drawn":
                     chunk.pdf, chunk.fonts, chunk.drawn_by = message[2], message[4], w
+                    if index:
+                        chunk.reader = PdfReader(io.BytesIO(chunk.pdf))
+                        len(chunk.reader.pages)  # reads the page tree
                     self.warnings += message[3]
                     done += 1
                     self.progress(f"写出 PDF（{done}/{len(self.chunks)} 部分）")
@@ -535,21 +588,25 @@ class _Run:
                         assign(other)
 
     def _shared_fonts(self, conns: list[Connection]) -> dict[str, bytes]:
-        """Font → one program subset to the glyphs of every chunk, for fonts more than one chunk embeds."""
+        """Font → one program subset to the glyphs of every chunk that embeds it.
+
+        Each font is subset by a worker that has it (it keeps the original files of the fonts its
+        chunks used), the larger subsets first, each to the worker with the fewest glyphs so far.
+        """
         glyphs: dict[str, set[int]] = {}
         missing: dict[str, bool] = {}
-        owner: dict[str, int] = {}
-        chunks: dict[str, int] = {}
+        holders: dict[str, set[int]] = {}
         for chunk in self.chunks:
             for name, (used, absent) in chunk.fonts.items():
                 glyphs.setdefault(name, set()).update(used)
                 missing[name] = missing.get(name, False) or absent
-                owner.setdefault(name, chunk.drawn_by)
-                chunks[name] = chunks.get(name, 0) + 1
+                holders.setdefault(name, set()).add(chunk.drawn_by)
         asks: dict[int, dict[str, tuple[tuple[int, ...], bool]]] = {}
-        for name in sorted(glyphs):
-            if chunks[name] > 1:
-                asks.setdefault(owner[name], {})[name] = (tuple(sorted(glyphs[name])), missing[name])
+        load = [0] * len(conns)
+        for name in sorted(glyphs, key=lambda n: (-len(glyphs[n]), n)):
+            w = min(sorted(holders[name]), key=lambda h: load[h])
+            load[w] += len(glyphs[name])
+            asks.setdefault(w, {})[name] = (tuple(sorted(glyphs[name])), missing[name])
         for w, ask in asks.items():
             conns[w].send(("fonts", -1, ask))
         programs: dict[str, bytes] = {}
@@ -557,7 +614,7 @@ class _Run:
             message = conns[w].recv()
             if message[0] == "error":
                 raise RuntimeError(f"PDF worker failed:\n{message[2]}")
-            programs.update({name: data for name, data in message[2].items() if data})
+            programs.update(message[2])
         return programs
 
     def page_numbers(self) -> dict[str, int]:
@@ -578,7 +635,7 @@ class _Run:
         self.on_progress("合并 PDF", sum(c.pages or 0 for c in self.chunks))
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(self.chunks[0].pdf)))
         for chunk in self.chunks[1:]:
-            for source in PdfReader(io.BytesIO(chunk.pdf)).pages:
+            for source in chunk.reader.pages:
                 writer.add_page(source)
         refs = [page.indirect_reference for page in writer.pages]
         offsets = {0: 0, **self.offsets()}
@@ -627,7 +684,8 @@ class _Run:
         out = io.BytesIO()
         writer.write(out)
         if _TRACE:
-            print(f"merge: {time.process_time():.2f} s CPU in the parent so far", file=sys.stderr)
+            print(f"{time.perf_counter() - self.started:7.2f} merged; {time.process_time():.2f} s CPU in the parent in all",
+                  file=sys.stderr)
         return Merged(out.getvalue(), len(refs), tuple(dict.fromkeys(self.warnings)), len(self.chunks))
 
     def _outline(self, writer: Any, items: list[Any], parent: Any) -> None:
@@ -653,15 +711,20 @@ def _share_programs(writer: Any, programs: dict[str, bytes]) -> None:
                 key = next((k for k in ("/FontFile3", "/FontFile2") if k in descriptor), None)
                 if name not in programs or key is None or "/CIDSet" in descriptor:  # a CIDSet would list a chunk's glyphs
                     continue
-                if (name, key) not in shared:
+                # The key follows the program, as in WeasyPrint (a chunk's stand-in has the same type).
+                program = programs[name]
+                real = "/FontFile3" if program[:4] == b"OTTO" else "/FontFile2"
+                if (name, real) not in shared:
                     stream = StreamObject()
-                    stream.set_data(programs[name])
-                    if key == "/FontFile3":
+                    stream.set_data(program)
+                    if real == "/FontFile3":
                         stream[NameObject("/Subtype")] = NameObject("/OpenType")
                     else:
-                        stream[NameObject("/Length1")] = NumberObject(len(programs[name]))
-                    shared[name, key] = writer._add_object(stream.flate_encode())
-                descriptor[NameObject(key)] = shared[name, key]
+                        stream[NameObject("/Length1")] = NumberObject(len(program))
+                    shared[name, real] = writer._add_object(stream.flate_encode())
+                if key != real:
+                    del descriptor[key]
+                descriptor[NameObject(real)] = shared[name, real]
 
 
 @dataclass(frozen=True)
@@ -682,15 +745,84 @@ def follow(bar: Any, jobs: int) -> Callable[[str, int], None]:
     return update
 
 
+class Workers:
+    """Worker processes, started before their job exists so that they load WeasyPrint meanwhile.
+
+    Fresh interpreters (not fork: no inherited fontconfig or threads, and unlike multiprocessing's
+    spawn no re-import of the caller's main script). ``close`` ends them all (``dismiss`` some):
+    those with work left finish it, idle ones get None, and any still loading are killed.
+    """
+
+    def __init__(self, jobs: int):
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))}
+        self.conns: list[Connection] = []
+        self.processes: list[subprocess.Popen[bytes]] = []
+        try:
+            for _ in range(jobs):
+                ours, theirs = socket.socketpair()
+                self.processes.append(subprocess.Popen(
+                    [sys.executable, "-c", "import sys; from scoring.pdfjobs import serve; serve(int(sys.argv[1]))",
+                     str(theirs.fileno())], pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL))
+                theirs.close()
+                self.conns.append(Connection(ours.detach()))
+        except BaseException:
+            self.close()
+            raise
+
+    def dismiss(self, keep: int) -> None:
+        """Let every worker from ``keep`` on go: none has had a job, so none has anything to finish."""
+        for process in self.processes[keep:]:
+            process.kill()
+        for process, conn in zip(self.processes[keep:], self.conns[keep:], strict=True):
+            process.wait()
+            conn.close()
+        del self.processes[keep:], self.conns[keep:]
+
+    def close(self) -> None:
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for conn in self.conns:
+            conn.close()
+        self.processes, self.conns = [], []
+
+
+@contextlib.contextmanager
+def started(jobs: int) -> Iterator[Workers | None]:
+    """``jobs`` workers for a ``render`` to come (None for one job), ended on leaving."""
+    workers = Workers(jobs) if jobs > 1 else None
+    try:
+        yield workers
+    finally:
+        if workers is not None:
+            workers.close()
+
+
 def render(job: PdfJob, jobs: int, on_progress: Callable[[str, int], None],
-           min_body: int = MIN_BODY) -> Merged | None:
-    """The merged PDF, or None when the document is too small to spread (render it serially then)."""
-    if CHUNK_MARKER not in job.html or jobs < 2:
-        return None
-    run = _Run(job, jobs, on_progress)
-    if len(run.chunks) < 3 or sum(len(c.html) for c in run.chunks) < min_body:
+           min_body: int = MIN_BODY, workers: Workers | None = None) -> Merged | None:
+    """The merged PDF, or None when the document is too small to spread (render it serially then).
+
+    ``workers``: ones already started (``started``); without them ``render`` starts its own.
+    """
+    run = _Run(job, jobs, on_progress) if CHUNK_MARKER in job.html and jobs >= 2 else None
+    if run is None or len(run.chunks) < 3 or sum(len(c.html) for c in run.chunks) < min_body:
+        if workers is not None:
+            workers.dismiss(0)  # not needed: they must not take the cores from the serial render
         return None
     try:
-        return run.run()
+        if workers is not None:
+            return run.run(workers)
+        with started(run.jobs) as own:
+            assert own is not None
+            return run.run(own)
     except Mismatch:
+        if workers is not None:
+            workers.dismiss(0)  # their chunks are of no use now, and the serial render needs the memory
         return None
