@@ -78,8 +78,7 @@ class SearchTuning:
                                         ensure_ascii=False).encode("utf-8")).hexdigest()
         split = _kept_split(folder, key)
         if split is None:
-            longest, starts = max(map(len, heads)), {h[:2] for h in heads}
-            split = [w for w, freq in dt.FREQ.items() if freq and len(w) > 2 and _holds_head(w, heads, starts, longest)]
+            split = compounds(dt.FREQ, heads)
             _keep_split(folder, key, split)
         for word in split:
             self._remember(word)
@@ -186,14 +185,12 @@ def _keep_split(folder: Path | None, key: str, split: list[str]) -> None:
         return  # no writable cache: the next process finds the list again
 
 
-def _holds_head(word: str, heads: set[str], starts: set[str], longest: int) -> bool:
-    """True when a head starts inside ``word``, after its first character."""
-    n = len(word)
-    return any(word[i : i + 2] in starts and _head_at(word, i, heads, longest) for i in range(1, n - 1))
-
-
-def _head_at(word: str, i: int, heads: set[str], longest: int) -> bool:
-    return any(word[i:j] in heads for j in range(i + 2, min(len(word), i + longest) + 1))
+def compounds(freq: dict[str, int], heads: set[str]) -> list[str]:
+    """The dictionary's words (in use, three characters or more) in which a head starts after the first
+    character, in dictionary order: one regular expression over the heads, searched from the second character."""
+    inside = re.compile("|".join(map(re.escape, sorted(heads, key=lambda h: (-len(h), h)))))
+    search = inside.search
+    return [word for word, count in freq.items() if count and len(word) > 2 and search(word, 1)]
 
 
 TUNING = SearchTuning()  # one per process, like jieba's own dictionary

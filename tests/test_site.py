@@ -371,6 +371,23 @@ def test_the_tuning_keeps_what_it_found_and_ignores_a_damaged_list(tmp_path: Pat
         search.TUNING.undo()
 
 
+def test_the_compounds_to_split_are_those_holding_a_head_after_their_first_character() -> None:
+    """``compounds`` (one regular expression) against the definition, position by position, over jieba's
+    whole dictionary and the heads of the mini project's scheme."""
+    project = gather(FIXTURES / "mini")
+    heads = search.SearchTuning.heads(search.search_terms(project.scheme, project.evidence))
+    search.TUNING.undo()
+    jieba.dt.check_initialized()
+    longest = max(map(len, heads))
+
+    def holds(word: str) -> bool:
+        return any(word[i:j] in heads for i in range(1, len(word) - 1) for j in range(i + 2, min(len(word), i + longest) + 1))
+
+    want = [w for w, count in jieba.dt.FREQ.items() if count and len(w) > 2 and holds(w)]
+    assert search.compounds(jieba.dt.FREQ, heads) == want and len(want) > 100
+    assert "绩效考核" in want and "考核" not in want
+
+
 def test_markdown_escaping_keeps_text_verbatim() -> None:
     assert site.md_text("7*24小时 [a](b) <i>x</i>\n{: #y}") == (
         "7&#42;24小时 &#91;a&#93;&#40;b&#41; &#60;i&#62;x&#60;/i&#62; &#123;&#58; &#35;y&#125;")
