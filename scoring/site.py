@@ -498,15 +498,13 @@ class PageWriter:
 
     def write(self, page: str, template: str, key: str | None = None, **context: Any) -> None:
         """Render ``template`` as ``page``; with a ``key`` (a digest of everything it shows), a memo may answer."""
-        memo_key = _digest(key, page, template) if key is not None and self.memo is not None else None
-        if memo_key is not None and self.memo is not None and (known := self.memo.get(memo_key)) is not None:
-            self.pages[page] = known
+        if key is not None and self.reuse(page, template, key):
             return
         root = "../" * page.count("/")
         text = self.env.get_template(template).render(**self.common, **context, root=root, m=self._macros(root))
         self.pages[page] = text
-        if memo_key is not None and self.memo is not None:
-            self.memo.put(memo_key, text)
+        if key is not None and self.memo is not None:
+            self.memo.put(_digest(key, page, template), text)
 
     def _macros(self, root: str) -> Any:
         """The shared macros (``m`` in every page), made once per page depth.
