@@ -18,7 +18,6 @@ section below, so that a move to Zensical, which reads mkdocs.yml, stays cheap.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import shutil
@@ -44,6 +43,7 @@ from .problems import DataError, Severity, error
 from .project import WITHHELD, Body, Edition, History, Project
 from .score import COMPLETE, STATUS_LABELS, DeadlineItem, RowScore, ScoreLine, ScoreTable, UnitScore
 from .search import TUNING, search_terms
+from .sitecache import digest
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "site_templates" / "site"
@@ -390,14 +390,6 @@ def template_env(compiled: Path | None = None) -> jinja2.Environment:
 MACROS = "_macros.md.j2"
 
 
-def _digest(*parts: str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "big") + data)
-    return h.hexdigest()
-
-
 class MarkdownMemo:
     """Pages' Markdown kept between builds, by a digest of what they show (``_Keys``).
 
@@ -415,8 +407,7 @@ class MarkdownMemo:
         self.folder = folder
         self.texts: dict[str, str] = {}
         self.used: set[str] = set()
-        self.new: set[str] = set()
-        self.rendered = 0  # pages rendered by the last build; the rest came from here
+        self.new: set[str] = set()  # keys of the pages rendered by the last build; the rest came from here
         # An evidence file's digest, by the identity of its (frozen) object: the preview's
         # EvidenceMemo hands the same object back while the file is unchanged.
         self.evidence: dict[int, tuple[Evidence, str, str]] = {}  # → (the object, its digest, without its body)
@@ -425,17 +416,16 @@ class MarkdownMemo:
     def begin(self) -> None:
         self.used = set()
         self.new = set()
-        self.rendered = 0
         self._evidence = {}
 
     def get(self, key: str) -> str | None:
         text = self.texts.get(key)
         if text is None and self.folder is not None:
             try:
-                digest, _, text = (self.folder / f"{key}.md").read_text(encoding="utf-8").partition("\n")
+                written, _, text = (self.folder / f"{key}.md").read_text(encoding="utf-8").partition("\n")
             except (OSError, ValueError):
                 return None
-            if digest != _digest(text):
+            if written != digest(text):
                 return None
             self.texts[key] = text
         if text is not None:
@@ -446,7 +436,10 @@ class MarkdownMemo:
         self.texts[key] = text
         self.used.add(key)
         self.new.add(key)
-        self.rendered += 1
+
+    @property
+    def rendered(self) -> int:
+        return len(self.new)
 
     def end(self) -> None:
         for key in self.texts.keys() - self.used:
@@ -458,19 +451,18 @@ class MarkdownMemo:
             self.folder.mkdir(parents=True, exist_ok=True)
             for key in sorted(self.new):
                 text = self.texts[key]
-                (self.folder / f"{key}.md").write_bytes(f"{_digest(text)}\n{text}".encode("utf-8", "surrogatepass"))
+                (self.folder / f"{key}.md").write_bytes(f"{digest(text)}\n{text}".encode("utf-8", "surrogatepass"))
             for path in self.folder.iterdir():
                 if path.name.split(".", 1)[0] not in self.used:
                     path.unlink(missing_ok=True)
         except OSError:
             return  # no writable cache: the next build renders again
 
-
     def evidence_digest(self, ev: Evidence, body: bool = True) -> str:
         """A digest of the evidence file's every field; with ``body=False``, of all but its body."""
         known = self.evidence.get(id(ev))
         if known is None or known[0] is not ev:
-            known = (ev, _digest(repr(ev)), _digest(repr(replace(ev, body=""))))
+            known = (ev, digest(repr(ev)), digest(repr(replace(ev, body=""))))
         self._evidence[id(ev)] = known
         return known[1] if body else known[2]
 
@@ -491,20 +483,23 @@ class PageWriter:
 
     def reuse(self, page: str, template: str, key: str) -> bool:
         """Take ``page`` from the memo when it holds the page under ``key``; False when it must be rendered."""
-        known = self.memo.get(_digest(key, page, template)) if self.memo is not None else None
+        known = self.memo.get(digest(key, page, template)) if self.memo is not None else None
         if known is not None:
             self.pages[page] = known
         return known is not None
 
     def write(self, page: str, template: str, key: str | None = None, **context: Any) -> None:
         """Render ``template`` as ``page``; with a ``key`` (a digest of everything it shows), a memo may answer."""
-        if key is not None and self.reuse(page, template, key):
-            return
+        if key is None or not self.reuse(page, template, key):
+            self.render(page, template, key, **context)
+
+    def render(self, page: str, template: str, key: str | None, **context: Any) -> None:
+        """Render ``template`` as ``page`` and give it to the memo under ``key``."""
         root = "../" * page.count("/")
         text = self.env.get_template(template).render(**self.common, **context, root=root, m=self._macros(root))
         self.pages[page] = text
         if key is not None and self.memo is not None:
-            self.memo.put(_digest(key, page, template), text)
+            self.memo.put(digest(key, page, template), text)
 
     def _macros(self, root: str) -> Any:
         """The shared macros (``m`` in every page), made once per page depth.
@@ -602,7 +597,7 @@ def render_docs(project: Project, *, directory_urls: bool = True, compiled: Path
             if writer.reuse(page, "evidence.md.j2", key):
                 continue
         body = body_html(ev, source, pages, copies, directory_urls)
-        writer.write(page, "evidence.md.j2", key, ev=ev, row=row, body=body,
+        writer.render(page, "evidence.md.j2", key, ev=ev, row=row, body=body,
                      attachments=attachments, cited=cited, facts=facts, change=change)
     if memo is not None:
         memo.end()
@@ -618,9 +613,9 @@ def render_docs(project: Project, *, directory_urls: bool = True, compiled: Path
 def _code_digest() -> str:
     """This package's source and Jinja2's version: a page's Markdown may change with either."""
     package = Path(__file__).resolve().parent
-    sources = [f"{p.relative_to(package).as_posix()}:{_digest(p.read_bytes().decode('utf-8'))}"
+    sources = [f"{p.relative_to(package).as_posix()}:{digest(p.read_bytes().decode('utf-8'))}"
                for p in sorted(package.rglob("*.py"))]
-    return _digest(jinja2.__version__, *sources)
+    return digest(jinja2.__version__, *sources)
 
 
 class _Keys:
@@ -628,13 +623,13 @@ class _Keys:
 
     def __init__(self, project: Project, directory_urls: bool, memo: MarkdownMemo):
         self.memo = memo
-        templates = [f"{p.name}:{_digest(p.read_text(encoding='utf-8'))}" for p in sorted(TEMPLATES.glob("*.j2"))]
+        templates = [f"{p.name}:{digest(p.read_text(encoding='utf-8'))}" for p in sorted(TEMPLATES.glob("*.j2"))]
         # What every page may read: the code and templates making it, the scheme (links, level names), the edition.
-        self.shared = _digest(_code_digest(), *templates, str(directory_urls), repr(project.scheme),
+        self.shared = digest(_code_digest(), *templates, str(directory_urls), repr(project.scheme),
                               repr(sorted(project.withheld)), project.edition.value, WITHHELD)
         table = project.table
         # Summary pages show the whole model but no evidence body (their templates never read one).
-        self.summary = _digest(self.shared, repr(replace(table, evidence=())),
+        self.summary = digest(self.shared, repr(replace(table, evidence=())),
                                *(memo.evidence_digest(ev, body=False) for ev in table.evidence), repr(project.problems),
                                repr(project.info), repr(project.as_of), repr(project.git))
         self.rows: dict[str, str] = {}
@@ -646,7 +641,7 @@ class _Keys:
             return "-"
         ident = view.indicator.id
         if ident not in self.rows:
-            self.rows[ident] = _digest(repr((view.score, view.units, view.texts, view.facts, view.corrections)))
+            self.rows[ident] = digest(repr((view.score, view.units, view.texts, view.facts, view.corrections)))
             self.lines.update((id(line), (self.rows[ident], i)) for i, line in enumerate(view.score.lines))
         return self.rows[ident]
 
@@ -658,7 +653,7 @@ class _Keys:
                  attachments: list[AttachmentView], cited: list[tuple[RowView, ScoreLine]],
                  facts: list[tuple[str, str, str]], change: object) -> str:
         """``body``: the body's source (sanitised HTML or Markdown); ``targets``: each file it links to, and its page."""
-        return _digest(self.shared, self.memo.evidence_digest(ev), body, repr(targets), repr(attachments),
+        return digest(self.shared, self.memo.evidence_digest(ev), body, repr(targets), repr(attachments),
                        self.row(row), repr([self.line(view, line) for view, line in cited]), repr(facts), repr(change))
 
 

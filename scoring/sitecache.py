@@ -60,10 +60,11 @@ KNOWN_PLUGINS = frozenset({SEARCH_PLUGIN})
 DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba", "jinja2", "backrefs")
 
 
-def _digest(*parts: bytes | str) -> str:
+def digest(*parts: bytes | str) -> str:
+    """SHA-256 over ``parts``, each prefixed by its length (no two lists of parts give the same input)."""
     h = hashlib.sha256()
     for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
 
@@ -76,7 +77,7 @@ def _versions() -> str:
         except metadata.PackageNotFoundError:
             found.append(f"{name}=-")
     found.append(f"python={sys.version}")
-    found.append(f"driver={_digest(Path(__file__).read_bytes())}")
+    found.append(f"driver={digest(Path(__file__).read_bytes())}")
     return ";".join(found)
 
 
@@ -86,8 +87,8 @@ def _folder_digest(folder: Path) -> str:
         dirnames.sort()
         for name in sorted(filenames):
             path = Path(dirpath, name)
-            parts.append(f"{path.relative_to(folder).as_posix()}:{_digest(path.read_bytes())}")
-    return _digest(*parts)
+            parts.append(f"{path.relative_to(folder).as_posix()}:{digest(path.read_bytes())}")
+    return digest(*parts)
 
 
 _INHERIT = re.compile(rb"^INHERIT:\s*['\"]?([^'\"\n#]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
@@ -116,7 +117,7 @@ def base_key(cfg: Any, *, extra: Iterable[str] = ()) -> str:
              os.environ.get("SOURCE_DATE_EPOCH", ""), *extra]
     if cfg.theme.custom_dir:
         parts.append(_folder_digest(Path(cfg.theme.custom_dir)))
-    return _digest(*parts)
+    return digest(*parts)
 
 
 @dataclass
@@ -151,7 +152,7 @@ class PageCache:
     dests: dict[str, str] = field(default_factory=dict)  # key of a new entry → its page's path in the site
 
     def key(self, files_digest: str, uri: str, markdown: bytes) -> str:
-        return _digest(self.base, files_digest, uri, markdown)
+        return digest(self.base, files_digest, uri, markdown)
 
     def load(self, key: str) -> Entry | None:
         """The entry under ``key``, or None when it is missing or anything about it is wrong.
@@ -224,7 +225,7 @@ def nav_key(nav: Any) -> str:
         return [[type(item).__name__, item.title, getattr(item, "url", None), walk(item.children or [])]
                 for item in items]
 
-    return _digest(json.dumps(walk(nav.items), ensure_ascii=False))
+    return digest(json.dumps(walk(nav.items), ensure_ascii=False))
 
 
 def docs_files(cfg: Any, docs: Any) -> Any:
@@ -369,7 +370,7 @@ def _theme_key(cfg: Any) -> str:
         for dirpath, dirnames, _ in os.walk(folder):
             dirnames.sort()
             parts.append(f"{dirpath}:{os.stat(dirpath).st_mtime_ns}")
-    return _digest(*parts)
+    return digest(*parts)
 
 
 def _add_theme_files(files: Any, env: Any, cfg: Any) -> None:
@@ -406,7 +407,7 @@ def _language_key(cfg: Any) -> str:
             path = os.path.join(folder, name.format(language))
             found = os.stat(path) if os.path.isfile(path) else None
             parts.append(f"{path}:{found.st_size}:{found.st_mtime_ns}" if found else f"{path}:-")
-    return _digest(*parts)
+    return digest(*parts)
 
 
 def _remember_translations(cfg: Any) -> None:
@@ -476,7 +477,7 @@ def _read_pages(cfg: Any, files: Any, doc_files: Any, nav: Any,
     keys: dict[str, str] = {}
     found: dict[str, Entry] = {}
     if cache is not None:
-        files_digest = _digest("\n".join(sorted(f.src_uri for f in files)))
+        files_digest = digest("\n".join(sorted(f.src_uri for f in files)))
         for file in doc_files:
             keys[file.src_uri] = key = cache.key(files_digest, file.src_uri, file.content_bytes)
             entry = cache.load(key)
