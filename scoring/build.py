@@ -28,7 +28,7 @@ TABLE_NAMES = ("scores.json", "scores.csv", "scores.xlsx")
 class Settings:
     """How outputs are rendered (never what they say): the same project gives the same bytes whatever these are."""
 
-    jobs: int = 1  # processes laying out the PDF
+    jobs: int = 1  # processes laying out the PDF and rendering the site's pages
     cache: Path | None = None  # where renderers keep what they computed for this output folder (site pages)
 
 
@@ -57,9 +57,10 @@ def _site(name: str) -> Callable[[Project, Path, Settings], Written]:
         from .site import build_site  # MkDocs and its theme load only when a site is asked for
 
         cache = settings.cache / f"{name}-{project.edition.value}" if settings.cache else None
-        plan = build_site(project, folder / name, cache)
+        plan = build_site(project, folder / name, cache, jobs=settings.jobs)
         reused = f"；{plan.reused} 页未变，取自缓存" if plan.reused else ""
-        return Written((name,), f"审阅网站 {name}/（{plan.pages} 页，其中证据 {plan.evidence_pages} 页{reused}）")
+        shared = f"；{plan.processes} 个进程并行生成" if plan.processes > 1 else ""
+        return Written((name,), f"审阅网站 {name}/（{plan.pages} 页，其中证据 {plan.evidence_pages} 页{reused}{shared}）")
 
     return write_site
 

@@ -355,6 +355,7 @@ class SitePlan:
     pages: int
     evidence_pages: int
     reused: int = 0  # pages whose HTML came from the cache (scoring/sitecache.py)
+    processes: int = 1  # processes that rendered pages
 
 
 def page_depth(page: str, directory_urls: bool) -> int:
@@ -735,9 +736,9 @@ def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,
 
 
 def mkdocs_build(cfg: Any, cache: Any = None, docs: Docs | None = None, placed: dict[str, str] | None = None,
-                 tag_index: Any = None) -> None:
+                 tag_index: Any = None, jobs: int = 1) -> None:
     """MkDocs' own build; with a ``sitecache.PageCache``, the same build reusing the pages it holds, reading
-    the docs from ``docs`` (in memory) rather than from the docs dir (``placed``, ``tag_index``: see
+    the docs from ``docs`` (in memory) rather than from the docs dir (``placed``, ``tag_index``, ``jobs``: see
     ``sitecache.build``)."""
     from mkdocs.commands.build import build
 
@@ -748,7 +749,7 @@ def mkdocs_build(cfg: Any, cache: Any = None, docs: Docs | None = None, placed: 
         if cache is None:
             build(cfg)
         else:
-            sitecache.build(cfg, cache, docs, placed, tag_index)
+            sitecache.build(cfg, cache, docs, placed, tag_index, jobs)
     finally:
         cfg.plugins.on_shutdown()
 
@@ -775,7 +776,7 @@ def _tune(terms: tuple[str, ...], folder: Path | None = None) -> None:
 
 
 def build_site(project: Project, target: Path, cache: Path | None = None, memo: MarkdownMemo | None = None,
-               placed: dict[str, str] | None = None) -> SitePlan:
+               placed: dict[str, str] | None = None, jobs: int = 1) -> SitePlan:
     """Generate the pages and build the site into ``target`` (a folder that does not exist yet).
 
     Without a ``cache``, the pages are written into a scratch docs dir beside
@@ -784,7 +785,8 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
     memory, and pages whose inputs did not change since the last build there
     are not rendered again (scoring/sitecache.py); the site is the same, byte
     for byte. ``memo`` keeps the pages' Markdown between builds of one process;
-    ``placed`` (with a cache) receives the files not written into ``target`` (scoring/livesite.py).
+    ``placed`` (with a cache) receives the files not written into ``target`` (scoring/livesite.py);
+    ``jobs`` (with a cache): processes rendering the evidence pages not in it.
     """
     from mkdocs.exceptions import MkDocsException
 
@@ -811,8 +813,8 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
                     TUNING.index_words(target / "search" / "search_index.json")
                 else:  # the index is tagged before it is written, not read back
                     pages = sitecache.PageCache(cache, sitecache.base_key(cfg, extra=terms))
-                    mkdocs_build(cfg, pages, made, placed, TUNING.tag)
-                    plan = SitePlan(plan.pages, plan.evidence_pages, pages.reused)
+                    mkdocs_build(cfg, pages, made, placed, TUNING.tag, jobs)
+                    plan = SitePlan(plan.pages, plan.evidence_pages, pages.reused, pages.processes)
             except MkDocsException as exc:
                 raise _mkdocs_failed(config, exc, messages) from None
         return plan

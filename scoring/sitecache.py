@@ -33,6 +33,11 @@ never trusted, only used. Entries are written only after a build has passed
 strict mode, so a page that warned is never reused without its warning; after
 each build, entries it did not use are removed.
 
+The same three inputs are all a page's rendering reads, so the pages off the
+navigation (the evidence pages) that the cache does not hold are rendered over
+``jobs`` processes, forks of the build that take batches of pages from one queue
+(``_Queue``); the build takes each page's result as it takes a cached one.
+
 Within one process (the live preview), the theme's file listing and the search
 plugin's translated defaults are kept between builds too, each keyed by what it
 is made from (``_add_theme_files``, ``_remember_translations``).
@@ -40,15 +45,20 @@ is made from (``_add_theme_files``, ``_remember_translations``).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 import os
+import pickle
 import re
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -150,6 +160,7 @@ class PageCache:
     new: dict[str, Entry] = field(default_factory=dict)
     reused: int = 0
     dests: dict[str, str] = field(default_factory=dict)  # key of a new entry → its page's path in the site
+    processes: int = 1  # processes that rendered pages in the last build
 
     def key(self, files_digest: str, uri: str, markdown: bytes) -> str:
         return digest(self.base, files_digest, uri, markdown)
@@ -256,7 +267,7 @@ def _as_read(text: str) -> str:
 
 
 def build(cfg: Any, cache: PageCache | None, docs: Any = None, placed: dict[str, str] | None = None,
-          tag_index: Callable[[list[dict[str, Any]]], object] | None = None) -> None:
+          tag_index: Callable[[list[dict[str, Any]]], object] | None = None, jobs: int = 1) -> None:
     """``mkdocs.commands.build.build(cfg)``, reusing the pages ``cache`` holds; the same bytes either way.
 
     ``docs``: the docs dir in memory (``site.Docs``), read instead of ``cfg.docs_dir``.
@@ -264,6 +275,7 @@ def build(cfg: Any, cache: PageCache | None, docs: Any = None, placed: dict[str,
     files) are not put into the site dir but recorded there, site path → the file to place (the
     live preview brings its folder up to date in place, scoring/livesite.py).
     ``tag_index``: called on the search index's entries before the search plugin writes them.
+    ``jobs``: processes rendering the pages off the navigation that are not in the cache (``_Queue``).
     """
     from mkdocs import utils
     from mkdocs.commands import build as mk
@@ -301,23 +313,26 @@ def build(cfg: Any, cache: PageCache | None, docs: Any = None, placed: dict[str,
             for file in doc_files:
                 if file.page is None and file.inclusion.is_not_in_nav():
                     Page(None, file, cfg)
-        keys, reused, current = _read_pages(cfg, files, doc_files, nav, cache)
+        keys, reused, current, later = _read_pages(cfg, files, doc_files, nav, cache)
 
         env = cfg.plugins.on_env(env, config=cfg, files=files)
-        if placed is None:
-            files.copy_static_files(inclusion=inclusion)
-        else:
-            static: list[Any] = [f for f in files if not f.is_documentation_page() and f.inclusion.is_included()]
-            for file in static:
-                if file.abs_src_path is None:
-                    file.copy_file()
-                else:
-                    placed[file.dest_uri] = file.abs_src_path
-        for template in sorted(cfg.theme.static_templates):
-            mk._build_theme_template(template, env, files, cfg, nav)
-        for template in cfg.extra_templates:
-            mk._build_extra_template(template, files, cfg, nav)
-        _write_pages(cfg, files, doc_files, nav, env, cache, _Reuse(keys, reused, current), placed)
+        with _Queue(later, jobs, partial(_render_page, cfg, files, doc_files, nav, env)) as queue:
+            if placed is None:
+                files.copy_static_files(inclusion=inclusion)
+            else:
+                static: list[Any] = [f for f in files if not f.is_documentation_page() and f.inclusion.is_included()]
+                for file in static:
+                    if file.abs_src_path is None:
+                        file.copy_file()
+                    else:
+                        placed[file.dest_uri] = file.abs_src_path
+            for template in sorted(cfg.theme.static_templates):
+                mk._build_theme_template(template, env, files, cfg, nav)
+            for template in cfg.extra_templates:
+                mk._build_extra_template(template, files, cfg, nav)
+            _write_pages(cfg, files, doc_files, nav, env, cache, _Reuse(keys, reused, current), placed, queue)
+        if cache is not None:
+            cache.processes = queue.processes
 
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=cfg.validation.links.anchors)
@@ -469,9 +484,15 @@ class _Reuse:
     nav: str
 
 
-def _read_pages(cfg: Any, files: Any, doc_files: Any, nav: Any,
-                cache: PageCache | None) -> tuple[dict[str, str], dict[str, Entry], str]:
-    """Read every page: from the cache when its key and the navigation match, else from Markdown as MkDocs does."""
+def _read_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, cache: PageCache | None
+                ) -> tuple[dict[str, str], dict[str, Entry], str, list[Any]]:
+    """Read the pages the navigation shows and those the cache holds; return the others, to be read later.
+
+    A page from the cache is read from it when its key and the navigation match; a page in
+    the navigation is read from Markdown as MkDocs does (every page shows its title). The
+    pages off the navigation that the cache does not hold are returned, in order: nothing
+    else depends on them, so they can be rendered anywhere (``_Queue``).
+    """
     from mkdocs.commands import build as mk
 
     keys: dict[str, str] = {}
@@ -483,30 +504,63 @@ def _read_pages(cfg: Any, files: Any, doc_files: Any, nav: Any,
             entry = cache.load(key)
             if entry is not None:
                 found[file.src_uri] = entry
+    shown = {page.file.src_uri for page in nav.pages}
     for file in doc_files:
         if file.src_uri in found:
             _read_source(file.page, cfg, keys[file.src_uri])
             file.page._title_from_render = found[file.src_uri].title
-        else:
+        elif file.src_uri in shown:
             mk._populate_page(file.page, cfg, files)
     current = nav_key(nav)
     for file in doc_files:
         if file.src_uri in found and found[file.src_uri].nav != current:
             del found[file.src_uri]
+            if file.src_uri in shown:
+                mk._populate_page(file.page, cfg, files)
+    later = [file for file in doc_files if file.src_uri not in found and file.src_uri not in shown]
+    if cache is None:  # another plugin may read every page (on_env, templates): all are read now, as MkDocs does
+        for file in later:
             mk._populate_page(file.page, cfg, files)
-    return keys, found, current
+        later = []
+    return keys, found, current, later
 
 
 def _write_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, cache: PageCache | None,
-                 reuse: _Reuse, placed: dict[str, str] | None) -> None:
-    """Write every page: the cached HTML and search entries, or rendered through the theme as MkDocs does."""
+                 reuse: _Reuse, placed: dict[str, str] | None, queue: _Queue) -> None:
+    """Write every page: the cached HTML and search entries, or rendered through the theme as MkDocs does.
+
+    The pages from the cache and in the navigation first, then the others (``queue``); the
+    search entries are put in page order at the end, as MkDocs' build leaves them.
+    """
     from mkdocs import utils
     from mkdocs.commands import build as mk
 
     search = cfg.plugins.get(SEARCH_PLUGIN)
     entries: list[dict[str, Any]] = search.search_index.entries if search is not None else []
-    for file in doc_files:
+    base = len(entries)
+    searched: dict[str, list[dict[str, Any]]] = {}  # page → its search entries
+
+    def keep(file: Any) -> None:
         page = file.page
+        if cache is not None and os.path.isfile(file.abs_dest_path):
+            links = {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}
+            html = Path(file.abs_dest_path).read_bytes()
+            cache.dests[reuse.keys[file.src_uri]] = file.dest_uri
+            cache.new[reuse.keys[file.src_uri]] = Entry(page._title_from_render, reuse.nav, html,
+                                                        searched[file.src_uri], sorted(page.present_anchor_ids or ()),
+                                                        links)
+
+    def known(file: Any, title: str | None, search: list[dict[str, Any]], anchors: list[str],
+              links: dict[str, dict[str, str]]) -> None:
+        """A page rendered before or elsewhere, its HTML in place: the rest as _build_page leaves it."""
+        searched[file.src_uri] = search
+        page = file.page
+        page._title_from_render = title
+        page.present_anchor_ids = set(anchors)
+        page.links_to_anchors = {target: found for uri, found in links.items()
+                                 if (target := files.get_file_from_path(uri)) is not None}
+
+    for file in doc_files:
         entry = reuse.found.get(file.src_uri)
         if entry is not None and cache is not None:
             source = cache.folder / f"{reuse.keys[file.src_uri]}.html"
@@ -514,18 +568,189 @@ def _write_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, cache
                 placed[file.dest_uri] = str(source)
             elif not _link(source, file.abs_dest_path):
                 utils.write_file(entry.html or source.read_bytes(), file.abs_dest_path)
-            entries.extend(entry.search)
-            page.present_anchor_ids = set(entry.anchors)
-            page.links_to_anchors = {target: links for uri, links in entry.links.items()
-                                     if (target := files.get_file_from_path(uri)) is not None}
+            known(file, entry.title, entry.search, entry.anchors, entry.links)
             cache.used.add(reuse.keys[file.src_uri])
             cache.reused += 1
-            continue
-        start = len(entries)
-        mk._build_page(page, cfg, doc_files, nav, env)
-        if cache is not None and os.path.isfile(file.abs_dest_path):
-            links = {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}
-            html = Path(file.abs_dest_path).read_bytes()
-            cache.dests[reuse.keys[file.src_uri]] = file.dest_uri
-            cache.new[reuse.keys[file.src_uri]] = Entry(page._title_from_render, reuse.nav, html, entries[start:],
-                                                        sorted(page.present_anchor_ids or ()), links)
+        elif not queue.queued(file):
+            start = len(entries)
+            mk._build_page(file.page, cfg, doc_files, nav, env)
+            searched[file.src_uri] = entries[start:]
+            keep(file)
+    for file, done in queue.rendered():
+        known(file, done.title, done.search, done.anchors, done.links)
+        keep(file)
+    entries[base:] = [found for file in doc_files for found in searched.get(file.src_uri, ())]
+
+
+# --- pages rendered in other processes ----------------------------------------------------
+
+MIN_SHARE = 8  # pages: below this many per process, a helper costs more than it saves
+BATCH = 4  # pages a process takes from the queue at a time
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """What the build needs of a page rendered off the main loop, whose HTML is already in the site dir."""
+
+    title: str | None
+    search: list[dict[str, Any]]
+    anchors: list[str]
+    links: dict[str, dict[str, str]]  # page → {anchor: the link as written}
+    logged: list[dict[str, Any]]  # what rendering it logged (``_portable``), when rendered with helpers
+
+
+def _render_page(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, file: Any) -> _Rendered:
+    """Read and write one page as MkDocs does; its search entries, anchors and links."""
+    from mkdocs.commands import build as mk
+
+    search = cfg.plugins.get(SEARCH_PLUGIN)
+    entries: list[dict[str, Any]] = search.search_index.entries if search is not None else []
+    start = len(entries)
+    page = file.page
+    mk._populate_page(page, cfg, files)
+    mk._build_page(page, cfg, doc_files, nav, env)
+    found = entries[start:]
+    del entries[start:]
+    return _Rendered(page._title_from_render, found, sorted(page.present_anchor_ids or ()),
+                     {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}, [])
+
+
+def _portable(record: logging.LogRecord) -> dict[str, Any]:
+    """A log record as plain values, its message formatted (to be logged again later, or in another process)."""
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    kept = {k: v for k, v in vars(record).items() if isinstance(v, str | int | float | bool | None)}
+    kept.update(msg=record.getMessage(), args=None, exc_info=None)
+    return kept
+
+
+@contextmanager
+def _held_logs(into: list[dict[str, Any]]) -> Iterator[None]:
+    """Every record logged meanwhile kept in ``into`` instead of handled (only while no other thread runs)."""
+    original = logging.Logger.handle
+    logging.Logger.handle = lambda self, record: into.append(_portable(record))  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        logging.Logger.handle = original  # type: ignore[method-assign]
+
+
+class _Queue:
+    """The pages off the navigation that are not in the cache, rendered by this process and ``jobs - 1`` helpers.
+
+    Rendering such a page reads nothing another one sets but the navigation's titles,
+    which are known by now (``_read_pages``), so it renders the same anywhere. The pages
+    are cut in order into batches; the batches' numbers are written into a pipe before
+    the helpers (forks of this process) start, and every process takes the next number
+    from it (a read of 4 bytes takes a whole number or nothing) until it is empty: a
+    busier process simply takes fewer. A helper writes its pages' HTML into the site dir
+    and sends back, for each, what ``_Rendered`` holds. ``rendered`` gives every page in
+    order; what the pages logged is logged then, in page order too, so the messages are
+    the same whichever process rendered what. A helper that fails leaves its pages to
+    this process, which renders them as MkDocs would, error and all.
+
+    Only a process with no other thread forks (a fork copies one thread, not the locks the
+    others hold); else, and with one job or few pages, this process renders them all.
+    """
+
+    def __init__(self, pages: list[Any], jobs: int, render: Callable[[Any], _Rendered]):
+        self.pages, self.render = pages, render
+        self.helpers: list[tuple[int, int]] = []  # (pid, pipe of its results)
+        self.tickets: int | None = None  # the pipe of batch numbers
+        self.batch = max(BATCH, -(-len(pages) // 8000))  # at most 8,000 numbers: 32 kB, within a pipe's buffer
+        self.index = {file.src_uri for file in pages}
+        self.processes = 1  # that render pages
+        forks = min(jobs, len(pages) // MIN_SHARE) - 1
+        if forks < 1 or not hasattr(os, "fork") or threading.active_count() > 1:
+            return
+        read, write = os.pipe()
+        numbers = range(0, len(pages), self.batch)
+        os.write(write, b"".join(n.to_bytes(4, "big") for n in numbers))
+        os.close(write)  # all numbers written: an empty pipe reads as the end
+        self.tickets = read
+        self.processes = 1 + forks
+        gc.freeze()  # the helpers' collector leaves this process' objects alone: fewer pages copied
+        try:
+            for _ in range(forks):
+                self.helpers.append(self._fork())
+        finally:
+            gc.unfreeze()
+
+    def queued(self, file: Any) -> bool:
+        return file.src_uri in self.index
+
+    def _claims(self) -> Iterator[int]:
+        """The pages (by position) this process takes from the queue."""
+        if self.tickets is None:
+            yield from range(len(self.pages))
+            return
+        while len(number := os.read(self.tickets, 4)) == 4:
+            start = int.from_bytes(number, "big")
+            yield from range(start, min(start + self.batch, len(self.pages)))
+
+    def _fork(self) -> tuple[int, int]:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper: render, send, and end without running this process' exit handlers
+            code = 1
+            try:
+                os.close(read)
+                done: dict[int, _Rendered] = {}
+                for at in self._claims():
+                    logged: list[dict[str, Any]] = []
+                    with _held_logs(logged):
+                        rendered = self.render(self.pages[at])
+                    done[at] = _Rendered(**{**vars(rendered), "logged": logged})
+                data = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        return pid, read
+
+    def rendered(self) -> Iterator[tuple[Any, _Rendered]]:
+        """Every page with what rendering it gave, in order: those this process takes from the queue rendered here,
+        then the helpers' once they are done; a page a failed helper left is rendered here at the end."""
+        done: dict[int, _Rendered] = {}
+        for at in self._claims():
+            if self.helpers:
+                logged: list[dict[str, Any]] = []
+                with _held_logs(logged):
+                    rendered = self.render(self.pages[at])
+                done[at] = _Rendered(**{**vars(rendered), "logged": logged})
+            else:
+                done[at] = self.render(self.pages[at])
+        while self.helpers:
+            done.update(self._join(*self.helpers.pop(0)))
+        for at, file in enumerate(self.pages):
+            found = done.pop(at, None) or self.render(file)  # a page a failed helper left
+            for record in found.logged:
+                logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
+            yield file, found
+
+    def _join(self, pid: int, pipe: int) -> dict[int, _Rendered]:
+        with os.fdopen(pipe, "rb") as stream:
+            data = stream.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            got = pickle.loads(data) if status == 0 else {}
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            return {}
+        return got if isinstance(got, dict) else {}
+
+    def __enter__(self) -> _Queue:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """End the helpers not waited for (the build failed before their pages) and close the queue."""
+        for pid, pipe in self.helpers:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(pipe)
+        self.helpers.clear()
+        if self.tickets is not None:
+            os.close(self.tickets)
+            self.tickets = None
