@@ -2,8 +2,8 @@
 
 For each project of N generated evidence files, fresh processes run:
 
-1. a full build of the site into two output folders (``build()`` with an empty cache folder each),
-   which fills the first one's cache;
+1. a full build of the site into two output folders (``build()`` with an empty cache folder each,
+   over the machine's cores as ``build.py site`` by default), which fills the first one's cache;
 2. one evidence file's body is edited (a sentence added);
 3. incremental: the same build again, into the first output folder with its cache;
 4. full: the same build into the second output folder, its cache emptied just before.
@@ -41,13 +41,14 @@ os.environ["ZWGK_CACHE_DIR"] = {cache!r}
 import mkdocs.commands.build, mkdocs.config, scoring.site, scoring.sitecache  # imports before the clock
 from scoring.build import Settings, build, site_cache
 from scoring.gather import gather
+from scoring.pdfjobs import default_jobs
 from scoring.project import BuildInfo
 t0 = time.perf_counter()
 project = gather(Path({root!r}), info=BuildInfo("", datetime(2021, 12, 1, tzinfo=timezone.utc), False), with_git=False)
 gathered = time.perf_counter() - t0
 out = Path({out!r})
 t0 = time.perf_counter()
-written = build(project, ("site",), out, settings=Settings(cache=site_cache(out)))
+written = build(project, ("site",), out, settings=Settings(jobs=default_jobs(), cache=site_cache(out)))
 _elapsed = time.perf_counter() - t0
 _extra = {{"gather_s": gathered, "summary": written[0].summary}}
 """

@@ -7,11 +7,15 @@ evidence files) two fresh processes run:
   first ``build.py site`` runs: page generation (view objects, Jinja2, evidence
   bodies through Markdown and nh3, attachments), jieba tuning, the MkDocs +
   Material build in strict mode, and writing the page cache
-  (scoring/sitecache.py; bench_incremental.py times the builds that use it). After the
-  timed run it writes the same pages once more into a kept docs dir ("gen s":
-  our generation on its own, warm).
+  (scoring/sitecache.py; bench_incremental.py times the builds that use it), with
+  the evidence pages rendered over as many processes as ``build.py site`` uses by
+  default (the machine's cores). After the timed run it writes the same pages once
+  more into a kept docs dir ("gen s": our generation on its own, warm).
 - alone: MkDocs + Material on that already-generated docs dir with the same
-  config and navigation: the floor no site code can go below.
+  config and navigation, in one process as MkDocs builds.
+
+"cpu ratio" counts the helpers' CPU time too (they are waited for within the
+clock); "ours MB" is the build process' peak, "helper MB" the largest helper's.
 
 Loading and scoring (``gather``) and the MkDocs imports run before the clock in
 both; bench_score.py measures gathering. Targets: ours at most 1.1× MkDocs

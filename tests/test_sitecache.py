@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from test_build import EPOCH, clean_build, snapshot
 
-from scoring import sitecache
 from scoring.build import site_cache
 from scoring.cli import main
 from scoring.sitecache import FORMAT
@@ -214,56 +213,71 @@ def test_the_markdown_of_unchanged_pages_is_kept_for_the_next_build(mini: Path, 
     assert memo_files(out) == now  # the damaged files were made again
 
 
+# The helpers are forks of the build, which forks only with no other thread running; this test process may have
+# some (servers of other tests), so the builds below run as `build.py site` does: in a process of their own. The
+# code before `main` wraps how a page is rendered, in the build and in every helper forked from it.
+DRIVER = """
+import logging, os, sys
+from pathlib import Path
+from scoring import sitecache
+from scoring.cli import main
+build_pid, render = os.getpid(), sitecache._render_page
+{wrap}
+sys.exit(main(sys.argv[1:]))
+"""
+DIES_IN_A_HELPER = """
+def wrapped(*args):
+    if os.getpid() != build_pid:
+        os._exit(3)  # as a helper killed half-way
+    return render(*args)
+sitecache._render_page = wrapped
+"""
+WARNS = """
+def wrapped(*args):
+    logging.getLogger("mkdocs.structure.pages").warning("页面 %s 的提示", args[-1].src_uri)
+    (Path(os.environ["PIDS"]) / str(os.getpid())).touch()
+    return render(*args)
+sitecache._render_page = wrapped
+"""
+
+
+def site_process(out: Path, jobs: int, wrap: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    """``build.py site`` of the sample over ``jobs`` processes, in a new process."""
+    return subprocess.run([sys.executable, "-c", DRIVER.format(wrap=wrap), "site", "--project", str(ROOT),
+                           "--out", str(out), "--jobs", str(jobs)], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **env}, check=False, timeout=300)
+
+
 def test_pages_rendered_over_several_processes_equal_a_clean_build(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     out = tmp_path / "out"
-    capsys.readouterr()
-    assert main(["site", "--project", str(ROOT), "--out", str(out), "--jobs", "3"]) == 0
-    assert "3 个进程并行生成" in capsys.readouterr().out  # two helpers rendered the sample's evidence pages
+    done = site_process(out, 3)
+    assert done.returncode == 0 and "3 个进程并行生成" in done.stdout  # two helpers rendered evidence pages
     first = snapshot(out / "site")
-    assert_same(first, clean_build(ROOT, "site", tmp_path))  # MkDocs' own build, no cache
+    assert_same(first, clean_build(ROOT, "site", tmp_path))  # MkDocs' own build, no cache, one process
     again, reused = site(ROOT, out, capsys)  # the pages the helpers rendered were kept whole in the cache
     assert reused == sum(1 for name in first if name.endswith(".html")) - 1 and again == first
 
 
-def test_a_helper_that_fails_leaves_its_pages_to_the_build(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_helper_that_fails_leaves_its_pages_to_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    build_pid, render = os.getpid(), sitecache._render_page
-
-    def dies_in_a_helper(*args: Any) -> Any:
-        if os.getpid() != build_pid:
-            os._exit(3)  # as a helper killed half-way
-        return render(*args)
-
-    monkeypatch.setattr(sitecache, "_render_page", dies_in_a_helper)
     out = tmp_path / "out"
-    capsys.readouterr()
-    assert main(["site", "--project", str(ROOT), "--out", str(out), "--jobs", "2"]) == 0
-    assert "2 个进程并行生成" in capsys.readouterr().out
+    done = site_process(out, 2, DIES_IN_A_HELPER)
+    assert done.returncode == 0 and "2 个进程并行生成" in done.stdout, done.stderr
     assert_same(snapshot(out / "site"), clean_build(ROOT, "site", tmp_path))
 
 
-def test_what_pages_log_is_reported_alike_whichever_process_renders_them(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    render = sitecache._render_page
-
-    def warns(*args: Any) -> Any:
-        logging.getLogger("mkdocs.structure.pages").warning("页面 %s 的提示", args[-1].src_uri)
-        (tmp_path / "pids" / str(os.getpid())).touch()
-        return render(*args)
-
-    monkeypatch.setattr(sitecache, "_render_page", warns)
+def test_what_pages_log_is_reported_alike_whichever_process_renders_them(tmp_path: Path) -> None:
     reported = {}
-    for jobs in ("1", "3"):
-        shutil.rmtree(tmp_path / "pids", ignore_errors=True)
-        (tmp_path / "pids").mkdir()
-        capsys.readouterr()
-        assert main(["site", "--project", str(ROOT), "--out", str(tmp_path / jobs), "--jobs", jobs]) == 1
-        reported[jobs] = capsys.readouterr().err
-        rendered_in = {int(path.name) for path in (tmp_path / "pids").iterdir()}
-        assert rendered_in == {os.getpid()} if jobs == "1" else len(rendered_in - {os.getpid()}) >= 2  # helpers did
-    named = re.findall(r"页面 (evidence/\S+) 的提示", reported["3"])
+    pids = tmp_path / "pids"
+    for jobs in (1, 3):
+        shutil.rmtree(pids, ignore_errors=True)
+        pids.mkdir()
+        done = site_process(tmp_path / str(jobs), jobs, WARNS, PIDS=str(pids))
+        assert done.returncode == 1  # strict mode: a warning stops the build
+        reported[jobs] = done.stdout + done.stderr
+        assert len(list(pids.iterdir())) == 1 if jobs == 1 else len(list(pids.iterdir())) >= 2  # helpers rendered
+    named = re.findall(r"页面 (evidence/\S+) 的提示", reported[3])
     assert len(named) > 70 and named == sorted(named, key=lambda uri: uri.split("/"))  # every one, in page order
-    assert reported["3"].replace(str(tmp_path / "3"), "") == reported["1"].replace(str(tmp_path / "1"), "")
+    assert reported[3].replace(str(tmp_path / "3"), "") == reported[1].replace(str(tmp_path / "1"), "")
