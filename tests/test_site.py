@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import re
 import shutil
@@ -369,6 +370,28 @@ def test_the_tuning_keeps_what_it_found_and_ignores_a_damaged_list(tmp_path: Pat
         assert json.loads(kept.read_text(encoding="utf-8"))["split"] == data["split"]
     finally:
         search.TUNING.undo()
+
+
+def test_the_kept_dictionary_is_jiebas_own_and_a_damaged_copy_is_not_loaded(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new process loads jieba's dictionary from the copy kept in the cache folder: the same entries and total as
+    jieba's own load; a copy whose bytes changed is not loaded but written again."""
+    own = jieba.Tokenizer()
+    own.check_initialized()
+    monkeypatch.setattr(jieba, "dt", jieba.Tokenizer())
+    search._load_dictionary(tmp_path)  # no copy yet: jieba's own load, then the copy written
+    (kept,) = tmp_path.glob("dictionary-*.marshal")
+    assert jieba.dt.initialized and jieba.dt.FREQ == own.FREQ and jieba.dt.total == own.total
+    monkeypatch.setattr(jieba, "dt", jieba.Tokenizer())
+    search._load_dictionary(tmp_path)  # from the copy
+    assert jieba.dt.FREQ == own.FREQ and list(jieba.dt.FREQ) == list(own.FREQ) and jieba.dt.total == own.total
+    assert jieba.lcut("依申请公开的绩效考核") == own.lcut("依申请公开的绩效考核")
+    whole = kept.read_bytes()
+    other = {**own.FREQ, "绩效考核": 0}  # well-formed, but not the bytes the digest is of: not loaded, written again
+    kept.write_bytes(whole[:65] + marshal.dumps((other, own.total)))
+    monkeypatch.setattr(jieba, "dt", jieba.Tokenizer())
+    search._load_dictionary(tmp_path)
+    assert jieba.dt.FREQ == own.FREQ and kept.read_bytes() == whole
 
 
 def test_the_compounds_to_split_are_those_holding_a_head_after_their_first_character() -> None:
