@@ -75,9 +75,9 @@ def _parser() -> _Parser:
             "--edition", choices=[e.value for e in Edition], default=Edition.INTERNAL.value, metavar="版本",
             help="internal（内部审阅版，默认：全部材料）或 public（公开版：标为 visibility: public 以外的材料只列编号"
                  "和计分，写出后检查有无内部材料泄露；可对外发布的只有公开版）")
-    for name in ("site", "pdf", "all"):
+    for name, what in (("site", "生成网站的证据页时"), ("pdf", "生成 PDF 时"), ("all", "生成网站的证据页和 PDF 时")):
         sub.choices[name].add_argument("--jobs", type=_jobs, default=None, metavar="N",
-                                       help="生成网站和 PDF 时并行的进程数，默认为本机的处理器核数；1 为不并行")
+                                       help=f"{what}并行的进程数，默认为本机的处理器核数；1 为不并行")
     return parser
 
 
