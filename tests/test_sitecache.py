@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from test_build import EPOCH, clean_build, snapshot
 
+from scoring import sitecache
 from scoring.build import site_cache
 from scoring.cli import main
 from scoring.sitecache import FORMAT
@@ -165,6 +166,28 @@ def test_a_file_added_to_the_theme_between_builds_is_in_the_next_one(mini: Path,
     got, _ = site(mini, out, capsys)
     assert got["assets/added.txt"] == "主题新增的文件\n".encode()
     assert_same(got, clean_build(mini, "site", tmp_path))
+
+
+def test_the_theme_listing_kept_on_disk_is_used_only_whole(mini: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new process reads the theme's listing from the cache folder; a listing whose text no longer matches its
+    digest is not used (the theme is listed again) and is written again."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path / "out"
+    first, _ = site(mini, out, capsys)
+    (kept,) = site_cache(out).glob("theme/listing-*.json")
+    whole = kept.read_text(encoding="utf-8")
+    digest, _, text = whole.partition("\n")
+    fewer = json.dumps(json.loads(text)[:-5], ensure_ascii=False)
+    monkeypatch.setattr(sitecache, "_theme_listing", {})  # as a new process
+    kept.write_text(f"{digest}\n{fewer}", encoding="utf-8")  # the digest of another text: listed again
+    again, _ = site(mini, out, capsys)
+    assert again == first and kept.read_text(encoding="utf-8") == whole
+    monkeypatch.setattr(sitecache, "_theme_listing", {})
+    kept.write_text(f"{sitecache.digest(fewer)}\n{fewer}", encoding="utf-8")  # whole: used as it is
+    cut, _ = site(mini, out, capsys)
+    assert len(first) - len(cut) == 5
 
 
 def test_a_change_of_the_theme_language_between_builds_translates_the_search_defaults_again(
