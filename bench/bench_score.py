@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, best_of
+from common import ROOT, run_child
 from generate import generate
 
 FLOOR = """
@@ -52,8 +52,10 @@ def main(sizes: list[int]) -> None:
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             project = generate(ROOT, Path(tmp) / "p", n)
-            floor = best_of(3, FLOOR.format(root=str(project)))
-            ours = best_of(3, OURS.format(root=str(project)))
+            runs = [(run_child(FLOOR.format(root=str(project))), run_child(OURS.format(root=str(project))))
+                    for _ in range(3)]  # in turn, so a machine drifting in speed weighs on both alike
+            floor = min((f for f, _ in runs), key=lambda r: r["seconds"])
+            ours = min((o for _, o in runs), key=lambda r: r["seconds"])
             ratio = ours["seconds"] / floor["seconds"]
             print(f"{n:>9} {floor['seconds']:>9.3f} {ours['seconds']:>9.3f} {ratio:>5.2f}x "
                   f"{floor['peak_mb']:>9.1f} {ours['peak_mb']:>8.1f}")
