@@ -57,7 +57,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import metadata
 from pathlib import Path
@@ -691,7 +691,7 @@ class _Queue:
         self.pages, self.render = pages, render
         self.helpers: list[tuple[int, int]] = []  # (pid, pipe of its results)
         self.tickets: int | None = None  # the pipe of batch numbers
-        self.batch = max(BATCH, -(-len(pages) // 8000))  # at most 8,000 numbers: 32 kB, within a pipe's buffer
+        self.batch = max(BATCH, -(-len(pages) // 1000))  # at most 1,000 numbers: 4 kB, one write a pipe holds whole
         self.index = {file.src_uri for file in pages}
         self.processes = 1  # that render pages
         forks = min(jobs, len(pages) // MIN_SHARE) - 1
@@ -729,12 +729,7 @@ class _Queue:
             code = 1
             try:
                 os.close(read)
-                done: dict[int, _Rendered] = {}
-                for at in self._claims():
-                    logged: list[dict[str, Any]] = []
-                    with _held_logs(logged):
-                        rendered = self.render(self.pages[at])
-                    done[at] = _Rendered(**{**vars(rendered), "logged": logged})
+                done = {at: self._render_holding_logs(at) for at in self._claims()}
                 data = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as pipe:
                     pipe.write(data)
@@ -746,16 +741,9 @@ class _Queue:
 
     def rendered(self) -> Iterator[tuple[Any, _Rendered]]:
         """Every page with what rendering it gave, in order: those this process takes from the queue rendered here,
-        then the helpers' once they are done; a page a failed helper left is rendered here at the end."""
-        done: dict[int, _Rendered] = {}
-        for at in self._claims():
-            if self.helpers:
-                logged: list[dict[str, Any]] = []
-                with _held_logs(logged):
-                    rendered = self.render(self.pages[at])
-                done[at] = _Rendered(**{**vars(rendered), "logged": logged})
-            else:
-                done[at] = self.render(self.pages[at])
+        then the helpers' once they are done; a page a failed helper left is rendered here in its turn."""
+        done = {at: self._render_holding_logs(at) if self.helpers else self.render(self.pages[at])
+                for at in self._claims()}
         while self.helpers:
             done.update(self._join(*self.helpers.pop(0)))
         for at, file in enumerate(self.pages):
@@ -763,6 +751,13 @@ class _Queue:
             for record in found.logged:
                 logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
             yield file, found
+
+    def _render_holding_logs(self, at: int) -> _Rendered:
+        """The page at ``at`` rendered here, what it logged kept with it (to be logged in page order)."""
+        logged: list[dict[str, Any]] = []
+        with _held_logs(logged):
+            rendered = self.render(self.pages[at])
+        return replace(rendered, logged=logged)
 
     def _join(self, pid: int, pipe: int) -> dict[int, _Rendered]:
         with os.fdopen(pipe, "rb") as stream:
