@@ -191,6 +191,9 @@ def run(root: Path, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # numpy (under the score tables) starts a BLAS thread pool as it loads. Nothing here does linear algebra, and a
+    # process of one thread may fork the helpers that render the site's pages (scoring/sitecache.py).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         args = _parser().parse_args(argv)
         root = args.project.resolve()

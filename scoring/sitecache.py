@@ -669,6 +669,15 @@ def _held_logs(into: list[dict[str, Any]]) -> Iterator[None]:
         logging.Logger.handle = original  # type: ignore[method-assign]
 
 
+def _one_thread() -> bool:
+    """Whether this process runs a single thread: counted by the kernel where it says (Linux: a library's own
+    threads count too, as for CPython's warning on a fork), else by Python's threads."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return threading.active_count() == 1
+
+
 class _Queue:
     """The pages off the navigation that are not in the cache, rendered by this process and ``jobs - 1`` helpers.
 
@@ -695,7 +704,7 @@ class _Queue:
         self.index = {file.src_uri for file in pages}
         self.processes = 1  # that render pages
         forks = min(jobs, len(pages) // MIN_SHARE) - 1
-        if forks < 1 or not hasattr(os, "fork") or threading.active_count() > 1:
+        if forks < 1 or not hasattr(os, "fork") or not _one_thread():
             return
         read, write = os.pipe()
         numbers = range(0, len(pages), self.batch)
