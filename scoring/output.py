@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import hashlib
 import logging
 import os
 import shutil
@@ -46,6 +47,29 @@ def write_files(out_dir: Path, files: dict[str, bytes]) -> None:
     finally:
         for _, staged_path in staged:
             staged_path.unlink(missing_ok=True)
+
+
+def read_kept(path: Path) -> bytes | None:
+    """The bytes ``keep`` wrote at ``path``; None when the file is missing or they no longer match their SHA-256."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    written, _, body = data.partition(b"\n")
+    return body if written == hashlib.sha256(body).hexdigest().encode("ascii") else None
+
+
+def keep(path: Path, data: bytes, others: str) -> None:
+    """``data`` kept at ``path`` for a later process (a cache file): behind its SHA-256 on a first line, written
+    beside and renamed, the files of ``path``'s folder matching ``others`` (older versions) removed. A cache
+    that cannot be written is left alone: whoever reads it computes the value again."""
+    try:
+        write_files(path.parent, {path.name: hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data})
+        for old in path.parent.glob(others):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        return
 
 
 def exchange(a: Path, b: Path) -> bool:

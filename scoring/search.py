@@ -156,36 +156,20 @@ class SearchTuning:
 
 
 def _kept_split(folder: Path | None, key: str) -> list[str] | None:
-    if folder is None:
-        return None
-    try:
-        found = json.loads((folder / f"split-{key}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if isinstance(found, dict) and found.get("key") == key and isinstance(words := found.get("split"), list) \
-            and all(isinstance(w, str) for w in words) and found.get("sha256") == _list_digest(words):
-        return words
-    return None  # missing, damaged or another tuning's: found again
+    """The compounds a tuning for ``key`` found, kept in ``folder``; None when missing or damaged (found again)."""
+    from .output import read_kept
 
-
-def _list_digest(words: list[str]) -> str:
-    return hashlib.sha256("\n".join(words).encode("utf-8", "surrogatepass")).hexdigest()
+    data = read_kept(folder / f"split-{key}.txt") if folder is not None else None
+    if data is None:
+        return None
+    return data.decode("utf-8", "surrogatepass").split("\n") if data else []
 
 
 def _keep_split(folder: Path | None, key: str, split: list[str]) -> None:
-    if folder is None:
-        return
-    from .output import write_files
+    if folder is not None:
+        from .output import keep
 
-    try:
-        write_files(folder, {f"split-{key}.json": json.dumps({"key": key, "split": split, "sha256": _list_digest(split)},
-                                                              ensure_ascii=False)
-                             .encode("utf-8")})
-        for old in folder.glob("split-*.json"):
-            if old.name != f"split-{key}.json":
-                old.unlink(missing_ok=True)
-    except OSError:
-        return  # no writable cache: the next process finds the list again
+        keep(folder / f"split-{key}.txt", "\n".join(split).encode("utf-8", "surrogatepass"), "split-*")
 
 
 def _load_dictionary(folder: Path | None) -> None:
@@ -212,26 +196,18 @@ def _load_dictionary(folder: Path | None) -> None:
     key = hashlib.sha256(json.dumps([jieba.__version__, str(dt.dictionary), name, stat.st_size, stat.st_mtime_ns],
                                     ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
     kept = folder / f"dictionary-{key}.marshal"
-    try:
-        data = kept.read_bytes()
-        if hashlib.sha256(data[65:]).hexdigest().encode("ascii") == data[:64]:
-            freq, total = marshal.loads(data[65:])
-            if isinstance(freq, dict) and isinstance(total, int):
-                dt.FREQ, dt.total, dt.initialized = freq, total, True
-                return
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    dt.check_initialized()
-    body = marshal.dumps((dt.FREQ, dt.total))
-    from .output import write_files
+    from .output import keep, read_kept
 
+    data = read_kept(kept)
     try:
-        write_files(folder, {kept.name: hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body})
-        for old in folder.glob("dictionary-*.marshal"):
-            if old.name != kept.name:
-                old.unlink(missing_ok=True)
-    except OSError:
-        return  # no writable cache: jieba's own is used next time
+        freq, total = marshal.loads(data) if data is not None else (None, None)
+    except (ValueError, EOFError, TypeError):
+        freq = total = None
+    if isinstance(freq, dict) and isinstance(total, int):
+        dt.FREQ, dt.total, dt.initialized = freq, total, True
+        return
+    dt.check_initialized()
+    keep(kept, marshal.dumps((dt.FREQ, dt.total)), "dictionary-*.marshal")
 
 
 def compounds(freq: dict[str, int], heads: set[str]) -> list[str]:

@@ -361,13 +361,14 @@ def test_the_tuning_keeps_what_it_found_and_ignores_a_damaged_list(tmp_path: Pat
         walked = search.TUNING.apply(terms)
         want = jieba.lcut(sentence)
         assert search.TUNING.apply(terms, tmp_path) == walked and jieba.lcut(sentence) == want
-        (kept,) = tmp_path.glob("split-*.json")
-        data = json.loads(kept.read_text(encoding="utf-8"))
-        assert len(data["split"]) == walked[1] > 0
+        (kept,) = tmp_path.glob("split-*.txt")
+        digest, _, text = kept.read_text(encoding="utf-8").partition("\n")
+        split = text.split("\n")
+        assert len(split) == walked[1] > 0
         assert search.TUNING.apply(terms, tmp_path) == walked and jieba.lcut(sentence) == want  # from the list
-        kept.write_text(json.dumps({**data, "split": data["split"][1:]}, ensure_ascii=False), encoding="utf-8")
+        kept.write_text(digest + "\n" + "\n".join(split[1:]), encoding="utf-8")  # a word cut, the digest left
         assert search.TUNING.apply(terms, tmp_path) == walked and jieba.lcut(sentence) == want  # damaged: walked again
-        assert json.loads(kept.read_text(encoding="utf-8"))["split"] == data["split"]
+        assert kept.read_text(encoding="utf-8").partition("\n")[2].split("\n") == split
     finally:
         search.TUNING.undo()
 
