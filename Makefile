@@ -5,16 +5,20 @@
 #   make bundle  writes dist/zwgk-assessment-offline.tar: the project and every wheel it installs
 PY := .venv/bin/python
 
-.PHONY: setup build test serve bench bundle fresh-check
+.PHONY: setup setup-test build test serve bench bundle fresh-check
 
 setup:
 	bash scripts/setup.sh
+
+# the tests also open what the project writes in LibreOffice (headless): installed for them alone
+setup-test:
+	bash scripts/setup.sh --test
 
 build: setup
 	$(PY) build.py all
 	cp build/dossier.pdf build/site/dossier.pdf
 
-test: setup
+test: setup-test
 	$(PY) -m pytest -q
 
 serve: setup

@@ -43,7 +43,12 @@ fi
 
 # --- 2. Debian packages (from the machine's own Debian mirror, also on an intranet).
 debs=(fonts-noto-cjk fonts-arphic-gkai00mp libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-      poppler-utils chromium git python3-venv)
+      poppler-utils chromium git git-lfs python3-venv)
+# `setup.sh --test` (make test) adds what only the tests use: LibreOffice headless, which opens the
+# Word and Excel files the project writes as a user's office suite would. `make build` never needs it.
+if [ "${1:-}" = --test ]; then
+  debs+=(libreoffice-calc-nogui libreoffice-writer-nogui)
+fi
 missing=()
 for d in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$d" 2>/dev/null | grep -q "install ok installed" || missing+=("$d")
