@@ -6,14 +6,13 @@ Exit codes: 0 success, 1 bad data, 2 bad usage. No traceback reaches a user.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from . import tables
+from . import envvars, tables
 from .build import Settings, build, output_dir, site_cache
 from .edition import edition_of
 from .gather import gather
@@ -63,7 +62,8 @@ def _parser() -> _Parser:
     common.add_argument("--out", type=Path, default=None, metavar="目录", help="输出目录，默认为项目下的 build/")
     common.add_argument("--as-of", type=_date, default=None, metavar="日期",
                         help="待办清单和时限（已过、将到）按哪一天判断，默认取最近一次提交的日期；不影响得分")
-    parser = _Parser(prog="python build.py", description="政务公开考核：校验证据、计分、生成审阅网站和 PDF 材料汇编。")
+    parser = _Parser(prog="python build.py", description="政务公开考核：校验证据、计分、生成审阅网站和 PDF 材料汇编。",
+                     epilog=envvars.help_text(), formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     sub.required = True
     for name, text in COMMANDS_HELP.items():
@@ -193,7 +193,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     # numpy (under the score tables) starts a BLAS thread pool as it loads. Nothing here does linear algebra, and a
     # process of one thread may fork the helpers that render the site's pages (scoring/sitecache.py).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    envvars.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         args = _parser().parse_args(argv)
         root = args.project.resolve()
@@ -232,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("已中断", file=sys.stderr)
         return 130
     except Exception as exc:  # last resort: a bug must still not show a user a traceback
-        if os.environ.get("ZWGK_DEBUG"):
+        if envvars.get("ZWGK_DEBUG"):
             raise
         print(f"内部错误：{type(exc).__name__}: {exc}\n这是程序的缺陷，不是您的数据问题；请把这条信息告诉维护人员"
               "（设置环境变量 ZWGK_DEBUG=1 可看到详细信息）", file=sys.stderr)

@@ -8,7 +8,6 @@ reads the repository; nothing changes its working tree, index or worktree list.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tarfile
 import tempfile
@@ -19,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from . import envvars
 from .problems import UsageError
 from .project import BuildInfo, Change
 
@@ -48,7 +48,7 @@ def _stamp(text: str) -> datetime:
 
 def build_info(root: Path) -> BuildInfo:
     """The HEAD commit and its date (SOURCE_DATE_EPOCH wins), and whether the data has uncommitted edits."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = envvars.get("SOURCE_DATE_EPOCH")
     commit, when, dirty = "", None, False
     try:
         out = git(root, "log", "-1", "--format=%H %ct").split()

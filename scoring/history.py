@@ -20,12 +20,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from . import envvars
 from .gitrepo import Candidate, checked_out, in_git, revisions
 from .output import write_files
 from .pipeline import check_and_score
@@ -37,10 +37,10 @@ HISTORY_LIMIT = 20
 
 def cache_dir() -> Path:
     """Where caches live: never inside a project or an output folder."""
-    explicit = os.environ.get("ZWGK_CACHE_DIR")
+    explicit = envvars.get("ZWGK_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
+    xdg = envvars.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "zwgk"
 
 

@@ -69,8 +69,10 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from . import envvars
+
 CHUNK_MARKER = "<!-- zwgk:chunk -->"
-_TRACE = bool(os.environ.get("ZWGK_PDF_TRACE"))  # scheduling events with times, on stderr
+_TRACE = bool(envvars.get("ZWGK_PDF_TRACE"))  # scheduling events with times, on stderr
 SCALE = 0.75  # PDF points per CSS pixel
 _TOC_LINK = re.compile(r'(<a href="#([^"]+)")(>)')
 # Below about 25 pages (1.4–1.8 kB of HTML a page) starting the workers costs more than it saves.
@@ -755,7 +757,7 @@ class Workers:
 
     def __init__(self, jobs: int):
         package_root = str(Path(__file__).resolve().parent.parent)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))}
+        env = envvars.child_environment(PYTHONPATH=os.pathsep.join(filter(None, (package_root, envvars.get("PYTHONPATH")))))
         self.conns: list[Connection] = []
         self.processes: list[subprocess.Popen[bytes]] = []
         try:

@@ -7,7 +7,6 @@ problem list with file and line, and fixing the file brings the site back.
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import envvars
 from .build import output_dir, site_cache
 from .gather import gather
 from .livesite import LiveSite
@@ -125,7 +125,7 @@ def preview_handler(state: PreviewState) -> type[SimpleHTTPRequestHandler]:
 
 
 def _server(state: PreviewState) -> ThreadingHTTPServer:
-    port = int(os.environ.get("ZWGK_PORT", "8000"))
+    port = int(envvars.get("ZWGK_PORT") or "8000")
     try:
         return ThreadingHTTPServer(("127.0.0.1", port), preview_handler(state))
     except OSError:  # the port is taken: any free one

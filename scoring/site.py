@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import fields
+from . import envvars, fields
 from .charts import history_chart, level_chart
 from .model import Adjustment, Correction, Evidence, FactSpec, FactValue, Indicator, Scheme
 from .numbers import cn_date, fmt, fmt_signed
@@ -707,16 +707,8 @@ def config_file(root: Path) -> Path:
 @contextmanager
 def mkdocs_session(when: datetime) -> Iterator[list[str]]:
     """MkDocs' warnings collected (not printed), and SOURCE_DATE_EPOCH set from the commit."""
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
-    try:
-        with collect_warnings("mkdocs") as messages:
-            yield messages
-    finally:
-        if saved is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
+    with envvars.override("SOURCE_DATE_EPOCH", str(int(when.timestamp()))), collect_warnings("mkdocs") as messages:
+        yield messages
 
 
 def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,

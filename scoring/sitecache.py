@@ -63,6 +63,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import envvars
+
 FORMAT = 1
 SEARCH_PLUGIN = "material/search"
 # The only plugin whose part in a page is known (its search entries are cached): with any other, no page is reused.
@@ -124,7 +126,7 @@ def base_key(cfg: Any, *, extra: Iterable[str] = ()) -> str:
              json.dumps([cfg.site_name, cfg.site_url, cfg.copyright, cfg.repo_url, cfg.edit_uri, cfg.nav,
                          cfg.not_in_nav, cfg.use_directory_urls, cfg.extra, dict(cfg.theme.items()),
                          cfg.extra_css, cfg.extra_javascript], ensure_ascii=False, sort_keys=True, default=str),
-             os.environ.get("SOURCE_DATE_EPOCH", ""), *extra]
+             envvars.get("SOURCE_DATE_EPOCH") or "", *extra]
     if cfg.theme.custom_dir:
         parts.append(_folder_digest(Path(cfg.theme.custom_dir)))
     return digest(*parts)
@@ -363,7 +365,7 @@ def _build_date_once() -> Iterator[None]:
 
     module: Any = pages
     original = module.get_build_date
-    if os.environ.get("SOURCE_DATE_EPOCH") is None:
+    if envvars.get("SOURCE_DATE_EPOCH") is None:
         yield
         return
     date = original()
