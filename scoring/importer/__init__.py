@@ -16,6 +16,8 @@ from ..problems import UsageError
 from .assemble import Assembled, Meta, assemble
 from .read import Grid, ImportFailure, read_tables
 from .report import report, summary
+from .restore import restore
+from .settings import find as find_settings
 from .structure import Layout, find_header, walk
 from .write import existing_scheme, render, write_project
 
@@ -89,6 +91,14 @@ def level_names(layout: Layout) -> tuple[str, ...]:
 def import_file(path: Path, sheet: str | None = None, year: int | None = None) -> Imported:
     """Read and interpret the table; nothing is written."""
     grids = read_tables(path)
+    kept = find_settings(grids) if sheet is None else None
+    if kept is not None:  # an exported table: put the scheme back as it was
+        try:
+            shown: Layout | None = _choose(path, [g for g in grids if g is not kept], None)
+        except ImportFailure:
+            shown = None
+        restored = restore(kept, shown, path.name)
+        return Imported(render(restored.files), restored, "", shown.grid.name if shown else kept.name)
     layout = _choose(path, grids, sheet)
     rows = walk(layout)
     if not any(r.levels for r in rows):
