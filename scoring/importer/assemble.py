@@ -107,7 +107,12 @@ class Group:
 
 
 def split_units(text: str) -> list[str]:
-    """「办公室牵头，各组（科室、单位）配合」 → [办公室, 各组（科室、单位）]; separators inside brackets are kept."""
+    """「办公室牵头，各组（科室、单位）配合」 → [办公室, 各组（科室、单位）]; separators inside brackets are kept.
+
+    A cell with one unit a line (as export-scheme writes them) is split at its lines only: 「所有部门、单位」 stays whole.
+    """
+    if "\n" in text.strip():
+        return [line.strip() for line in text.split("\n") if line.strip()]
     text = re.sub(r"(牵头|配合|负责|参与|协助)(?=$|[，,、；;\s/])", "", text)
     parts = re.split(r"[，,、；;\s/]+(?![^（(]*[)）])", text)
     return [p.strip() for p in parts if p.strip()]
