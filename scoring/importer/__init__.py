@@ -18,7 +18,7 @@ from .read import Grid, ImportFailure, read_tables
 from .report import report, summary
 from .restore import restore
 from .settings import find as find_settings
-from .structure import Layout, find_header, walk
+from .structure import Layout, describe, find_header, walk
 from .write import existing_scheme, render, write_project
 
 __all__ = ["ImportFailure", "Imported", "cmd_export", "cmd_import", "import_file"]
@@ -98,6 +98,7 @@ def import_file(path: Path, sheet: str | None = None, year: int | None = None) -
         except ImportFailure:
             shown = None
         restored = restore(kept, shown, path.name)
+        restored.columns = describe(shown) if shown else []
         return Imported(render(restored.files), restored, "", shown.grid.name if shown else kept.name)
     layout = _choose(path, grids, sheet)
     rows = walk(layout)
@@ -105,6 +106,9 @@ def import_file(path: Path, sheet: str | None = None, year: int | None = None) -
         raise ImportFailure(f"{path.name}：表头下面没有指标行")
     meta = _meta(path, layout, year)
     result = assemble(rows, meta)
+    result.columns = describe(layout)
+    result.warnings[:0] = [f"第{c + 1}列“{text}”{what[what.index('（') + 1:-1]}" for c, text, what in result.columns
+                           if c in layout.taken]
     files = render(result.files)
     return Imported(files, result, "", layout.grid.name)
 

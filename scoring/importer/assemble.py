@@ -49,6 +49,7 @@ class Assembled:
     reviews: list[Review] = field(default_factory=list)
     ids: list[tuple[str, str, str]] = field(default_factory=list)  # (id, where, names)
     warnings: list[str] = field(default_factory=list)
+    columns: list[tuple[int, str, str]] = field(default_factory=list)  # (column, header, what the import did with it)
 
 
 @dataclass(frozen=True)
@@ -106,20 +107,41 @@ class Group:
         return out
 
 
-def split_units(text: str) -> list[str]:
+def _parts(text: str, separators: str) -> list[str]:
+    text = re.sub(r"(牵头|配合|负责|参与|协助)(?=$|[，,、；;\s/])", "", text)
+    parts = re.split(rf"[{separators}]+(?![^（(]*[)）])", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+_SEPARATORS = r"，,；;\s/"  # 、 is not among them: 「所有部门、单位」 is one unit
+
+
+def split_units(text: str, known: frozenset[str] = frozenset()) -> list[str]:
     """「办公室牵头，各组（科室、单位）配合」 → [办公室, 各组（科室、单位）]; separators inside brackets are kept.
 
-    A cell with one unit a line (as export-scheme writes them) is split at its lines only: 「所有部门、单位」 stays whole.
+    A cell with one unit a line (as export-scheme writes them) is split at its lines only. 、 joins words inside
+    one name as often as it lists names, so it separates only what can stand as names: parts the table also gives
+    on their own (``known``), or parts of three characters or more (办公室、各科室); 「所有部门、单位」 stays whole,
+    「单位」 being no unit's name.
     """
     if "\n" in text.strip():
         return [line.strip() for line in text.split("\n") if line.strip()]
-    text = re.sub(r"(牵头|配合|负责|参与|协助)(?=$|[，,、；;\s/])", "", text)
-    parts = re.split(r"[，,、；;\s/]+(?![^（(]*[)）])", text)
-    return [p.strip() for p in parts if p.strip()]
+    out: list[str] = []
+    for part in _parts(text, _SEPARATORS):
+        pieces = _parts(part, "、")
+        named = all(p in known or len(p) >= 3 for p in pieces)
+        out.extend(pieces if len(pieces) > 1 and named else [part])
+    return out
+
+
+def known_units(rows: list[SourceRow]) -> frozenset[str]:
+    """Every unit name a cell gives on its own, 、 not taken as a separator."""
+    return frozenset(name for src in rows for name in split_units(src.units))
 
 
 def assemble(rows: list[SourceRow], meta: Meta) -> Assembled:
     out = Assembled(files={})
+    known = known_units(rows)
     units: list[str] = []
     tops: dict[str, Group] = {}
     level_points: dict[str, Decimal] = {}
@@ -135,7 +157,7 @@ def assemble(rows: list[SourceRow], meta: Meta) -> Assembled:
         if src.wide:  # a section label across the whole table
             continue
         level_points.update(src.level_points)
-        unit_names = split_units(src.units)
+        unit_names = split_units(src.units, known)
         units.extend(unit_names)
         if src.section == ROW:
             level1 = src.levels[0] if src.levels else ""
@@ -285,7 +307,7 @@ def _units(names: list[str]) -> list[dict[str, Any]]:
     out = []
     for number, spelled in enumerate(groups.values(), 1):
         entry: dict[str, Any] = {"id": f"u{number:02d}", "name": spelled[0], "aliases": spelled[1:]}
-        if spelled[0].startswith("各"):
+        if spelled[0].startswith(("各", "所有", "全体")):  # 各科室, 所有部门、单位: every unit
             entry["everyone"] = True
         out.append(entry)
     return out
