@@ -25,7 +25,7 @@ from typing import Any
 
 from ..model import normalise_name
 from .infer import infer_cell, infer_method
-from .phrases import Draft, Fact, Row
+from .phrases import Draft, Fact, Row, fact_name
 from .structure import BONUS, MAJOR, NOTE, ROW, SourceRow
 
 TEXT_KEYS = ("deduction", "bonus", "method", "content", "remarks")
@@ -256,10 +256,11 @@ def _rules(drafts: list[Draft], ident: str, name: str, out: Assembled, where: st
 
 
 def _fact_name(fact: Fact, facts: dict[str, dict[str, Any]]) -> str:
-    name = fact.base
+    name = fact_name(fact.base) or fact.base  # 「……政府信息行政复议纠错数」 → 政府信息行政复议纠错数
     n = 2
+    base = name
     while name in facts:
-        name = f"{fact.base}{n}"
+        name = f"{base}{n}"
         n += 1
     spec: dict[str, Any] = {"type": fact.type}
     if fact.options:
