@@ -21,13 +21,23 @@ from .settings import SHEET as SETTINGS_SHEET
 from .write import fixed_zip
 
 
-def _fill(table: Any, rows: list[list[str]]) -> list[list[Any]]:
-    """Every cell's text, straight through the rows' cells (``table.cell`` walks the whole table at every call)."""
+WIDTH_CM = 24.0  # A4 landscape inside the default margins
+
+
+def _fill(table: Any, rows: list[list[str]], weights: tuple[int, ...]) -> list[list[Any]]:
+    """Every cell's text and its column's width (``weights`` shared out over the page), straight through the rows'
+    cells (``table.cell`` walks the whole table at every call)."""
+    from docx.shared import Cm
     from docx.table import _Cell
 
+    table.autofit = False
+    widths = [Cm(WIDTH_CM * w / sum(weights)) for w in weights]
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = width
     cells = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
+            cells[r][c].width = widths[c]
             if value:
                 cells[r][c].text = value
     return cells
@@ -53,14 +63,15 @@ def to_docx(scheme: Scheme, root: Path) -> bytes:
     rows, merges, at = to_rows(scheme)
     table = document.add_table(rows=len(rows) + 1, cols=len(head))
     table.style = "Table Grid"
-    cells = _fill(table, [list(head), *rows])  # a cell a merge covers is empty in ``rows``
+    weights = (*[14] * (scheme.depth - 1), 22, 6, 50, 30, 16, 30, 16, 12)  # as the .xlsx columns
+    cells = _fill(table, [list(head), *rows], weights)  # a cell a merge covers is empty in ``rows``
     for r1, c1, r2, c2 in merges:
         cells[r1 + 1][c1].merge(cells[r2 + 1][c2])
     document.add_paragraph(SETTINGS_SHEET)
     found = _settings(root, at, 2)  # the header is the table's row 1
     second = document.add_table(rows=len(found) + 1, cols=len(SETTINGS_HEADER))
     second.style = "Table Grid"
-    _fill(second, [list(SETTINGS_HEADER), *(entry.cells() for entry in found)])
+    _fill(second, [list(SETTINGS_HEADER), *(entry.cells() for entry in found)], (8, 14, 5, 16, 6, 90))
     document.add_paragraph(SETTINGS_NOTE)
     buffer = io.BytesIO()
     document.save(buffer)
