@@ -145,7 +145,7 @@ def _runs(rows: list[list[str]], start: int, cols: tuple[int, ...]) -> list[tupl
     return out
 
 
-def _settings(root: Path, at: dict[str, int], first: int) -> list[Entry]:
+def settings_entries(root: Path, at: dict[str, int], first: int) -> list[Entry]:
     """The settings entries, each row id with the line it has in the table (``first``: the line of row 0)."""
     return entries(root, {ident: first + row for ident, row in at.items()})
 
@@ -185,7 +185,7 @@ def to_xlsx(scheme: Scheme, root: Path | None = None) -> bytes:
     if root is not None:
         second = book.create_sheet(SETTINGS_SHEET)
         second.append(list(SETTINGS_HEADER))
-        for entry in _settings(root, at, top + 1):
+        for entry in settings_entries(root, at, top + 1):
             second.append(entry.cells())
         second.append([SETTINGS_NOTE])
         for row in second.iter_rows():

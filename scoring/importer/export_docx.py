@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Scheme
-from .export import _settings, columns, to_rows
+from .export import columns, settings_entries, to_rows
 from .settings import HEADER as SETTINGS_HEADER
 from .settings import NOTE as SETTINGS_NOTE
 from .settings import SHEET as SETTINGS_SHEET
 from .write import fixed_zip
-
 
 WIDTH_CM = 24.0  # A4 landscape inside the default margins
 
@@ -68,7 +67,7 @@ def to_docx(scheme: Scheme, root: Path) -> bytes:
     for r1, c1, r2, c2 in merges:
         cells[r1 + 1][c1].merge(cells[r2 + 1][c2])
     document.add_paragraph(SETTINGS_SHEET)
-    found = _settings(root, at, 2)  # the header is the table's row 1
+    found = settings_entries(root, at, 2)  # the header is the table's row 1
     second = document.add_table(rows=len(found) + 1, cols=len(SETTINGS_HEADER))
     second.style = "Table Grid"
     _fill(second, [list(SETTINGS_HEADER), *(entry.cells() for entry in found)], (8, 14, 5, 16, 6, 90))
