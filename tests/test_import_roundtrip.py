@@ -143,6 +143,24 @@ def test_without_the_settings_sheet_the_table_is_read_by_its_words(fmt: str, exp
     assert "第3列“细项”表头不是已知的列名" in report.split("## 提示", 1)[1]
 
 
+PLAIN = [(name, fmt) for name in SCHEMES if name != "seed" for fmt in FORMATS]  # the seed's: tests/test_import.py
+
+
+@pytest.mark.parametrize(("name", "fmt"), PLAIN, ids=[f"{n}-{f}" for n, f in PLAIN])
+def test_every_plain_table_imports_checks_and_reports_every_column(name: str, fmt: str, exported: dict[str, Path],
+                                                                   tmp_path: Path) -> None:
+    table = without_settings(exported[name] / f"scheme-export.{fmt}", tmp_path / f"plain.{fmt}")
+    project = tmp_path / "p"
+    assert main(["import", str(table), "--to", str(project)]) == 0
+    assert main(["check", "--project", str(project)]) == 0
+    report = (project / "import-report.md").read_text(encoding="utf-8")
+    assert "方案设置" not in report  # read by its words
+    header = len(parsed(SCHEMES[name])["scheme.yaml"]["levels"]) + 7  # levels, then 赋分 … 备注
+    listed = re.findall(r"^\| 第(\d+)列 \| [^|]+ \| ([^|]+) \|$", report.split("## 表格各列", 1)[1], re.M)
+    assert [int(n) for n, _ in listed] == list(range(1, header + 1))
+    assert not any(what.startswith("未导入") for _, what in listed)
+
+
 def test_every_column_is_used_or_named_as_ignored(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -181,3 +199,16 @@ def test_a_broken_settings_entry_is_refused_with_its_row(exported: dict[str, Pat
     err = capsys.readouterr().err
     assert "工作表“方案设置”第3行" in err and "未写出任何文件" in err
     assert not (tmp_path / "p" / "indicators").exists()
+
+
+def test_a_settings_sheet_without_the_scheme_is_refused(exported: dict[str, Path], tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    book = openpyxl.load_workbook(exported["deduction-two-level"] / "scheme-export.xlsx")
+    sheet = book["方案设置"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[1].value == "scheme.yaml":
+            sheet.delete_rows(row[0].row)
+            break
+    book.save(tmp_path / "cut.xlsx")
+    assert main(["import", str(tmp_path / "cut.xlsx"), "--to", str(tmp_path / "p")]) == 1
+    assert "没有 scheme.yaml 的设置" in capsys.readouterr().err

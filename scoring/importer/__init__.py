@@ -120,7 +120,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ImportFailure as exc:
         print(f"{path}: 错误：{exc.message}；未写出任何文件", file=sys.stderr)
         return 1
-    target = Path(args.to) if args.to else Path(f"import-{imported.result.files['scheme.yaml']['year']}")
+    scheme = imported.result.files["scheme.yaml"]
+    year = scheme.get("year") or scheme["period"]["start"].year  # an exported scheme may leave year to its period
+    target = Path(args.to) if args.to else Path(f"import-{year}")
     if existing_scheme(target) and not args.force:
         print(f"{target}/indicators/ 已有考核方案，未写出任何文件；确需覆盖请加 --force，或用 --to 指定新的目录",
               file=sys.stderr)

@@ -8,11 +8,12 @@ sheet and import once more).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .assemble import Assembled, Review
-from .read import Grid
+from .read import Grid, ImportFailure
 from .settings import FILE, NODE, ROW, SHEET, Entry, read, rebuild
 from .structure import Layout, SourceRow, walk
 
@@ -21,6 +22,13 @@ def restore(grid: Grid, layout: Layout | None, source: str) -> Assembled:
     """The scheme's files (name → YAML data) from the settings sheet ``grid``; ``layout``: the assessors' sheet."""
     found = read(grid)
     files = rebuild(found, f"{source}（{grid.name}）")
+    scheme = files.get("scheme.yaml")
+    if not isinstance(scheme, dict):
+        raise ImportFailure(f"{grid.name}中没有 scheme.yaml 的设置（类型“文件”、文件“scheme.yaml”的一行）；"
+                            "请用 export-scheme 重新导出，或删去该表后按考核表导入")
+    period = scheme.get("period")
+    if not isinstance(scheme.get("year"), int) and not (isinstance(period, dict) and isinstance(period.get("start"), date)):
+        raise ImportFailure(f"{grid.name}中 scheme.yaml 的设置既没有 year，也没有考核期 period 的开始日期")
     out = Assembled(files=files)
     trail: list[str] = []  # the names of the file's top node and the groups down to the entry
     for entry in found:
