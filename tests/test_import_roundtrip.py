@@ -165,14 +165,16 @@ def test_every_column_is_used_or_named_as_ignored(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["示例县2024年度政务公开考核表"])
-    sheet.append(["序号", "一级指标", "二级指标", "分值", "评分标准", "责任单位", "牵头单位", "佐证材料"])
-    sheet.append([1, "公开制度（2分）", "年度报告", 2, "未按时发布年度报告的，扣2分。", "办公室", "办公室", "年报链接"])
+    sheet.append(["序号", "一级指标", "二级指标", "分值", "评分标准", "责任单位", "牵头单位", "佐证材料", None, None])
+    sheet.append([1, "公开制度（2分）", "年度报告", 2, "未按时发布年度报告的，扣2分。", "办公室", "办公室", "年报链接", "另附", None])
     book.save(tmp_path / "t.xlsx")
     assert main(["import", str(tmp_path / "t.xlsx"), "--to", str(tmp_path / "p")]) == 0
     report = (tmp_path / "p" / "import-report.md").read_text(encoding="utf-8")
     assert "| 第1列 | 序号 | 未导入：序号，编号按位置另行生成 |" in report
     assert "| 第7列 | 牵头单位 | 未导入：与第6列同为责任单位，只读第一列 |" in report
     assert "| 第8列 | 佐证材料 | 未导入：不认识的表头，且不在指标名称列和分值列之间；内容未导入，请核对 |" in report
+    assert "| 第9列 |  | 未导入：表头为空，该列有内容但未导入，请核对 |" in report
+    assert "第10列" not in report  # blank from top to bottom
     assert parsed(tmp_path / "p")["scheme.yaml"]["levels"] == ["一级指标", "二级指标"]
 
 

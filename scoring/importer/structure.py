@@ -94,7 +94,12 @@ def _layout(grid: Grid, r: int, levels: list[int], columns: dict[str, int]) -> L
              if c not in levels and row[c].origin[1] == c and row[c].text.strip() and not role_of(row[c].text)]
     ignored: list[tuple[int, str]] = []
     for c, cell in enumerate(row):
-        if cell.origin[1] != c or c in levels or c in taken or c in columns.values() or not cell.text.strip():
+        if cell.origin[1] != c or c in levels or c in taken or c in columns.values():
+            continue
+        if not cell.text.strip():
+            below = [line[c] for line in grid.rows[r + 1:] if c < len(line)]
+            if any(b.text.strip() and b.origin[1] == c for b in below):
+                ignored.append((c, "表头为空，该列有内容但未导入，请核对"))
             continue
         role = role_of(cell.text)
         if role:
