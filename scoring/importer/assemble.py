@@ -50,6 +50,7 @@ class Assembled:
     ids: list[tuple[str, str, str]] = field(default_factory=list)  # (id, where, names)
     warnings: list[str] = field(default_factory=list)
     columns: list[tuple[int, str, str]] = field(default_factory=list)  # (column, header, what the import did with it)
+    restored: bool = False  # put back from an export's settings sheet: ids as they were
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,11 @@ def restore(grid: Grid, layout: Layout | None, source: str) -> Assembled:
     period = scheme.get("period")
     if not isinstance(scheme.get("year"), int) and not (isinstance(period, dict) and isinstance(period.get("start"), date)):
         raise ImportFailure(f"{grid.name}中 scheme.yaml 的设置既没有 year，也没有考核期 period 的开始日期")
-    out = Assembled(files=files)
+    out = Assembled(files=files, restored=True)
     trail: list[str] = []  # the names of the file's top node and the groups down to the entry
     for entry in found:
         data = entry.data if isinstance(entry.data, dict) else {}
-        name = str(data.get("name", ""))
+        name = str(data.get("level3") or data.get("name") or "")  # level3: the old flat form's name
         if entry.kind == FILE:
             trail = [name] if "rows" in data else []
             continue
@@ -41,7 +41,8 @@ def restore(grid: Grid, layout: Layout | None, source: str) -> Assembled:
             trail = [*trail[:entry.depth], name]
             continue
         where = f"{source}:{entry.line}" if entry.line else source
-        full = " / ".join(n for n in (*(trail[:entry.depth] if entry.kind == ROW else ()), name) if n)
+        above = [*trail[:entry.depth], str(data.get("level2") or "")] if entry.kind == ROW else []
+        full = " / ".join(n for n in (*above, name) if n)
         out.rows += 1
         out.ids.append((entry.id, where, full))
         for rule in _rules(data.get("rules")):
@@ -80,7 +81,7 @@ def _differences(rows: list[SourceRow], found: list[Entry], source: str) -> list
         if entry is None or not src.levels:
             continue
         data = entry.data
-        name = str(data.get("name", ""))
+        name = str(data.get("level3") or data.get("name") or "")  # level3: the old flat form's name
         if src.levels[-1] != name or (src.points != _points(data.get("points"))):
             out.append(f"{source}:{src.line}：表中“{src.levels[-1]}”（{src.points}分）与“{SHEET}”中的 {entry.id}"
                        f"“{name}”（{data.get('points', 0)}分）不一致，已按“{SHEET}”恢复；要采用表中的修改，"
