@@ -202,6 +202,10 @@ def test_a_broken_settings_entry_is_refused_with_its_row(exported: dict[str, Pat
     err = capsys.readouterr().err
     assert "工作表“方案设置”第3行" in err and "未写出任何文件" in err
     assert not (tmp_path / "p" / "indicators").exists()
+    book["方案设置"]["A2"] = "行项"  # a row of unknown type is never skipped without a word
+    book.save(tmp_path / "broken.xlsx")
+    assert main(["import", str(tmp_path / "broken.xlsx"), "--to", str(tmp_path / "p")]) == 1
+    assert "工作表“方案设置”第2行：类型“行项”无效" in capsys.readouterr().err
 
 
 def test_a_settings_sheet_without_the_scheme_is_refused(exported: dict[str, Path], tmp_path: Path,

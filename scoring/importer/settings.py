@@ -108,9 +108,12 @@ def read(grid: Grid) -> list[Entry]:
     out: list[Entry] = []
     for r, row in enumerate(grid.rows[1:], 1):
         cells = [c.text for c in row[:len(HEADER)]]
-        if not any(cells) or cells[0] not in (FILE, NODE, ROW, BONUS, MAJOR):
-            continue  # a note
+        cells += [""] * (len(HEADER) - len(cells))
+        if not any(cells) or cells[0] == NOTE:
+            continue
         where = f"{grid.name}第{grid.lines[r]}行"
+        if cells[0] not in (FILE, NODE, ROW, BONUS, MAJOR):
+            raise ImportFailure(f"{where}：类型“{cells[0]}”无效，应为 {'、'.join((FILE, NODE, ROW, BONUS, MAJOR))} 之一")
         kind, file, depth, ident, line, text = cells
         if not depth.isdigit() or not file.endswith(".yaml") or "/" in file or "\\" in file or file.startswith("."):
             raise ImportFailure(f"{where}：文件名“{file}”或层级“{depth}”无效")
