@@ -122,7 +122,7 @@ COMMANDS_HELP = {
     "diff": "比较两个版本（git 提交）的得分、证据文件和校验结果，输出 Markdown（或 --json）",
     "new": "为一项指标新建证据文件，列出该指标计分所需的全部事实，待填写",
     "import": "从考核组发来的考核表（Excel 或 Word）导入考核方案，写出 indicators/ 和导入报告",
-    "export-scheme": "把考核方案导出为考核表格式的 Excel 文件 build/scheme-export.xlsx",
+    "export-scheme": "把考核方案导出为考核表格式的 Excel 和 Word 文件 build/scheme-export.xlsx、.docx（附“方案设置”，可原样导入）",
 }
 
 

@@ -392,6 +392,8 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
             major = tuple(i for i in (
                 _load_indicator(pctx, it, MAJOR, _Place("major", "重大扣分项"), units, period_start)
                 for it in maj.get("items") or ()) if i is not None)
+        elif Path(pctx.rel).name == "totals.yaml" and not pdata:
+            continue  # an empty totals.yaml, or {}: the scheme has no 加分/扣分 blocks (both keys are optional)
         else:
             pctx.err(1, f"无法识别的方案文件：{level_names[0]}文件应有 rows:，加分与扣分文件应有 comprehensive: 或 major:")
     seen: dict[str, str] = {}

@@ -102,6 +102,14 @@ def nearest(word: str, choices: list[str]) -> str:
     return f"，是否为 {close[0]}？" if close else f"；可用：{'、'.join(choices)}"
 
 
+def _comma_hint(key: Any, data: Mapping[str, Any]) -> str:
+    """A key with no value that is not a name (「每例扣6分」): most likely the tail of a flow-style value cut at an ASCII comma."""
+    if data.get(key) is not None or str(key).isascii():
+        return ""
+    return ("（“{…}”写法中，值里的英文逗号会把值断开，后半段被当成了参数名；"
+            "请给整个值加引号，如 text: \"发现一例, 每例扣6分\"，或改用中文逗号“，”）")
+
+
 def read_fields(cls: type, data: Mapping[str, Any], env: Env, what: str,
                 extra_keys: tuple[str, ...] = ()) -> tuple[dict[str, Any], list[RuleError]]:
     """The values of ``cls``'s parameters from a YAML mapping, and every problem found.
@@ -122,7 +130,8 @@ def read_fields(cls: type, data: Mapping[str, Any], env: Env, what: str,
             said = f"{what}不认识{noun} {key}" if what else f"未知字段 {key}"
             meant.update(difflib.get_close_matches(str(key), names, n=1, cutoff=0.5))
             problems.append(RuleError(_line_of(data, key, env.line),
-                                      f"{said}{nearest(str(key), [*extra_keys, *names])}", "unknown-key"))
+                                      f"{said}{nearest(str(key), [*extra_keys, *names])}{_comma_hint(key, data)}",
+                                      "unknown-key"))
     values: dict[str, Any] = {}
     for p in declared:
         raw = data.get(p.name)

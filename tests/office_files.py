@@ -10,6 +10,7 @@ writes for a password-protected .xlsx/.docx.
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
 FREE, END, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (0-based)
@@ -72,3 +73,27 @@ def xls(rows: list[list[str | float]], merges: list[Merge], sheet: str = "Sheet1
     body += _record(0x000A, b"")
     stream = globals_(len(globals_(0))) + body
     return compound_file([("Workbook", stream.ljust(4096, b"\0"))])
+
+
+def without_settings(exported: Path, out: Path) -> Path:
+    """An exported table as the assessors would send it: the settings sheet (.xlsx) or table (.docx) taken out."""
+    if exported.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(exported)
+        del book["方案设置"]
+        book.save(out)
+    else:
+        import docx
+
+        document = docx.Document(str(exported))
+        body = document.element.body
+        settings = document.tables[-1]._tbl
+        for element in list(body.iterchildren()):
+            if element is settings or (element.getprevious() is settings):
+                body.remove(element)  # the table and the note after it
+        for paragraph in document.paragraphs:
+            if paragraph.text == "方案设置":
+                body.remove(paragraph._p)
+        document.save(str(out))
+    return out

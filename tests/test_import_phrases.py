@@ -30,7 +30,28 @@ CASES: list[tuple[str, int, list[tuple[str, dict[str, Any]]]]] = [
     ("答复格式不规范的，扣1分", 2, [("event", {"deduct": D(1), "fact": "答复格式不规范"})]),
     ("公开内容不符合要求的，不得分", 2, [("event", {"deduct": D(2), "fact": "公开内容不符合要求"})]),
     # 未…的: a duty not done (required); the fact is the duty, true when done
-    ("未实现对接的，不得分", 3, [("required", {"deduct": D(3)})]),
+    ("未实现对接的，不得分", 3, [("required", {"deduct": D(3), "fact": "实现对接"})]),
+    # the fact of a duty is named by the duty (true when done), from the phrase that says what was not done
+    ("依申请公开答复按期办结，未按法定期限答复的，不得分", 3, [("required", {"deduct": D(3), "fact": "按法定期限答复"})]),
+    ("无年度工作要点的，扣1分", 1, [("required", {"deduct": D(1), "fact": "有年度工作要点"})]),
+    # a lead sentence is the row's description, not part of clause ① (its 未出现 is no duty)
+    ("公开内容合法合规，未出现公开不该公开的内容。发现公开不该公开的内容的，每处扣2分", 4, [("per_occurrence", {"per": D(2)})]),
+    ("公开内容合法合规，未出现公开不该公开的内容。①发现公开不该公开内容的，每处扣2分；②答复格式不规范的，扣1分", 4,
+     [("per_occurrence", {"per": D(2)}), ("event", {"fact": "答复格式不规范", "deduct": D(1)})]),
+    # numbered clauses, ellipses: 「⑤……被退回…的，再扣5分」 is an event on top of ④, never an inverted 已完成
+    ("④未按要求编写年度报表的，扣2分；⑤……被退回且未及时修改的，再扣5分", 7,
+     [("followup", {"first": ("required", {"fact": "按要求编写年度报表", "deduct": D(2)}),
+                    "then": ("event", {"fact": "被退回且未及时修改", "deduct": D(5)})})]),
+    ("未按要求编写的，扣2分；被退回且未及时修改的，另扣1分", 3,
+     [("followup", {"first": ("required", {"deduct": D(2)}), "then": ("event", {"fact": "被退回且未及时修改", "deduct": D(1)})})]),
+    ("未按要求编写的，扣2分；被退回且未及时修改的，加扣1分", 3,
+     [("followup", {"first": ("required", {"deduct": D(2)}), "then": ("event", {"fact": "被退回且未及时修改", "deduct": D(1)})})]),
+    # 被 inside the condition, before any 未: an event named by the condition
+    ("答复被行政复议纠错的，扣2分；纠错后未按期整改的，再扣1分", 3,
+     [("followup", {"first": ("event", {"fact": "答复被行政复议纠错", "deduct": D(2)}),
+                    "then": ("required", {"fact": "纠错后按期整改", "deduct": D(1)})})]),
+    ("……政府信息行政复议纠错数高于申请总数15%的，扣1分", 2,
+     [("ratio_threshold", {"numerator": "政府信息行政复议纠错数", "denominator": "申请总数", "above": D(15), "deduct": D(1)})]),
     ("未开展政策咨询服务的，扣3分", 3, [("required", {"deduct": D(3)})]),
     ("及时率每下降1个百分点扣0.1分", 2,
      [("percent_floor", {"percent": "及时率", "floor": D(100), "step": D(1), "per": D("0.1"), "rounding": "up"})]),
@@ -131,3 +152,10 @@ def test_units_follow_listed_items_one_to_one() -> None:
     row = Row(D(3), units=("法规科", "综合组", "综合组", "政务中心"), year=2021)
     [draft] = infer_cell("做好公开, 每缺1项, 扣2分 法治政府建设 “放管服”改革 优化营商环境 政务服务公开", row)
     assert draft.params["required"][1] == {"item": "“放管服”改革", "unit": "综合组"}
+
+
+def test_a_lead_sentence_stays_out_of_the_first_clause() -> None:
+    text = "公开内容合法合规，未出现公开不该公开的内容。①发现公开不该公开内容的，每处扣2分；②答复格式不规范的，扣1分"
+    drafts = infer_cell(text, Row(D(4), year=2021))
+    assert [d.text for d in drafts] == ["①发现公开不该公开内容的，每处扣2分", "②答复格式不规范的，扣1分"]
+    assert "未出现" not in drafts[0].params["fact"].help

@@ -62,7 +62,8 @@ def _schema_for(rel: str, data: Any) -> str:
         return "evidence.schema.json"
     if name in ("scheme.yaml", "units.yaml"):
         return name.replace(".yaml", ".schema.json")
-    if isinstance(data, dict) and ("comprehensive" in data or "major" in data) and "rows" not in data:
+    if (isinstance(data, dict) and ("comprehensive" in data or "major" in data) and "rows" not in data) or (
+            name == "totals.yaml" and not data):  # an empty totals.yaml, or {}: no 加分/扣分 blocks
         return "totals.schema.json"
     return "level.schema.json"
 

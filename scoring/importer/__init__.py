@@ -16,7 +16,9 @@ from ..problems import UsageError
 from .assemble import Assembled, Meta, assemble
 from .read import Grid, ImportFailure, read_tables
 from .report import report, summary
-from .structure import Layout, find_header, walk
+from .restore import restore
+from .settings import find as find_settings
+from .structure import Layout, describe, find_header, walk
 from .write import existing_scheme, render, write_project
 
 __all__ = ["ImportFailure", "Imported", "cmd_export", "cmd_import", "import_file"]
@@ -89,12 +91,24 @@ def level_names(layout: Layout) -> tuple[str, ...]:
 def import_file(path: Path, sheet: str | None = None, year: int | None = None) -> Imported:
     """Read and interpret the table; nothing is written."""
     grids = read_tables(path)
+    kept = find_settings(grids) if sheet is None else None
+    if kept is not None:  # an exported table: put the scheme back as it was
+        try:
+            shown: Layout | None = _choose(path, [g for g in grids if g is not kept], None)
+        except ImportFailure:
+            shown = None
+        restored = restore(kept, shown, path.name)
+        restored.columns = describe(shown) if shown else []
+        return Imported(render(restored.files), restored, "", shown.grid.name if shown else kept.name)
     layout = _choose(path, grids, sheet)
     rows = walk(layout)
     if not any(r.levels for r in rows):
         raise ImportFailure(f"{path.name}：表头下面没有指标行")
     meta = _meta(path, layout, year)
     result = assemble(rows, meta)
+    result.columns = describe(layout)
+    result.warnings[:0] = [f"第{c + 1}列“{text}”{what[what.index('（') + 1:-1]}" for c, text, what in result.columns
+                           if c in layout.taken]
     files = render(result.files)
     return Imported(files, result, "", layout.grid.name)
 
@@ -106,7 +120,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ImportFailure as exc:
         print(f"{path}: 错误：{exc.message}；未写出任何文件", file=sys.stderr)
         return 1
-    target = Path(args.to) if args.to else Path(f"import-{imported.result.files['scheme.yaml']['year']}")
+    scheme = imported.result.files["scheme.yaml"]
+    year = scheme.get("year") or scheme["period"]["start"].year  # an exported scheme may leave year to its period
+    target = Path(args.to) if args.to else Path(f"import-{year}")
     if existing_scheme(target) and not args.force:
         print(f"{target}/indicators/ 已有考核方案，未写出任何文件；确需覆盖请加 --force，或用 --to 指定新的目录",
               file=sys.stderr)

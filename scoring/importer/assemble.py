@@ -25,7 +25,7 @@ from typing import Any
 
 from ..model import normalise_name
 from .infer import infer_cell, infer_method
-from .phrases import Draft, Fact, Row
+from .phrases import Draft, Fact, Row, fact_name
 from .structure import BONUS, MAJOR, NOTE, ROW, SourceRow
 
 TEXT_KEYS = ("deduction", "bonus", "method", "content", "remarks")
@@ -49,6 +49,8 @@ class Assembled:
     reviews: list[Review] = field(default_factory=list)
     ids: list[tuple[str, str, str]] = field(default_factory=list)  # (id, where, names)
     warnings: list[str] = field(default_factory=list)
+    columns: list[tuple[int, str, str]] = field(default_factory=list)  # (column, header, what the import did with it)
+    restored: bool = False  # put back from an export's settings sheet: ids as they were
 
 
 @dataclass(frozen=True)
@@ -106,15 +108,41 @@ class Group:
         return out
 
 
-def split_units(text: str) -> list[str]:
-    """「办公室牵头，各组（科室、单位）配合」 → [办公室, 各组（科室、单位）]; separators inside brackets are kept."""
+def _parts(text: str, separators: str) -> list[str]:
     text = re.sub(r"(牵头|配合|负责|参与|协助)(?=$|[，,、；;\s/])", "", text)
-    parts = re.split(r"[，,、；;\s/]+(?![^（(]*[)）])", text)
+    parts = re.split(rf"[{separators}]+(?![^（(]*[)）])", text)
     return [p.strip() for p in parts if p.strip()]
+
+
+_SEPARATORS = r"，,；;\s/"  # 、 is not among them: 「所有部门、单位」 is one unit
+
+
+def split_units(text: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """「办公室牵头，各组（科室、单位）配合」 → [办公室, 各组（科室、单位）]; separators inside brackets are kept.
+
+    A cell with one unit a line (as export-scheme writes them) is split at its lines only. 、 joins words inside
+    one name as often as it lists names, so it separates only what can stand as names: parts the table also gives
+    on their own (``known``), or parts of three characters or more (办公室、各科室); 「所有部门、单位」 stays whole,
+    「单位」 being no unit's name.
+    """
+    if "\n" in text.strip():
+        return [line.strip() for line in text.split("\n") if line.strip()]
+    out: list[str] = []
+    for part in _parts(text, _SEPARATORS):
+        pieces = _parts(part, "、")
+        named = all(p in known or len(p) >= 3 for p in pieces)
+        out.extend(pieces if len(pieces) > 1 and named else [part])
+    return out
+
+
+def known_units(rows: list[SourceRow]) -> frozenset[str]:
+    """Every unit name a cell gives on its own, 、 not taken as a separator."""
+    return frozenset(name for src in rows for name in split_units(src.units))
 
 
 def assemble(rows: list[SourceRow], meta: Meta) -> Assembled:
     out = Assembled(files={})
+    known = known_units(rows)
     units: list[str] = []
     tops: dict[str, Group] = {}
     level_points: dict[str, Decimal] = {}
@@ -130,7 +158,7 @@ def assemble(rows: list[SourceRow], meta: Meta) -> Assembled:
         if src.wide:  # a section label across the whole table
             continue
         level_points.update(src.level_points)
-        unit_names = split_units(src.units)
+        unit_names = split_units(src.units, known)
         units.extend(unit_names)
         if src.section == ROW:
             level1 = src.levels[0] if src.levels else ""
@@ -229,10 +257,11 @@ def _rules(drafts: list[Draft], ident: str, name: str, out: Assembled, where: st
 
 
 def _fact_name(fact: Fact, facts: dict[str, dict[str, Any]]) -> str:
-    name = fact.base
+    name = fact_name(fact.base) or fact.base  # 「……政府信息行政复议纠错数」 → 政府信息行政复议纠错数
     n = 2
+    base = name
     while name in facts:
-        name = f"{fact.base}{n}"
+        name = f"{base}{n}"
         n += 1
     spec: dict[str, Any] = {"type": fact.type}
     if fact.options:
@@ -280,7 +309,7 @@ def _units(names: list[str]) -> list[dict[str, Any]]:
     out = []
     for number, spelled in enumerate(groups.values(), 1):
         entry: dict[str, Any] = {"id": f"u{number:02d}", "name": spelled[0], "aliases": spelled[1:]}
-        if spelled[0].startswith("各"):
+        if spelled[0].startswith(("各", "所有", "全体")):  # 各科室, 所有部门、单位: every unit
             entry["everyone"] = True
         out.append(entry)
     return out

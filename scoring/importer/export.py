@@ -1,11 +1,14 @@
-"""``build.py export-scheme``: the scheme back to an .xlsx in the assessors' columns.
+"""``build.py export-scheme``: the scheme back to an .xlsx and a .docx in the assessors' columns.
 
 One title row, one header row (one column per level of the scheme, named as the
 scheme names its levels, then the points and text columns), the rows with the
 cells of every level above the rows merged as the assessors merge them (a
 node's stated points written into its name, 「主动公开（12分）」, as tables do),
-then the 综合加分项 and 重大扣分项 blocks and the notes. Importing the file gives
-the same YAML back (tested).
+then the 综合加分项 and 重大扣分项 blocks and the notes. Every clause a rule keeps
+in its ``text`` is in the 扣分标准/加分标准 cell (added on a line of its own when
+the row's text does not already hold it), points are numbers, units one a line.
+A second sheet (Word: a second table) holds the settings (settings.py), so that
+importing the file gives the same scheme back (tested).
 """
 
 from __future__ import annotations
@@ -17,10 +20,14 @@ from datetime import datetime
 from pathlib import Path
 
 from ..load import load_scheme
-from ..model import Indicator, Node, Scheme
+from ..model import Indicator, Node, Scheme, walk
 from ..numbers import fmt
 from ..output import write_files
 from ..problems import Severity
+from .settings import HEADER as SETTINGS_HEADER
+from .settings import NOTE as SETTINGS_NOTE
+from .settings import SHEET as SETTINGS_SHEET
+from .settings import Entry, entries
 from .write import fixed_zip
 
 TEXT_COLUMNS = ("赋分", "扣分标准", "加分标准", "考核方式", "涉及内容", "责任单位", "备注")
@@ -45,12 +52,27 @@ def _leaves(node: Node, above: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...
             yield path, child
 
 
+def _bare(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def clause_cells(ind: Indicator, deduction: str, bonus: str) -> tuple[str, str]:
+    """The 扣分标准 and 加分标准 cells: the row's texts, and every rule's clause they do not already hold."""
+    cells = {False: deduction, True: bonus}
+    for rule in walk(ind.rules):
+        clause = rule.text.strip()
+        if clause and not any(_bare(clause) in _bare(c) for c in cells.values()):
+            side = rule.gives_bonus
+            cells[side] = f"{cells[side]}\n{clause}" if cells[side] else clause
+    return cells[False], cells[True]
+
+
 def _row(scheme: Scheme, path: tuple[str, ...], ind: Indicator) -> list[str]:
     name = ("*" if ind.key else "") + ind.name
-    points = ind.points_text if ind.points_text != fmt(ind.points) else fmt(ind.points)
     t = ind.text
+    deduction, bonus = clause_cells(ind, t.deduction, t.bonus)
     blanks = [""] * (scheme.depth - 1 - len(path))  # a row above the deepest level: blank cells between
-    return [*path, *blanks, name, points, t.deduction, t.bonus, t.method, t.content, "、".join(ind.units), t.remarks]
+    return [*path, *blanks, name, fmt(ind.points), deduction, bonus, t.method, t.content, "\n".join(ind.units), t.remarks]
 
 
 def _block(scheme: Scheme, head: str, name: str, deduction: str = "", bonus: str = "") -> list[str]:
@@ -61,33 +83,43 @@ def _block(scheme: Scheme, head: str, name: str, deduction: str = "", bonus: str
     return row
 
 
-def to_rows(scheme: Scheme) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
-    """Table rows below the header, and merged ranges (row, column, last row, last column; 0-based in these rows)."""
+Merge = tuple[int, int, int, int]
+
+
+def to_rows(scheme: Scheme) -> tuple[list[list[str]], list[Merge], dict[str, int]]:
+    """Table rows below the header, merged ranges (row, column, last row, last column; 0-based in these rows),
+    and the row (0-based) of every row id and node id (a node: its first row)."""
     rows: list[list[str]] = []
-    merges: list[tuple[int, int, int, int]] = []
+    merges: list[Merge] = []
+    at: dict[str, int] = {}
     above = tuple(range(scheme.depth - 1))  # the level columns above the rows
     for level in scheme.levels:
         start = len(rows)
+        for node in level.walk():
+            at.setdefault(node.id, start + (level.rows.index(node.rows[0]) if node.rows else 0))
         for path, ind in _leaves(level, ()):
+            at[ind.id] = len(rows)
             rows.append(_row(scheme, path, ind))
         merges += _runs(rows, start, above)
     if scheme.comprehensive:
         start = len(rows)
         for ind in scheme.comprehensive:
-            rows.append(_block(scheme, "综合加分项", ind.name, bonus=ind.text.bonus))
+            at[ind.id] = len(rows)
+            rows.append(_block(scheme, "综合加分项", ind.name, bonus=clause_cells(ind, "", ind.text.bonus)[1]))
         merges += _runs(rows, start, (0,))
     if scheme.major:
         start = len(rows)
         if scheme.major_text:
             rows.append(_block(scheme, "重大扣分项", scheme.major_text))
         for ind in scheme.major:
-            rows.append(_block(scheme, "重大扣分项", ind.name, deduction=ind.text.deduction))
+            at[ind.id] = len(rows)
+            rows.append(_block(scheme, "重大扣分项", ind.name, deduction=clause_cells(ind, ind.text.deduction, "")[0]))
         merges += _runs(rows, start, (0,))
     width = len(columns(scheme))
     for note in scheme.note.split("\n")[:-1]:
         merges.append((len(rows), 0, len(rows), width - 1))
         rows.append([note] + [""] * (width - 1))
-    return rows, merges
+    return rows, merges, at
 
 
 def _runs(rows: list[list[str]], start: int, cols: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
@@ -113,7 +145,12 @@ def _runs(rows: list[list[str]], start: int, cols: tuple[int, ...]) -> list[tupl
     return out
 
 
-def to_xlsx(scheme: Scheme) -> bytes:
+def settings_entries(root: Path, at: dict[str, int], first: int) -> list[Entry]:
+    """The settings entries, each row id with the line it has in the table (``first``: the line of row 0)."""
+    return entries(root, {ident: first + row for ident, row in at.items()})
+
+
+def to_xlsx(scheme: Scheme, root: Path | None = None) -> bytes:
     import openpyxl
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -131,7 +168,7 @@ def to_xlsx(scheme: Scheme) -> bytes:
                           end_column=len(columns(scheme)))
     sheet.append(list(columns(scheme)))
     top = sheet.max_row
-    rows, merges = to_rows(scheme)
+    rows, merges, at = to_rows(scheme)
     for row in rows:
         sheet.append([_number(v) if c == scheme.depth else v for c, v in enumerate(row)])
     for r1, c1, r2, c2 in merges:
@@ -145,6 +182,19 @@ def to_xlsx(scheme: Scheme) -> bytes:
     widths = (*[14] * (scheme.depth - 1), 22, 6, 50, 30, 16, 30, 16, 12)
     for number, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(number)].width = width
+    if root is not None:
+        second = book.create_sheet(SETTINGS_SHEET)
+        second.append(list(SETTINGS_HEADER))
+        for entry in settings_entries(root, at, top + 1):
+            second.append(entry.cells())
+        second.append([SETTINGS_NOTE])
+        for row in second.iter_rows():
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in second[1]:
+            cell.font = Font(bold=True)
+        for number, width in enumerate((8, 14, 6, 16, 8, 90), 1):
+            second.column_dimensions[get_column_letter(number)].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return fixed_zip(buffer.getvalue(), (scheme.year, 1, 1, 0, 0, 0))
@@ -163,7 +213,7 @@ def _number(value: str) -> str | int | float:
 
 
 def export_scheme(root: Path, out: Path) -> int:
-    """Write the scheme of ``root`` to ``out``; 1 when the scheme has errors."""
+    """Write the scheme of ``root`` to ``out`` (.xlsx) and beside it as .docx; 1 when the scheme has errors."""
     scheme, problems = load_scheme(root)
     errors = [p for p in problems if p.severity == Severity.ERROR]
     if scheme is None or errors:
@@ -171,6 +221,9 @@ def export_scheme(root: Path, out: Path) -> int:
             print(problem.format(), file=sys.stderr)
         print("考核方案有错误，未写出任何文件", file=sys.stderr)
         return 1
-    write_files(out.parent, {out.name: to_xlsx(scheme)})
-    print(f"已写出 {out}（{len(scheme.rows)} 行指标）")
+    from .export_docx import to_docx
+
+    word = out.with_suffix(".docx")
+    write_files(out.parent, {out.name: to_xlsx(scheme, root), word.name: to_docx(scheme, root)})
+    print(f"已写出 {out} 和 {word.name}（{len(scheme.rows)} 行指标；第二张表“{SETTINGS_SHEET}”供原样导入）")
     return 0

@@ -49,7 +49,7 @@ def _scored(text: str, row: Row, bonus_column: bool) -> list[Draft]:
             _shared_cap(drafts, c, row)
             continue
         row.tail = tail if i == len(parts) - 1 or all(p.sign == "上限" for p in parts[i + 1:]) else ""
-        again = c.sign == "扣" and c.body.endswith("再")
+        again = c.sign == "扣" and c.body.endswith(("再", "另", "加"))  # 再扣, 另扣, 加扣: on top of the clause before
         if again:
             c.body = c.body[:-1].strip(_SEP)
         found_here = _classify(c, row)

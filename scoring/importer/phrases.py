@@ -86,10 +86,33 @@ _AMOUNT = re.compile(
 _SEP = "，,、；;。：: \n"
 
 
+# A numbered clause's mark: ①, （1）, 1、, 1., 一、
+ENUM = re.compile(r"^\s*(?:[①-⑳]|[（(]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)）]|\d+\s*[、.．]|[一二三四五六七八九十]+、)\s*")
+_ELLIPSIS = "…．.·—－-"
+
+
+def lead(text: str) -> tuple[str, str]:
+    """The cell's lead sentence (what the row is about) and the rest, where the clauses are.
+
+    「公开内容合法合规，未出现公开不该公开的内容。①发现…的，每处扣2分」: the lead ends at the first 。 (or before the
+    first numbered clause) when an amount comes only after it; a cell without one has no lead.
+    """
+    first = _AMOUNT.search(text)
+    if first is None:
+        return "", text
+    head = text[:first.start()]
+    marks = [m.start() for m in re.finditer(r"[①-⑳]|(?<=[。；;\s])[（(]?\s*\d+\s*[)）、.．]", head)]
+    stops = [m.end() for m in re.finditer(r"。", head)]
+    cut = marks[0] if marks else (stops[0] if stops else 0)
+    if cut == 0 or not text[cut:first.start()].strip(_SEP) or not head[:cut].strip(_SEP):
+        return "", text
+    return head[:cut].strip(_SEP + " "), text[cut:]
+
+
 def clauses(text: str) -> tuple[list[Clause], str]:
     """Cut a cell at its amounts; return the clauses and the text after the last one."""
     out: list[Clause] = []
-    start = 0
+    start = len(text) - len(lead(text)[1])
     for m in _AMOUNT.finditer(text):
         gap = text[start:m.start()]
         if m.group("cap") or m.group("bcap"):
@@ -209,11 +232,18 @@ def _listed(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
     return _missing(items, c, row, "所列各项不合格扣分")
 
 
+def fact_name(text: str) -> str:
+    """A name from the scheme's words, without a clause's number, punctuation or ellipses at either end."""
+    text = ENUM.sub("", text.strip(_SEP + _ELLIPSIS))
+    return text.strip(_SEP + _ELLIPSIS + "“”\"'")
+
+
 def _condition(body: str) -> str:
-    """The condition a clause states, as the scheme words it: 「答复格式不规范的，」 → 答复格式不规范."""
-    text = _last_sentence(body)
+    """The condition a clause states, as the scheme words it: 「答复格式不规范的，」 → 答复格式不规范,
+    「⑤……被退回且未及时修改的」 → 被退回且未及时修改."""
+    text = fact_name(_last_sentence(body))
     text = re.sub(r"^(?:对|凡|如|若|考核中)", "", text)
-    return re.sub(r"(?:的|者|时)$", "", text.strip(_SEP)).strip(_SEP) or text
+    return fact_name(re.sub(r"(?:的|者|时)$", "", text.strip(_SEP))) or text
 
 
 def _any_of(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
@@ -230,8 +260,9 @@ def _any_of(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
 
 
 def _event_lead(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
-    """「被退回且未及时修改的」, 「发生…未…的」: a clause that opens on an event is one, whatever 未 follows."""
-    if not re.match(r"(?:因[^，,]{0,12})?(?:被|发生|出现|存在)", _condition(c.body)):
+    """「被退回且未及时修改的」, 「发生…未…的」, 「答复被复议纠错的」: a clause whose condition names an event (被, 发生,
+    出现, 存在) before any 未/无/没有 is one, whatever 未 follows."""
+    if not re.match(r"[^未无没]*?(?:被|发生|出现|存在)", _condition(c.body)):
         return None
     return _event(m, c, row)
 
@@ -263,13 +294,13 @@ def _threshold(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
     params: dict[str, Any] = {}
     found = _THRESHOLD_RATE.search(body)
     if found:
-        rate = found.group("rate").strip(_SEP)
+        rate = fact_name(found.group("rate"))
         params["percent"] = Fact(rate, "number", f"写明{rate}，百分数（如 96.5 表示 96.5%），以统计或检查结果为准。")
     else:
         found = _THRESHOLD_FRACTION.search(body)
         if found is None:
             return None
-        num, den = found.group("num").strip(_SEP), found.group("den").strip(_SEP)
+        num, den = fact_name(found.group("num")), fact_name(found.group("den"))
         if not num or not den or num == den:
             return None
         params["numerator"] = Fact(num, "count", f"写明{num}。", adverse=found.group("side") in _ABOVE.split("|"))
@@ -300,9 +331,20 @@ def _graded_and(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
                  c.text, "未建立A和B")
 
 
+def duty(condition: str) -> str:
+    """The duty a 「未…的」 condition says was left undone, as a fact true when done: 未实现对接 → 实现对接,
+    纠错后未按期整改 → 纠错后按期整改, 无专人负责 → 有专人负责; 已完成 when the words give none."""
+    phrases = re.split(r"[，,]", condition)
+    said = next((i for i, p in enumerate(phrases) if re.search(r"未|没有|无", p)), 0)
+    condition = "，".join(phrases[said:])  # 「答复按期办结，未按法定期限答复」: the phrase that says what was not done
+    done = re.sub(r"未|没有|无", lambda m: "有" if m.group(0) != "未" else "", condition, count=1)
+    return done if condition != done and 2 <= len(done) <= 30 else "已完成"
+
+
 def _required(m: re.Match[str], c: Clause, row: Row) -> Draft | None:
     deduct = c.amount if c.amount is not None else row.points
-    fact = Fact("已完成", "flag", f"写明是否已做到（true 是，false 否），并附印证材料。扣分情形：{_last_sentence(c.body)}")
+    name = duty(_condition(c.body))
+    fact = Fact(name, "flag", f"写明是否已做到（true 是，false 否），并附印证材料。扣分情形：{_last_sentence(c.body)}")
     return Draft("required", {"fact": fact, "deduct": deduct}, c.text, "未完成即扣分" if c.amount else "不得分")
 
 

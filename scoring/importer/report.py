@@ -30,8 +30,12 @@ def report(result: Assembled, source: str, table: str) -> str:
         lines.append("无。")
     if result.warnings:
         lines += ["", "## 提示", ""] + [f"- {w}" for w in result.warnings]
-    lines += ["", "## 指标编号对照", "", "编号按表中位置生成（一级 yjNN，行 yjNN.MM，综合加分项 jiafen.KK，重大扣分项 koufen.KK）。",
-              "", "| 编号 | 原表位置 | 名称 |", "|---|---|---|"]
+    if result.columns:
+        lines += ["", "## 表格各列", "", "表头每一列或已读取，或说明未导入的原因。", "", "| 列 | 表头 | 用途 |", "|---|---|---|"]
+        lines += [f"| 第{c + 1}列 | {_cell(text)} | {what} |" for c, text, what in result.columns]
+    how = ("编号取自“方案设置”，与导出前的方案相同。" if result.restored else
+           "编号按表中位置生成（一级 yjNN，行 yjNN.MM，综合加分项 jiafen.KK，重大扣分项 koufen.KK）。")
+    lines += ["", "## 指标编号对照", "", how, "", "| 编号 | 原表位置 | 名称 |", "|---|---|---|"]
     lines += [f"| {ident} | {where} | {_cell(names)} |" for ident, where, names in result.ids]
     return "\n".join(lines) + "\n"
 

@@ -52,6 +52,8 @@ class Layout:
     header: int  # index of the header row in grid.rows
     levels: tuple[int, ...]  # level columns, outermost first
     columns: dict[str, int]  # role → column
+    taken: tuple[int, ...] = ()  # columns with a header the importer does not know, read as levels by their place
+    ignored: tuple[tuple[int, str], ...] = ()  # (column, why) for every other header cell not read
 
     @property
     def signature(self) -> tuple[str, ...]:
@@ -72,10 +74,52 @@ def find_header(grid: Grid) -> Layout | None:
             elif role and role not in columns:
                 columns[role] = c
         if levels and ("points" in columns or "deduction" in columns):
-            layout = Layout(grid, r, tuple(levels), columns)
+            layout = _layout(grid, r, levels, columns)
             if best is None or len(levels) + len(columns) > len(best.levels) + len(best.columns):
                 best = layout
     return best
+
+
+ROLE_NAMES = {"points": "分值", "deduction": "考核标准（识别规则）", "bonus": "加分标准（识别规则）",
+              "method": "考核方式（写入 text.method，也读“酌情扣分”）", "content": "涉及内容（写入 text.content）",
+              "units": "责任单位", "deadline": "完成时限（写入备注）", "remarks": "备注"}
+
+
+def _layout(grid: Grid, r: int, levels: list[int], columns: dict[str, int]) -> Layout:
+    """The header row's layout: an unknown header between the level columns and the first column of another role
+    (分值, 考核标准 …) is one more level, 「细项」 between 三级指标 and 分值; every header cell not read says why."""
+    row = grid.rows[r]
+    end = min((c for c in columns.values() if c > levels[0]), default=len(row))
+    taken = [c for c in range(levels[0] + 1, end)
+             if c not in levels and row[c].origin[1] == c and row[c].text.strip() and not role_of(row[c].text)]
+    ignored: list[tuple[int, str]] = []
+    for c, cell in enumerate(row):
+        if cell.origin[1] != c or c in levels or c in taken or c in columns.values():
+            continue
+        if not cell.text.strip():
+            below = [line[c] for line in grid.rows[r + 1:] if c < len(line)]
+            if any(b.text.strip() and b.origin[1] == c for b in below):
+                ignored.append((c, "表头为空，该列有内容但未导入，请核对"))
+            continue
+        role = role_of(cell.text)
+        if role:
+            ignored.append((c, f"与第{columns[role] + 1}列同为{ROLE_NAMES.get(role, role)}，只读第一列"))
+        else:
+            ignored.append((c, "不认识的表头，且不在指标名称列和分值列之间；内容未导入，请核对"))
+    return Layout(grid, r, tuple(sorted((*levels, *taken))), columns, tuple(taken), tuple(ignored))
+
+
+def describe(layout: Layout) -> list[tuple[int, str, str]]:
+    """Every header cell: (column, header, what the import does with it)."""
+    row = layout.grid.rows[layout.header]
+    out: list[tuple[int, str, str]] = []
+    for depth, c in enumerate(layout.levels, 1):
+        said = "（表头不是已知的列名，因位于指标名称列和分值列之间，按一个层级读取）" if c in layout.taken else ""
+        out.append((c, row[c].text, f"第{depth}级指标名称{said}"))
+    out += [(c, row[c].text, ROLE_NAMES[role] if role != "number" else "未导入：序号，编号按位置另行生成")
+            for role, c in layout.columns.items()]
+    out += [(c, row[c].text, f"未导入：{why}") for c, why in layout.ignored]
+    return sorted(out)
 
 
 @dataclass
