@@ -138,7 +138,28 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(root: Path, args: argparse.Namespace) -> int:
-    from .export import export_scheme
-
     out = (args.out or root / "build") / "scheme-export.xlsx"
     return export_scheme(root, out)
+
+
+def export_scheme(root: Path, out: Path) -> int:
+    """Write the scheme of ``root`` to ``out`` (.xlsx) and beside it as .docx; 1 when the scheme has errors."""
+    from ..load import load_scheme
+    from ..output import write_files
+    from ..problems import Severity
+    from .export import to_xlsx
+    from .export_docx import to_docx
+    from .settings import SHEET as SETTINGS_SHEET
+
+    scheme, problems = load_scheme(root)
+    errors = [p for p in problems if p.severity == Severity.ERROR]
+    if scheme is None or errors:
+        for problem in errors:
+            print(problem.format(), file=sys.stderr)
+        print("考核方案有错误，未写出任何文件", file=sys.stderr)
+        return 1
+    word = out.with_suffix(".docx")
+    write_files(out.parent, {out.name: to_xlsx(scheme, root), word.name: to_docx(scheme, root)})
+    print(f"已写出 {out} 和 {word.name}（{len(scheme.rows)} 行指标；第二张表“{SETTINGS_SHEET}”供原样导入）")
+    return 0
+

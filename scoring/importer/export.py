@@ -14,16 +14,12 @@ importing the file gives the same scheme back (tested).
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from ..load import load_scheme
 from ..model import Indicator, Node, Scheme, walk
 from ..numbers import fmt
-from ..output import write_files
-from ..problems import Severity
 from .settings import HEADER as SETTINGS_HEADER
 from .settings import NOTE as SETTINGS_NOTE
 from .settings import SHEET as SETTINGS_SHEET
@@ -210,20 +206,3 @@ def _number(value: str) -> str | int | float:
         return float(value)
     except ValueError:
         return value
-
-
-def export_scheme(root: Path, out: Path) -> int:
-    """Write the scheme of ``root`` to ``out`` (.xlsx) and beside it as .docx; 1 when the scheme has errors."""
-    scheme, problems = load_scheme(root)
-    errors = [p for p in problems if p.severity == Severity.ERROR]
-    if scheme is None or errors:
-        for problem in errors:
-            print(problem.format(), file=sys.stderr)
-        print("考核方案有错误，未写出任何文件", file=sys.stderr)
-        return 1
-    from .export_docx import to_docx
-
-    word = out.with_suffix(".docx")
-    write_files(out.parent, {out.name: to_xlsx(scheme, root), word.name: to_docx(scheme, root)})
-    print(f"已写出 {out} 和 {word.name}（{len(scheme.rows)} 行指标；第二张表“{SETTINGS_SHEET}”供原样导入）")
-    return 0
