@@ -5,6 +5,13 @@ search plugin cuts with: it reads the dictionary's words and counts, and puts ba
 it changed (the counts, the total, the words forced apart) so that the next build tunes from the
 same start; and it loads the dictionary from a copy kept beside the site cache, faster than
 jieba's own cache. Everything of that kind is here, typed with a Protocol (jieba has no types).
+
+``GATE`` lists the version all this was verified against. With any other version installed, the
+tuning takes jieba's public API (``PublicDictionary``): the same words added and deleted, so the
+same cuts and search entries; it loads jieba's dictionary the slower way, walks the dictionary
+file for the compounds on every build, and starts again from the dictionary file to undo a
+tuning (the words a tuning deleted stay among those jieba's HMM keeps apart; only the live
+preview, after an edit that changes the scheme's terms, tunes twice in one process).
 """
 
 from __future__ import annotations
@@ -20,6 +27,10 @@ from typing import IO, Protocol, cast
 
 import jieba
 import jieba.finalseg
+
+from .engine_gate import Gate
+
+GATE = Gate({"jieba": "0.42.1"}, "搜索分词改用 jieba 的公开接口（较慢，结果相同）")
 
 
 class Tokenizer(Protocol):
@@ -122,3 +133,44 @@ def load_dictionary(folder: Path | None) -> None:
         return
     dt.check_initialized()
     keep(kept, marshal.dumps((dt.FREQ, dt.total)), "dictionary-*.marshal")
+
+
+class PublicDictionary:
+    """The tuning's reads and writes of jieba's dictionary through its public API only."""
+
+    @staticmethod
+    def load() -> None:
+        jieba.initialize()
+
+    @staticmethod
+    def frequency(word: str) -> int | None:
+        found: int | None = jieba.get_FREQ(word)
+        return found
+
+    @staticmethod
+    def words(added: list[str]) -> dict[str, int]:
+        """The dictionary's words with their counts now: each word of jieba's dictionary file (read as jieba reads
+        it), then the words added, in that order."""
+        source = jieba.get_dict_file()
+        try:
+            listed = [line.strip().decode("utf-8").split(" ")[0] for line in source]
+        finally:
+            source.close()
+        return {word: jieba.get_FREQ(word) or 0 for word in dict.fromkeys([*listed, *added])}
+
+    @staticmethod
+    def add_word(word: str) -> None:
+        jieba.add_word(word)
+
+    @staticmethod
+    def del_word(word: str) -> None:
+        jieba.del_word(word)
+
+    @staticmethod
+    def reload() -> None:
+        """jieba's dictionary as its file holds it (``set_dictionary`` makes the next cut load it again)."""
+        source = jieba.get_dict_file()
+        path = source.name
+        source.close()
+        jieba.set_dictionary(path)
+        jieba.initialize()

@@ -6,6 +6,10 @@ things MkDocs and Material repeat (the build date, the search plugin's translate
 replacing a function for the length of a build. Everything of that kind is here, typed with
 MkDocs' own types or, for Material (which has none), with Protocols: a change of either library
 is checked here, and a later swap of the site engine (docs/upstream.md) replaces this module.
+
+``GATE`` lists the versions all this was verified against. With any other version installed,
+the site is built by MkDocs' own ``build`` (the public path: scoring/site.py without a page
+cache), which gives the same site, only without reusing pages or rendering them in parallel.
 """
 
 from __future__ import annotations
@@ -24,7 +28,11 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
+from .engine_gate import Gate
+
 SEARCH_PLUGIN = "material/search"
+GATE = Gate({"mkdocs": "1.6.1", "mkdocs-material": "9.8.1"},
+            "网站改由 MkDocs 自身完整生成（不复用页面缓存、不并行，较慢，结果相同）")
 
 
 class SearchIndex(Protocol):

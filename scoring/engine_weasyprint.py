@@ -8,6 +8,10 @@ over every chunk's glyphs (``Font._harfbuzz_subset``, with two HarfBuzz function
 builds one outline with WeasyPrint's own algorithm (``make_page_bookmark_tree``) and adds objects
 to the merged file through pypdf's ``_add_object``. Everything of that kind is here, typed with
 Protocols (WeasyPrint has no types of its own).
+
+``GATE`` lists the versions all this was verified against. With any other version installed,
+the dossier is rendered by one plain ``write_pdf`` in one process (the public path, which
+scoring/dossier.py takes anyway for small documents): the same pages and text, only slower.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ if TYPE_CHECKING:
     from pypdf import PdfWriter
     from pypdf.generic import IndirectObject, PdfObject
 
+from .engine_gate import Gate
+
+GATE = Gate({"weasyprint": "70.0", "pypdf": "7.1.0"}, "PDF 改为单进程直接生成（较慢，页面和文字相同）")
 Bookmark = tuple[int, str, tuple[float, float], str]  # level, label, (x, y) in PDF points, "open"/"closed"
 
 

@@ -662,7 +662,7 @@ class Workers:
 @contextlib.contextmanager
 def started(jobs: int) -> Iterator[Workers | None]:
     """``jobs`` workers for a ``render`` to come (None for one job), ended on leaving."""
-    workers = Workers(jobs) if jobs > 1 else None
+    workers = Workers(jobs) if jobs > 1 and engine.GATE.open() else None
     try:
         yield workers
     finally:
@@ -672,11 +672,12 @@ def started(jobs: int) -> Iterator[Workers | None]:
 
 def render(job: PdfJob, jobs: int, on_progress: Callable[[str, int], None],
            min_body: int = MIN_BODY, workers: Workers | None = None) -> Merged | None:
-    """The merged PDF, or None when the document is too small to spread (render it serially then).
+    """The merged PDF, or None when the document is too small to spread, or WeasyPrint or pypdf is not of the
+    version verified (``engine_weasyprint.GATE``): render it serially then.
 
     ``workers``: ones already started (``started``); without them ``render`` starts its own.
     """
-    run = _Run(job, jobs, on_progress) if CHUNK_MARKER in job.html and jobs >= 2 else None
+    run = _Run(job, jobs, on_progress) if CHUNK_MARKER in job.html and jobs >= 2 and engine.GATE.open() else None
     if run is None or len(run.chunks) < 3 or sum(len(c.html) for c in run.chunks) < min_body:
         if workers is not None:
             workers.dismiss(0)  # not needed: they must not take the cores from the serial render

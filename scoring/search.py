@@ -52,7 +52,7 @@ class SearchTuning:
     def __init__(self) -> None:
         self.saved: dict[str, int | None] = {}
         self.total: int | None = None  # None: not tuned
-        self.start: engine.Start | None = None
+        self.start: engine.Start | None = None  # None when tuned through jieba's public API
         self.words: frozenset[str] = frozenset()  # whole words of the scheme, for ``index_words``
 
     def apply(self, terms: Iterable[str], folder: Path | None = None) -> tuple[int, int]:
@@ -65,6 +65,8 @@ class SearchTuning:
         """
         self.undo()
         jieba.setLogLevel(logging.WARNING)
+        if not engine.GATE.open():
+            return self._apply_public(tuple(terms))
         dt = engine.tokenizer()
         engine.load_dictionary(folder)
         self.start = engine.start()
@@ -85,6 +87,21 @@ class SearchTuning:
         for word in split:
             self._remember(word)
             dt.del_word(word)
+        return len(added), len(split)
+
+    def _apply_public(self, terms: tuple[str, ...]) -> tuple[int, int]:
+        """``apply`` through jieba's public API (``engine_jieba.GATE``): the same words added and deleted."""
+        public = engine.PublicDictionary
+        public.load()
+        self.start, self.total = None, 0
+        heads = self.heads(terms)
+        self.words = frozenset(w for w in (*heads, *terms) if len(w) >= 3)
+        added = [h for h in sorted(heads) if not public.frequency(h)]
+        for head in added:
+            public.add_word(head)
+        split = compounds(public.words(added), heads)
+        for word in split:
+            public.del_word(word)
         return len(added), len(split)
 
     def index_words(self, index: Path) -> int:
@@ -140,9 +157,12 @@ class SearchTuning:
             self.saved.setdefault(word[:end], engine.frequency(word[:end]))
 
     def undo(self) -> None:
-        if self.total is None or self.start is None:
+        if self.total is None:
             return
-        engine.restore(self.saved, self.start)
+        if self.start is None:
+            engine.PublicDictionary.reload()
+        else:
+            engine.restore(self.saved, self.start)
         self.saved, self.total, self.start = {}, None, None
 
 
