@@ -8,7 +8,7 @@ of every other chunk.
 WeasyPrint lays a chunk out without knowing where it starts in the whole document: layout does not
 depend on the page number, and the margins are the same on left and right pages. Only the margin
 boxes (the "— N —" footers, and whether a page is a left or a right one) do. So in a worker the
-margin boxes are held back while WeasyPrint paginates (``_defer_margin_boxes`` replaces
+margin boxes are held back while WeasyPrint paginates (``engine_weasyprint.hold_margin_boxes`` replaces
 ``weasyprint.layout.make_margin_boxes``, which ``layout_document`` calls after pagination), the
 worker reports its page count and anchors, and once the pages before it are counted the parent
 sends the chunk's first page number; the worker then makes the margin boxes with the page counter
@@ -32,9 +32,9 @@ The run, with N worker processes (spawned, so each starts with a clean WeasyPrin
    bytes;
 5. fonts: WeasyPrint subsets each font per document, so every chunk would embed its own subset of
    each font (the merged file several times the serial one). A worker does not subset at all: it
-   logs the glyphs each chunk used and writes a four-byte stand-in program (``_record_fonts`` wraps
+   logs the glyphs each chunk used and writes a four-byte stand-in program (``engine_weasyprint.record_fonts`` wraps
    WeasyPrint's ``Font.clean``); once all chunks are drawn, the parent asks the workers for one
-   subset per font over the union of the glyphs (``_union_subset``: the same HarfBuzz subsetting
+   subset per font over the union of the glyphs (``engine_weasyprint.union_subset``: the same HarfBuzz subsetting
    WeasyPrint does, glyph ids retained), spread over the workers that have the font, and every
    chunk's font descriptor then points at that one program. Glyph ids are kept, so each chunk's
    widths and text maps stay valid. (Up to PDF 1.4, where a CIDSet lists a chunk's glyphs, chunks
@@ -63,12 +63,13 @@ import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from . import engine_weasyprint as engine
 from . import envvars
 
 CHUNK_MARKER = "<!-- zwgk:chunk -->"
@@ -150,16 +151,7 @@ class _Held:
 
     document: Any
     html: Any
-    deferred: list[tuple[Any, Any, int, Any]]
-
-
-_deferred: list[tuple[Any, Any, int, Any]] | None = None
-
-
-def _defer_margin_boxes(context: Any, page: Any, state: Any) -> tuple[()]:
-    assert _deferred is not None
-    _deferred.append((page, context, context.current_page, state))
-    return ()
+    deferred: list[engine.Deferred]
 
 
 class _Relay(logging.Handler):
@@ -225,12 +217,8 @@ def _worker(conn: Connection, job: PdfJob) -> None:
     import gc
 
     import weasyprint
-    import weasyprint.layout
-    from weasyprint.layout.background import layout_box_backgrounds
-    from weasyprint.layout.page import make_margin_boxes, set_page_type_computed_styles
 
-    global _deferred
-    weasyprint.layout.make_margin_boxes = _defer_margin_boxes  # this process renders chunks only
+    engine.hold_margin_boxes()  # this process renders chunks only
     relay = _Relay(conn)
     progress, main = logging.getLogger("weasyprint.progress"), logging.getLogger("weasyprint")
     progress.setLevel(logging.INFO)
@@ -239,39 +227,22 @@ def _worker(conn: Connection, job: PdfJob) -> None:
     main.addHandler(relay)
     fetcher = job.fetcher()
     held: dict[int, _Held] = {}
-    fonts = _FontLog()
+    fonts = engine.FontLog()
     # A PDF up to version 1.4 lists each font's glyphs in a CIDSet, which the shared program would
     # not match: there every chunk keeps its own subset (``_share_programs`` leaves it alone).
-    from weasyprint.pdf import VARIANTS
-
-    variant = job.options.get("pdf_variant")
-    version = job.options.get("pdf_version") or (VARIANTS[variant][1].get("pdf_version") if variant else None)
-    _record_fonts(fonts, defer=not str(version) <= "1.4")  # the test WeasyPrint makes for a CIDSet
+    version = engine.pdf_version(job.options)
+    engine.record_fonts(fonts, defer=not str(version) <= "1.4")  # the test WeasyPrint makes for a CIDSet
 
     def lay_out(chunk: int, html_text: str) -> _Held:
-        global _deferred
         relay.chunk = chunk
-        _deferred = []
-        html = weasyprint.HTML(string=html_text, base_url=job.base_url, url_fetcher=fetcher)
-        document = html.render()
-        laid, _deferred = _Held(document, html, _deferred), None
-        return laid
+        with engine.deferring() as deferred:
+            html = weasyprint.HTML(string=html_text, base_url=job.base_url, url_fetcher=fetcher)
+            document = html.render()
+        return _Held(document, html, deferred)
 
     def finish(laid: _Held, offset: int) -> None:
         """Make the held-back margin boxes as pages ``offset + 1 …`` of the whole document."""
-        for page_box, context, current, state in laid.deferred:
-            context.current_page = current
-            if offset % 2:
-                side = "left" if page_box.page_type.side == "right" else "right"
-                page_type = page_box.page_type._replace(side=side)
-                set_page_type_computed_styles(page_type, laid.html, context.style_for)
-                page_box.page_type = page_type
-            counters = {name: list(values) for name, values in state[1].items()}
-            counters["page"] = [value + offset for value in counters.get("page", [0])]
-            margin = tuple(make_margin_boxes(context, page_box, (state[0], counters, *state[2:])))
-            for box in margin:
-                layout_box_backgrounds(page_box, box, context.get_image_from_uri)
-            page_box.children = (*page_box.children, *margin)
+        engine.add_margin_boxes(laid.html, laid.deferred, offset)
 
     def report(chunk: int, laid: _Held) -> None:
         pages = laid.document.pages
@@ -331,7 +302,7 @@ def _worker(conn: Connection, job: PdfJob) -> None:
             finish(laid, 0)
             conn.send(("drawn", chunk, write(laid, job.attachments()), relay.warnings, fonts.take()))
         elif kind == "fonts":  # one subset of each font given, over the glyphs of every chunk
-            conn.send(("fonts", -1, {name: _union_subset(fonts.originals[name], glyphs, missing)
+            conn.send(("fonts", -1, {name: engine.union_subset(fonts.originals[name], glyphs, missing)
                                      for name, (glyphs, missing) in payload.items()}))
             continue
         if kind != "layout":
@@ -342,94 +313,6 @@ def _worker(conn: Connection, job: PdfJob) -> None:
 
 
 # --- one program per font -----------------------------------------------------------
-
-
-@dataclass
-class _Original:
-    data: bytes  # the font file as HarfBuzz has it (a whole collection for .ttc)
-    index: int  # the face inside it
-    hinting: bool
-
-
-@dataclass
-class _FontLog:
-    """The fonts a worker's chunks embedded: their original files, and the glyphs of the chunk last written."""
-
-    originals: dict[str, _Original] = field(default_factory=dict)
-    used: dict[str, tuple[tuple[int, ...], bool]] = field(default_factory=dict)  # font → (glyph ids, missing)
-
-    def take(self) -> dict[str, tuple[tuple[int, ...], bool]]:
-        used, self.used = self.used, {}
-        return used
-
-
-def _record_fonts(log: _FontLog, defer: bool) -> None:
-    """Wrap WeasyPrint's ``Font.clean`` (called once per font as a PDF is written) to log what it subsets.
-
-    Only fonts that ``clean`` merely subsets with HarfBuzz are logged: not variable fonts (it also
-    instantiates them), colour fonts (it also strips images) or fonts used in forms (not subset).
-    With ``defer`` a logged font is not subset at all: the chunk gets a four-byte program, which the
-    merge replaces with the shared one (subsetting and compressing each chunk's own copy of every
-    font cost about 2.5 s CPU at 500 pages, for programs the merge threw away).
-    """
-    from weasyprint.pdf import fonts
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
-
-    if not (harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0)):
-        return
-    clean = fonts.Font.clean
-
-    def logged(font: Any, to_unicode: dict[int, str], hinting: bool) -> None:
-        if to_unicode and not ({"fvar"} & set(font.tables) or font.png or font.svg or font.colr):
-            log.originals.setdefault(font.hash, _Original(font.file_content, font.index, hinting))
-            log.used[font.hash] = (tuple(sorted(to_unicode)), bool(font.missing))
-            if defer:  # a stand-in of the subset's type: WeasyPrint makes a CFF or a TrueType CIDFont of it
-                font.file_content = b"OTTO" if {"CFF ", "CFF2"} & set(font.tables) else b"\x00\x01\x00\x00"
-                return
-        clean(font, to_unicode, hinting)
-
-    fonts.Font.clean = logged
-
-
-_declared = False
-
-
-def _union_subset(original: _Original, glyphs: Sequence[int], missing: bool) -> bytes:
-    """The font subset to ``glyphs`` exactly as WeasyPrint subsets it for one document.
-
-    If HarfBuzz fails, the whole font, as WeasyPrint then embeds it.
-    """
-    import types
-
-    from weasyprint.pdf import fonts
-    from weasyprint.text.ffi import ffi, harfbuzz
-
-    global _declared
-    if not _declared:  # two HarfBuzz functions WeasyPrint does not declare; once per process
-        _declared = True
-        ffi.cdef("hb_blob_t * hb_blob_create (const char *data, unsigned int length, int mode, void *user_data, "
-                 "void *destroy); hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);")
-    buffer = ffi.from_buffer(original.data)
-    blob = ffi.gc(harfbuzz.hb_blob_create(buffer, len(original.data), 1, ffi.NULL, ffi.NULL),  # 1: read-only
-                  harfbuzz.hb_blob_destroy)
-    face = ffi.gc(harfbuzz.hb_face_create(blob, original.index), harfbuzz.hb_face_destroy)
-    font = types.SimpleNamespace(hb_face=face, missing=missing, family="", file_content=None)
-    with _quiet():
-        fonts.Font._harfbuzz_subset(font, dict.fromkeys(glyphs, ""), original.hinting)
-    del buffer
-    result: bytes = font.file_content or original.data
-    return result
-
-
-@contextlib.contextmanager
-def _quiet() -> Any:
-    logger = logging.getLogger("weasyprint")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 # --- the parent -------------------------------------------------------------------
@@ -630,9 +513,7 @@ class _Run:
 
     def _merge(self, programs: dict[str, bytes]) -> Merged:
         from pypdf import PdfReader, PdfWriter
-        from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
-        from weasyprint.anchors import make_page_bookmark_tree
-        from weasyprint.matrix import Matrix
+        from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
 
         self.on_progress("合并 PDF", sum(c.pages or 0 for c in self.chunks))
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(self.chunks[0].pdf)))
@@ -661,26 +542,16 @@ class _Run:
         root = writer.root_object
         catalog_names = root.get("/Names")
         catalog_names = catalog_names.get_object() if catalog_names is not None else DictionaryObject()
-        catalog_names[NameObject("/Dests")] = writer._add_object(DictionaryObject({NameObject("/Names"): names}))
+        catalog_names[NameObject("/Dests")] = engine.add_object(writer, DictionaryObject({NameObject("/Names"): names}))
         root[NameObject("/Names")] = catalog_names
 
         # The outline: WeasyPrint's own tree-building over the pages of every chunk, in order.
         if "/Outlines" in root:
             del root["/Outlines"]
-        tree: list[Any] = []
-        skipped: list[int] = []
-        last_by_depth: list[list[Any]] = [tree]
-        previous = 0
-        number = 0
-        for chunk in self.chunks:
-            for marks in chunk.marks:
-                previous = make_page_bookmark_tree(_Marks(marks), skipped, last_by_depth, previous, number,
-                                                   Matrix())
-                number += 1
-        self._outline(writer, tree, None)
+        self._outline(writer, engine.outline([marks for chunk in self.chunks for marks in chunk.marks]), None)
 
         digest = hashlib.md5(b"".join(c.pdf for c in self.chunks), usedforsecurity=False).digest()
-        writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+        engine.set_file_id(writer, digest)
         if programs:
             writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)  # the chunks' own subsets
         out = io.BytesIO()
@@ -723,17 +594,10 @@ def _share_programs(writer: Any, programs: dict[str, bytes]) -> None:
                         stream[NameObject("/Subtype")] = NameObject("/OpenType")
                     else:
                         stream[NameObject("/Length1")] = NumberObject(len(program))
-                    shared[name, real] = writer._add_object(stream.flate_encode())
+                    shared[name, real] = engine.add_object(writer, stream.flate_encode())
                 if key != real:
                     del descriptor[key]
                 descriptor[NameObject(real)] = shared[name, real]
-
-
-@dataclass(frozen=True)
-class _Marks:
-    """What ``make_page_bookmark_tree`` reads of a page: its bookmarks, already in PDF coordinates."""
-
-    bookmarks: Sequence[tuple[int, str, tuple[float, float], str]]
 
 
 def follow(bar: Any, jobs: int) -> Callable[[str, int], None]:
@@ -799,7 +663,7 @@ class Workers:
 @contextlib.contextmanager
 def started(jobs: int) -> Iterator[Workers | None]:
     """``jobs`` workers for a ``render`` to come (None for one job), ended on leaving."""
-    workers = Workers(jobs) if jobs > 1 else None
+    workers = Workers(jobs) if jobs > 1 and engine.GATE.open() else None
     try:
         yield workers
     finally:
@@ -809,11 +673,12 @@ def started(jobs: int) -> Iterator[Workers | None]:
 
 def render(job: PdfJob, jobs: int, on_progress: Callable[[str, int], None],
            min_body: int = MIN_BODY, workers: Workers | None = None) -> Merged | None:
-    """The merged PDF, or None when the document is too small to spread (render it serially then).
+    """The merged PDF, or None when the document is too small to spread, or WeasyPrint or pypdf is not of the
+    version verified (``engine_weasyprint.GATE``): render it serially then.
 
     ``workers``: ones already started (``started``); without them ``render`` starts its own.
     """
-    run = _Run(job, jobs, on_progress) if CHUNK_MARKER in job.html and jobs >= 2 else None
+    run = _Run(job, jobs, on_progress) if CHUNK_MARKER in job.html and jobs >= 2 and engine.GATE.open() else None
     if run is None or len(run.chunks) < 3 or sum(len(c.html) for c in run.chunks) < min_body:
         if workers is not None:
             workers.dismiss(0)  # not needed: they must not take the cores from the serial render

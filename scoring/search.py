@@ -5,15 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import marshal
-import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import jieba
-import jieba.finalseg
 
+from . import engine_jieba as engine
 from . import fields
 from .model import Evidence, Scheme
 
@@ -53,8 +51,8 @@ class SearchTuning:
 
     def __init__(self) -> None:
         self.saved: dict[str, int | None] = {}
-        self.total: int | None = None
-        self.forced: set[str] = set()
+        self.total: int | None = None  # None: not tuned
+        self.start: engine.Start | None = None  # None when tuned through jieba's public API
         self.words: frozenset[str] = frozenset()  # whole words of the scheme, for ``index_words``
 
     def apply(self, terms: Iterable[str], folder: Path | None = None) -> tuple[int, int]:
@@ -63,29 +61,47 @@ class SearchTuning:
         Finding the compounds to split walks jieba's whole dictionary (some 350,000 words); with a
         ``folder``, the list found is kept there, by the jieba version, the dictionary's size and
         total and the heads, for the next process tuning for the same terms; so is a copy of the
-        dictionary itself (``_load_dictionary``).
+        dictionary itself (``engine_jieba.load_dictionary``).
         """
         self.undo()
         jieba.setLogLevel(logging.WARNING)
-        dt = jieba.dt
-        _load_dictionary(folder)
-        self.total, self.forced = dt.total, set(jieba.finalseg.Force_Split_Words)
+        if not engine.GATE.open():
+            return self._apply_public(tuple(terms))
+        dt = engine.tokenizer()
+        engine.load_dictionary(folder)
+        self.start = engine.start()
+        self.total = self.start.total
         terms = tuple(terms)
         heads = self.heads(terms)
         self.words = frozenset(w for w in (*heads, *terms) if len(w) >= 3)
-        added = [h for h in sorted(heads) if not dt.FREQ.get(h)]
+        added = [h for h in sorted(heads) if not engine.frequency(h)]
         for head in added:
             self._remember(head)
             dt.add_word(head)
-        key = hashlib.sha256(json.dumps([jieba.__version__, self.total, len(dt.FREQ), sorted(heads)],
+        key = hashlib.sha256(json.dumps([jieba.__version__, self.total, engine.size(), sorted(heads)],
                                         ensure_ascii=False).encode("utf-8")).hexdigest()
         split = _kept_split(folder, key)
         if split is None:
-            split = compounds(dt.FREQ, heads)
+            split = compounds(engine.words(), heads)
             _keep_split(folder, key, split)
         for word in split:
             self._remember(word)
             dt.del_word(word)
+        return len(added), len(split)
+
+    def _apply_public(self, terms: tuple[str, ...]) -> tuple[int, int]:
+        """``apply`` through jieba's public API (``engine_jieba.GATE``): the same words added and deleted."""
+        public = engine.PublicDictionary
+        public.load()
+        self.start, self.total = None, 0
+        heads = self.heads(terms)
+        self.words = frozenset(w for w in (*heads, *terms) if len(w) >= 3)
+        added = [h for h in sorted(heads) if not public.frequency(h)]
+        for head in added:
+            public.add_word(head)
+        split = compounds(public.words(added), heads)
+        for word in split:
+            public.del_word(word)
         return len(added), len(split)
 
     def index_words(self, index: Path) -> int:
@@ -133,26 +149,21 @@ class SearchTuning:
     def heads(terms: Iterable[str]) -> set[str]:
         heads = set(SEARCH_HEADS)
         for term in terms:
-            heads.update(w for w in jieba.dt.cut(term, HMM=False) if len(w) >= 2 and _HAN.fullmatch(w))
+            heads.update(w for w in engine.tokenizer().cut(term, HMM=False) if len(w) >= 2 and _HAN.fullmatch(w))
         return heads
 
     def _remember(self, word: str) -> None:
         for end in range(1, len(word) + 1):
-            self.saved.setdefault(word[:end], jieba.dt.FREQ.get(word[:end]))
+            self.saved.setdefault(word[:end], engine.frequency(word[:end]))
 
     def undo(self) -> None:
         if self.total is None:
             return
-        freq = jieba.dt.FREQ
-        for word, value in self.saved.items():
-            if value is None:
-                freq.pop(word, None)
-            else:
-                freq[word] = value
-        jieba.dt.total = self.total
-        jieba.finalseg.Force_Split_Words.clear()
-        jieba.finalseg.Force_Split_Words.update(self.forced)
-        self.saved, self.total = {}, None
+        if self.start is None:
+            engine.PublicDictionary.reload()
+        else:
+            engine.restore(self.saved, self.start)
+        self.saved, self.total, self.start = {}, None, None
 
 
 def _kept_split(folder: Path | None, key: str) -> list[str] | None:
@@ -172,45 +183,7 @@ def _keep_split(folder: Path | None, key: str, split: list[str]) -> None:
         keep(folder / f"split-{key}.txt", "\n".join(split).encode("utf-8", "surrogatepass"), "split-*")
 
 
-def _load_dictionary(folder: Path | None) -> None:
-    """jieba's dictionary loaded (``jieba.dt.initialize``), from a copy kept in ``folder`` when there is a good one.
-
-    jieba loads its own cache with ``marshal.load`` from a file object, which reads the
-    file a few bytes at a time: 0.75 s for its 500,000 entries, in every new process. The
-    copy here holds the same two values (the prefix dictionary and its total), read whole
-    and loaded with ``marshal.loads``: 0.25 s. It is keyed by jieba's version and the
-    dictionary file (path, size, mtime), carries the SHA-256 of its bytes (a damaged copy is
-    not loaded), and is written from the dictionary jieba loaded before any tuning changed it.
-    """
-    dt = jieba.dt
-    if dt.initialized or folder is None:
-        dt.check_initialized()
-        return
-    try:
-        source = dt.get_dict_file()
-        name, stat = source.name, os.fstat(source.fileno())
-        source.close()
-    except (OSError, AttributeError):
-        dt.check_initialized()
-        return
-    key = hashlib.sha256(json.dumps([jieba.__version__, str(dt.dictionary), name, stat.st_size, stat.st_mtime_ns],
-                                    ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
-    kept = folder / f"dictionary-{key}.marshal"
-    from .output import keep, read_kept
-
-    data = read_kept(kept)
-    try:
-        freq, total = marshal.loads(data) if data is not None else (None, None)
-    except (ValueError, EOFError, TypeError):
-        freq = total = None
-    if isinstance(freq, dict) and isinstance(total, int):
-        dt.FREQ, dt.total, dt.initialized = freq, total, True
-        return
-    dt.check_initialized()
-    keep(kept, marshal.dumps((dt.FREQ, dt.total)), "dictionary-*.marshal")
-
-
-def compounds(freq: dict[str, int], heads: set[str]) -> list[str]:
+def compounds(freq: Mapping[str, int], heads: set[str]) -> list[str]:
     """The dictionary's words (in use, three characters or more) in which a head starts after the first
     character, in dictionary order: one regular expression over the heads, searched from the second character."""
     inside = re.compile("|".join(map(re.escape, sorted(heads, key=lambda h: (-len(h), h)))))

@@ -782,9 +782,11 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
     """
     from mkdocs.exceptions import MkDocsException
 
-    from . import sitecache
+    from . import engine_mkdocs, sitecache
 
     config = config_file(project.root)
+    if cache is not None and not engine_mkdocs.GATE.open():
+        cache = None  # MkDocs or Material is not the version verified: MkDocs' own build (docs/upstream.md)
     target.parent.mkdir(parents=True, exist_ok=True)
     docs = Path(tempfile.mkdtemp(prefix=".site-docs.", dir=target.parent))
     try:

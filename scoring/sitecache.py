@@ -40,7 +40,9 @@ navigation (the evidence pages) that the cache does not hold are rendered over
 
 Within one process (the live preview), the theme's file listing and the search
 plugin's translated defaults are kept between builds too, each keyed by what it
-is made from (``_add_theme_files``, ``_remember_translations``).
+is made from (``_add_theme_files``, ``engine_mkdocs.remember_translations``).
+
+Every use of MkDocs' and Material's private names is in scoring/engine_mkdocs.py.
 """
 
 from __future__ import annotations
@@ -63,10 +65,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import engine_mkdocs as engine
 from . import envvars
+from .engine_mkdocs import SEARCH_PLUGIN
 
 FORMAT = 1
-SEARCH_PLUGIN = "material/search"
 # The only plugin whose part in a page is known (its search entries are cached): with any other, no page is reused.
 KNOWN_PLUGINS = frozenset({SEARCH_PLUGIN})
 DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba", "jinja2", "backrefs")
@@ -89,7 +92,7 @@ def _versions() -> str:
         except metadata.PackageNotFoundError:
             found.append(f"{name}=-")
     found.append(f"python={sys.version}")
-    found.append(f"driver={digest(Path(__file__).read_bytes())}")
+    found.append(f"driver={digest(Path(__file__).read_bytes(), Path(engine.__file__).read_bytes())}")
     return ";".join(found)
 
 
@@ -248,11 +251,11 @@ def docs_files(cfg: Any, docs: Any) -> Any:
     files sorted with ``index`` first; the pages here come from memory and the
     other files from where they are, so nothing is written to be read again.
     """
-    from mkdocs.structure.files import File, Files, _file_sort_key, set_exclusions
+    from mkdocs.structure.files import File, Files, set_exclusions
 
     def order(path: str) -> tuple[Any, ...]:
         *folders, name = path.split("/")
-        return (*((1, folder) for folder in folders), (0, _file_sort_key(name)))
+        return (*((1, folder) for folder in folders), (0, engine.file_sort_key(name)))
 
     made = [File.generated(cfg, path, content=_as_read(docs.pages[path])) if path in docs.pages
             else File.generated(cfg, path, abs_src_path=str(docs.files[path]))
@@ -280,7 +283,6 @@ def build(cfg: Any, cache: PageCache | None, docs: Any = None, placed: dict[str,
     ``jobs``: processes rendering the pages off the navigation that are not in the cache (``_Queue``).
     """
     from mkdocs import utils
-    from mkdocs.commands import build as mk
     from mkdocs.exceptions import Abort, BuildError
     from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
@@ -295,7 +297,7 @@ def build(cfg: Any, cache: PageCache | None, docs: Any = None, placed: dict[str,
         logger.addHandler(counter)
     inclusion = InclusionLevel.is_included
     try:
-        _remember_translations(cfg)
+        engine.remember_translations(cfg)
         cfg = cfg.plugins.on_config(cfg)
         cfg.plugins.on_pre_build(config=cfg)
         utils.clean_directory(cfg.site_dir)
@@ -308,7 +310,7 @@ def build(cfg: Any, cache: PageCache | None, docs: Any = None, placed: dict[str,
         _add_theme_files(files, env, cfg, cache.folder.parent / "theme" if cache is not None else None)
         files = cfg.plugins.on_files(files, config=cfg)
         set_exclusions(files, cfg)
-        with _build_date_once():
+        with engine.build_date_once():
             nav = get_navigation(files, cfg)
             nav = cfg.plugins.on_nav(nav, config=cfg, files=files)
             doc_files = files.documentation_pages(inclusion=inclusion)
@@ -328,17 +330,14 @@ def build(cfg: Any, cache: PageCache | None, docs: Any = None, placed: dict[str,
                         file.copy_file()
                     else:
                         placed[file.dest_uri] = file.abs_src_path
-            for template in sorted(cfg.theme.static_templates):
-                mk._build_theme_template(template, env, files, cfg, nav)
-            for template in cfg.extra_templates:
-                mk._build_extra_template(template, files, cfg, nav)
+            engine.build_templates(cfg, env, files, nav)
             _write_pages(cfg, files, doc_files, nav, env, cache, _Reuse(keys, reused, current), placed, queue)
         if cache is not None:
             cache.processes = queue.processes
 
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=cfg.validation.links.anchors)
-        search = cfg.plugins.get(SEARCH_PLUGIN)
+        search = engine.search_plugin(cfg)
         if tag_index is not None and search is not None:
             tag_index(search.search_index.entries)
         cfg.plugins.on_post_build(config=cfg)
@@ -355,25 +354,6 @@ def build(cfg: Any, cache: PageCache | None, docs: Any = None, placed: dict[str,
     if cache is not None and cache.save() and placed is not None:
         for key, dest in cache.dests.items():  # the pages rendered now are placed from the cache too
             placed[dest] = str(cache.folder / f"{key}.html")
-
-
-@contextmanager
-def _build_date_once() -> Iterator[None]:
-    """Every ``Page`` asks for the build date (``SOURCE_DATE_EPOCH`` parsed again each time, 5,000 times at 5,000
-    pages); with the variable set the answer cannot change within a build, so it is worked out once."""
-    from mkdocs.structure import pages
-
-    module: Any = pages
-    original = module.get_build_date
-    if envvars.get("SOURCE_DATE_EPOCH") is None:
-        yield
-        return
-    date = original()
-    module.get_build_date = lambda: date
-    try:
-        yield
-    finally:
-        module.get_build_date = original
 
 
 _theme_listing: dict[str, list[tuple[str, str | None]]] = {}  # the last listing of the theme's files, by its key
@@ -431,41 +411,6 @@ def _json(data: bytes | None) -> Any:
         return None
 
 
-_translations: dict[tuple[str, str], Any] = {}  # (the language's key, the placeholder) → its translation (Markup)
-LANGUAGE_FILES = ("partials/language.html", "partials/languages/{}.html", "partials/languages/en.html")
-
-
-def _language_key(cfg: Any) -> str:
-    """The theme's language and the files its translations come from, in every theme folder (size, mtime)."""
-    language = str(cfg.theme.get("language"))
-    parts: list[str] = [language]
-    for folder in cfg.theme.dirs:
-        for name in LANGUAGE_FILES:
-            path = os.path.join(folder, name.format(language))
-            found = os.stat(path) if os.path.isfile(path) else None
-            parts.append(f"{path}:{found.st_size}:{found.st_mtime_ns}" if found else f"{path}:-")
-    return digest(*parts)
-
-
-def _remember_translations(cfg: Any) -> None:
-    """Material's search plugin translates its defaults (language, separator, pipeline) on every build, each time
-    through a new template environment; here each is translated once per process and language."""
-    search = cfg.plugins.get(SEARCH_PLUGIN)
-    if search is None:
-        return
-    key = _language_key(cfg)
-    if any(known != key for known, _ in _translations):
-        _translations.clear()
-    translate = search._translate
-
-    def remembered(config: Any, value: str) -> Any:
-        if (key, value) not in _translations:
-            _translations[key, value] = translate(config, value)
-        return _translations[key, value]
-
-    search._translate = remembered
-
-
 def _link(source: Path, dest: str) -> bool:
     """A cached page's HTML placed as a hard link (no bytes copied); False where links are refused.
 
@@ -515,8 +460,6 @@ def _read_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, cache: PageCache
     pages off the navigation that the cache does not hold are returned, in order: nothing
     else depends on them, so they can be rendered anywhere (``_Queue``).
     """
-    from mkdocs.commands import build as mk
-
     keys: dict[str, str] = {}
     found: dict[str, Entry] = {}
     if cache is not None:
@@ -530,19 +473,19 @@ def _read_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, cache: PageCache
     for file in doc_files:
         if file.src_uri in found:
             _read_source(file.page, cfg, keys[file.src_uri])
-            file.page._title_from_render = found[file.src_uri].title
+            engine.set_rendered_title(file.page, found[file.src_uri].title)
         elif file.src_uri in shown:
-            mk._populate_page(file.page, cfg, files)
+            engine.populate_page(file.page, cfg, files)
     current = nav_key(nav)
     for file in doc_files:
         if file.src_uri in found and found[file.src_uri].nav != current:
             del found[file.src_uri]
             if file.src_uri in shown:
-                mk._populate_page(file.page, cfg, files)
+                engine.populate_page(file.page, cfg, files)
     later = [file for file in doc_files if file.src_uri not in found and file.src_uri not in shown]
     if cache is None:  # another plugin may read every page (on_env, templates): all are read now, as MkDocs does
         for file in later:
-            mk._populate_page(file.page, cfg, files)
+            engine.populate_page(file.page, cfg, files)
         later = []
     return keys, found, current, later
 
@@ -555,10 +498,8 @@ def _write_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, cache
     search entries are put in page order at the end, as MkDocs' build leaves them.
     """
     from mkdocs import utils
-    from mkdocs.commands import build as mk
 
-    search = cfg.plugins.get(SEARCH_PLUGIN)
-    entries: list[dict[str, Any]] = search.search_index.entries if search is not None else []
+    entries = engine.search_entries(cfg)
     base = len(entries)
     searched: dict[str, list[dict[str, Any]]] = {}  # page → its search entries
 
@@ -568,7 +509,7 @@ def _write_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, cache
             links = {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}
             html = Path(file.abs_dest_path).read_bytes()
             cache.dests[reuse.keys[file.src_uri]] = file.dest_uri
-            cache.new[reuse.keys[file.src_uri]] = Entry(page._title_from_render, reuse.nav, html,
+            cache.new[reuse.keys[file.src_uri]] = Entry(engine.rendered_title(page), reuse.nav, html,
                                                         searched[file.src_uri], sorted(page.present_anchor_ids or ()),
                                                         links)
 
@@ -577,7 +518,7 @@ def _write_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, cache
         """A page rendered before or elsewhere, its HTML in place: the rest as _build_page leaves it."""
         searched[file.src_uri] = search
         page = file.page
-        page._title_from_render = title
+        engine.set_rendered_title(page, title)
         page.present_anchor_ids = set(anchors)
         page.links_to_anchors = {target: found for uri, found in links.items()
                                  if (target := files.get_file_from_path(uri)) is not None}
@@ -595,7 +536,7 @@ def _write_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, cache
             cache.reused += 1
         elif not queue.queued(file):
             start = len(entries)
-            mk._build_page(file.page, cfg, doc_files, nav, env)
+            engine.build_page(file.page, cfg, doc_files, nav, env)
             searched[file.src_uri] = entries[start:]
             keep(file)
     for file, done in queue.rendered():
@@ -623,17 +564,14 @@ class _Rendered:
 
 def _render_page(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, file: Any) -> _Rendered:
     """Read and write one page as MkDocs does; its search entries, anchors and links."""
-    from mkdocs.commands import build as mk
-
-    search = cfg.plugins.get(SEARCH_PLUGIN)
-    entries: list[dict[str, Any]] = search.search_index.entries if search is not None else []
+    entries = engine.search_entries(cfg)
     start = len(entries)
     page = file.page
-    mk._populate_page(page, cfg, files)
-    mk._build_page(page, cfg, doc_files, nav, env)
+    engine.populate_page(page, cfg, files)
+    engine.build_page(page, cfg, doc_files, nav, env)
     found = entries[start:]
     del entries[start:]
-    return _Rendered(page._title_from_render, found, sorted(page.present_anchor_ids or ()),
+    return _Rendered(engine.rendered_title(page), found, sorted(page.present_anchor_ids or ()),
                      {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}, [])
 
 

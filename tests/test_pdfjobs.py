@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from scoring import pdfjobs
+from scoring import engine_weasyprint, pdfjobs
 from scoring.dossier import build_dossier, build_pdf, render_html
 from scoring.gather import gather
 from scoring.project import BuildInfo, Project
@@ -151,3 +151,22 @@ def test_pdf_command_takes_jobs(tmp_path: Path) -> None:
                           "--out", str(tmp_path)], capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "--jobs" in bad.stderr and "正整数" in bad.stderr
     assert not (tmp_path / "dossier.pdf").exists()
+
+
+def test_with_another_weasyprint_the_dossier_is_one_plain_write_pdf(project: Project, serial: bytes,
+                                                                    parallel: list[bytes],
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """WeasyPrint not of the version verified (scoring/engine_weasyprint.py): no workers, one plain ``write_pdf``,
+    said once; the same pages and text as the parallel render."""
+    monkeypatch.setitem(engine_weasyprint.GATE.verified, "weasyprint", "0.0")
+    monkeypatch.setattr(engine_weasyprint.GATE, "said", False)
+    monkeypatch.setattr(pdfjobs, "Workers", None)  # starting one would fail
+    capsys.readouterr()
+    pdf = build_pdf(project, jobs=2).pdf
+    said = capsys.readouterr().err
+    assert said.count("提示：") == 1 and "已安装的 weasyprint 为 70.0（验证过的是 0.0）；PDF 改为单进程直接生成" in said
+    assert pdf == serial
+    got, want = PdfReader(io.BytesIO(pdf)), PdfReader(io.BytesIO(parallel[0]))
+    assert len(got.pages) == len(want.pages) > 60
+    assert [page.extract_text() for page in got.pages] == [page.extract_text() for page in want.pages]

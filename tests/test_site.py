@@ -21,7 +21,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from scoring import search, site
+from scoring import engine_jieba, search, site
 from scoring.cli import main
 from scoring.gather import gather
 from scoring.numbers import fmt
@@ -380,18 +380,18 @@ def test_the_kept_dictionary_is_jiebas_own_and_a_damaged_copy_is_not_loaded(tmp_
     own = jieba.Tokenizer()
     own.check_initialized()
     monkeypatch.setattr(jieba, "dt", jieba.Tokenizer())
-    search._load_dictionary(tmp_path)  # no copy yet: jieba's own load, then the copy written
+    engine_jieba.load_dictionary(tmp_path)  # no copy yet: jieba's own load, then the copy written
     (kept,) = tmp_path.glob("dictionary-*.marshal")
     assert jieba.dt.initialized and jieba.dt.FREQ == own.FREQ and jieba.dt.total == own.total
     monkeypatch.setattr(jieba, "dt", jieba.Tokenizer())
-    search._load_dictionary(tmp_path)  # from the copy
+    engine_jieba.load_dictionary(tmp_path)  # from the copy
     assert jieba.dt.FREQ == own.FREQ and list(jieba.dt.FREQ) == list(own.FREQ) and jieba.dt.total == own.total
     assert jieba.lcut("依申请公开的绩效考核") == own.lcut("依申请公开的绩效考核")
     whole = kept.read_bytes()
     other = {**own.FREQ, "绩效考核": 0}  # well-formed, but not the bytes the digest is of: not loaded, written again
     kept.write_bytes(whole[:65] + marshal.dumps((other, own.total)))
     monkeypatch.setattr(jieba, "dt", jieba.Tokenizer())
-    search._load_dictionary(tmp_path)
+    engine_jieba.load_dictionary(tmp_path)
     assert jieba.dt.FREQ == own.FREQ and kept.read_bytes() == whole
 
 
