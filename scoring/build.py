@@ -107,6 +107,15 @@ def output_dir(root: Path, out: Path | None) -> Path:
     return target
 
 
+def _publish_results(project: Project, site: Path, *, with_pdf: bool) -> None:
+    """The site carries its scores as data (scores.json, the same bytes as the build's) and a manifest
+    saying whose they are, so that a roll-up of many bureaus reads only published sites."""
+    (site / "scores.json").write_text(tables.to_json(project.table, project.info, project.as_of), encoding="utf-8")
+    dossier = PDF_NAME if with_pdf else None
+    (site / "manifest.json").write_text(tables.manifest(project.table, project.info, project.edition.value, dossier),
+                                        encoding="utf-8")
+
+
 class Guard(Protocol):
     """A check of everything written before it is swapped in (the public edition's leak check)."""
 
@@ -125,6 +134,8 @@ def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard |
     staging = Staging(out)
     try:
         written = [OUTPUTS[name](project, staging.path, settings) for name in wanted]
+        if "site" in wanted:
+            _publish_results(project, staging.path / "site", with_pdf="pdf" in wanted)
         if guard is None:
             staging.keep(name for w in written for name in w.names)
         else:

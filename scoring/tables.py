@@ -7,6 +7,7 @@ The CSV and Excel files carry the breakdown table in its original columns plus
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -70,14 +71,23 @@ def _node_json(n: NodeScore) -> dict[str, Any]:
             "groups": [{**_node_json(g), "rows": [r.indicator.id for r in g.rows]} for g in n.groups]}
 
 
+def fingerprint(scheme: Scheme) -> str:
+    """What makes two bureaus' scores comparable row by row: the levels, and every row's id, place and points."""
+    rows = [[ind.id, ind.section, *scheme.cells(ind), ind.points_text]
+            for ind in (*scheme.rows, *scheme.comprehensive, *scheme.major)]
+    text = json.dumps([list(scheme.level_names), rows], ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
     s = table.scheme
     doc = {
         "schema": SCHEMA_VERSION,
+        "bureau": {"name": s.assessed.name, "code": s.assessed.code or None},
         "scheme": {"title": s.title, "issuer": s.issuer, "doc_number": s.doc_number, "year": s.year,
                    "period": [s.period_start.isoformat(), s.period_end.isoformat()],
                    "due_date": _day(s.due_date), "clamp": s.clamp, "normalise": s.normalise,
-                   "full_marks": _num(s.full_marks)},
+                   "full_marks": _num(s.full_marks), "fingerprint": fingerprint(s)},
         "build": {"commit": info.commit or None, "date": info.date.isoformat(), "dirty": info.dirty,
                   "as_of": as_of.isoformat()},
         "total": {"base": _num(table.base), "row_bonus": _num(table.row_bonus),
@@ -96,6 +106,19 @@ def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
                    "todo": [{"row": t.row.indicator.id, "at_risk": _num(t.at_risk), "due": _day(t.row.due),
                              "missing_facts": list(t.row.missing_facts)} for t in u.todo]} for u in table.units],
     }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+MANIFEST_VERSION = 1
+
+
+def manifest(table: ScoreTable, info: BuildInfo, edition: str, dossier: str | None) -> str:
+    """What a published site is: whose assessment, which year and scheme, which edition and commit (roll-ups read it)."""
+    s = table.scheme
+    doc = {"manifest": MANIFEST_VERSION, "bureau": {"name": s.assessed.name, "code": s.assessed.code or None},
+           "year": s.year, "scheme": {"title": s.title, "doc_number": s.doc_number, "fingerprint": fingerprint(s)},
+           "edition": edition, "commit": info.commit or None, "date": info.date.isoformat(),
+           "scores": "scores.json", "scores_schema": SCHEMA_VERSION, "dossier": dossier}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
