@@ -43,9 +43,9 @@ class Written:
 
 def write_tables(project: Project, folder: Path, settings: Settings) -> Written:
     files = {
-        "scores.json": tables.to_json(project.table, project.info, project.as_of).encode("utf-8"),
-        "scores.csv": tables.to_csv(project.table),
-        "scores.xlsx": tables.to_xlsx(project.table, project.info),
+        "scores.json": tables.to_json(project.table, project.info, project.as_of, project.verified).encode("utf-8"),
+        "scores.csv": tables.to_csv(project.table, project.verified),
+        "scores.xlsx": tables.to_xlsx(project.table, project.info, project.verified),
     }
     for name, data in files.items():
         (folder / name).write_bytes(data)
@@ -110,7 +110,8 @@ def output_dir(root: Path, out: Path | None) -> Path:
 def _publish_results(project: Project, site: Path, *, with_pdf: bool) -> None:
     """The site carries its scores as data (scores.json, the same bytes as the build's) and a manifest
     saying whose they are, so that a roll-up of many bureaus reads only published sites."""
-    (site / "scores.json").write_text(tables.to_json(project.table, project.info, project.as_of), encoding="utf-8")
+    scores = tables.to_json(project.table, project.info, project.as_of, project.verified)
+    (site / "scores.json").write_text(scores, encoding="utf-8")
     dossier = PDF_NAME if with_pdf else None
     (site / "manifest.json").write_text(tables.manifest(project.table, project.info, project.edition.value, dossier),
                                         encoding="utf-8")

@@ -5,7 +5,7 @@ Each source is a build's output folder (one holding ``scores.json``) or the addr
 addresses with a timeout and retries. A source that cannot be read or does not validate is kept as a
 ``Failed`` with its reason, and the ranking says it is incomplete: never a crash, never a silent gap.
 
-Ranking (docs/rollup.md): when every bureau was assessed under the same scheme (same fingerprint), by the
+Ranking (docs/results.md): when every bureau was assessed under the same scheme (same fingerprint), by the
 total, with each top-level node's score beside it; otherwise by the score on a 100-point scale
 (total / full marks × 100), and the page says so. Equal scores share a rank and the next rank is skipped
 (1, 2, 2, 4); within a tie, bureaus are listed by their code, then their name.

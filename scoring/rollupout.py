@@ -1,6 +1,6 @@
 """The roll-up's outputs: rollup.json, rollup.xlsx and a review site, written at once (one staging folder).
 
-``python build.py rollup SOURCE... [--out DIR] [--last DIR]`` (docs/rollup.md).
+``python build.py rollup SOURCE... [--out DIR] [--last DIR]`` (docs/results.md).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from .model import Scheme
 from .numbers import fmt, fmt_signed
 from .project import BuildInfo
 from .score import STATUS_LABELS, NodeScore, RowScore, ScoreLine, ScoreTable
+from .verified import Verified
 
 SCHEMA_VERSION = 2  # 2: levels are the scheme's level names, nodes nest, rows carry their path
 
@@ -51,7 +52,14 @@ def _line_json(ln: ScoreLine) -> dict[str, Any]:
             "deadline": ln.deadline.isoformat() if ln.deadline else None}
 
 
-def _row_json(r: RowScore, scheme: Scheme) -> dict[str, Any]:
+def _verified_json(r: RowScore, verified: Verified | None) -> dict[str, Any] | None:
+    v = verified.of(r) if verified else None
+    if v is None:
+        return None
+    return {"score": _num(v.score), "difference": _num(v.score - r.score), "note": v.note}
+
+
+def _row_json(r: RowScore, scheme: Scheme, verified: Verified | None = None) -> dict[str, Any]:
     ind = r.indicator
     return {
         "id": ind.id, "section": ind.section, "level1_id": ind.level1_id, "path": list(scheme.cells(ind)),
@@ -59,6 +67,7 @@ def _row_json(r: RowScore, scheme: Scheme) -> dict[str, Any]:
         "score": _num(r.score), "deduction": _num(r.deduction), "bonus": _num(r.bonus), "status": r.status,
         "at_risk": _num(r.at_risk), "missing_facts": list(r.missing_facts), "due": _day(r.due),
         "evidence": list(r.evidence), "lines": [_line_json(ln) for ln in r.lines],
+        "verified": _verified_json(r, verified),
     }
 
 
@@ -79,7 +88,15 @@ def fingerprint(scheme: Scheme) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
+def _verified_total(table: ScoreTable, verified: Verified | None) -> dict[str, Any] | None:
+    if verified is None:
+        return None
+    total, normalised, grade = verified.summary(table)
+    return {"total": _num(total), "normalised": _num(normalised), "grade": grade, "rows": len(verified.rows),
+            "source": verified.source}
+
+
+def to_json(table: ScoreTable, info: BuildInfo, as_of: date, verified: Verified | None = None) -> str:
     s = table.scheme
     doc = {
         "schema": SCHEMA_VERSION,
@@ -95,9 +112,9 @@ def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
                   "major_deduction": _num(table.major_deduction), "raw_total": _num(table.raw_total),
                   "total": _num(table.total), "full_marks": _num(table.full_marks),
                   "normalised": _num(table.normalised), "grade": table.grade, "at_risk": _num(table.at_risk),
-                  "status_counts": table.status_counts()},
+                  "status_counts": table.status_counts(), "verified": _verified_total(table, verified)},
         "levels": list(s.level_names),
-        "nodes": [{**_node_json(lv), "rows": [_row_json(r, s) for r in lv.rows]} for lv in table.levels],
+        "nodes": [{**_node_json(lv), "rows": [_row_json(r, s, verified) for r in lv.rows]} for lv in table.levels],
         "comprehensive": [_row_json(r, s) for r in table.comprehensive],
         "major": [_row_json(r, s) for r in table.major],
         "units": [{"id": u.unit.id, "name": u.unit.name, "points": _num(u.points), "score": _num(u.score),
@@ -132,7 +149,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def formula_like(text: str) -> bool:
     return text.startswith(FORMULA_STARTS) and text != "-"
-NUMBER_COLUMNS = frozenset({"自评得分", "扣分", "加分"})
+NUMBER_COLUMNS = frozenset({"自评得分", "扣分", "加分", "核定得分", "差额"})
 NUMBER_FORMAT = "0.00"
 Cell = str | Decimal | None
 
@@ -161,6 +178,30 @@ def records(table: ScoreTable) -> list[list[Cell]]:
     return out
 
 
+VERIFIED_COLUMNS = ["核定得分", "差额", "核定意见"]
+UNVERIFIED = "未核定，沿用自评得分"
+
+
+def _verified_cells(table: ScoreTable, verified: Verified) -> list[list[Cell]]:
+    """The 核定 columns of each record (records' order): the rows, 综合加分 and 重大扣分 (not verified), the total."""
+    out: list[list[Cell]] = []
+    for r in table.rows:
+        v = verified.of(r)
+        out.append([v.score, v.score - r.score, v.note] if v is not None else ["", "", UNVERIFIED])
+    out += [["", "", ""] for _ in (*table.comprehensive, *table.major)]
+    total, _, grade = verified.summary(table)
+    out.append([total, total - table.total, f"核定等次：{grade}"])
+    return out
+
+
+def table_cells(table: ScoreTable, verified: Verified | None = None) -> tuple[list[str], list[list[Cell]]]:
+    """The breakdown table's heads and records, with the 核定 columns when the assessors' figures came back."""
+    heads, rows = columns(table.scheme), records(table)
+    if verified is None:
+        return heads, rows
+    return heads + VERIFIED_COLUMNS, [row + extra for row, extra in zip(rows, _verified_cells(table, verified), strict=True)]
+
+
 def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
@@ -169,11 +210,12 @@ def _csv_cell(value: Cell) -> str:
     return "'" + value if formula_like(value) else value
 
 
-def to_csv(table: ScoreTable) -> bytes:
+def to_csv(table: ScoreTable, verified: Verified | None = None) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns(table.scheme))
-    writer.writerows([_csv_cell(v) for v in row] for row in records(table))
+    heads, rows = table_cells(table, verified)
+    writer.writerow(heads)
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
     # UTF-8 with BOM so that Excel on Windows opens the Chinese correctly.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -187,7 +229,7 @@ def widths(scheme: Scheme) -> list[int]:
     return [12, *([14] * (scheme.depth - 1)), 20, *AFTER_WIDTHS]
 
 
-def to_xlsx(table: ScoreTable, info: BuildInfo) -> bytes:
+def to_xlsx(table: ScoreTable, info: BuildInfo, verified: Verified | None = None) -> bytes:
     """The table as a workbook: numbers as numbers, every text as text (never a formula), dated by the commit."""
     import openpyxl  # only this writer needs it: other commands start without it
     from openpyxl.utils import get_column_letter
@@ -196,9 +238,9 @@ def to_xlsx(table: ScoreTable, info: BuildInfo) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "自评得分"
-    heads = columns(table.scheme)
+    heads, rows = table_cells(table, verified)
     sheet.append(heads)
-    for values in records(table):
+    for values in rows:
         sheet.append([_num(v) if isinstance(v, Decimal) else v for v in values])
     for row in sheet.iter_rows(min_row=2):
         for cell, column in zip(row, heads, strict=True):
@@ -208,7 +250,7 @@ def to_xlsx(table: ScoreTable, info: BuildInfo) -> bytes:
                 cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
                 if formula_like(cell.value):
                     cell.quotePrefix = True
-    for i, width in enumerate(widths(table.scheme)):
+    for i, width in enumerate(widths(table.scheme) + ([8, 6, 30] if verified else [])):
         sheet.column_dimensions[get_column_letter(i + 1)].width = width
     sheet.freeze_panes = "B2"
     stamp = info.date.replace(tzinfo=None)
@@ -288,6 +330,18 @@ def terminal(table: ScoreTable) -> str:
     counts = table.status_counts()
     out.append(f"材料齐全 {counts['complete']} 项，材料不全 {counts['partial']} 项，缺少材料 {counts['missing']} 项；"
                f"补齐材料可挽回 {fmt(table.at_risk)} 分")
+    return "\n".join(out) + "\n"
+
+
+def verified_lines(table: ScoreTable, verified: Verified) -> str:
+    """The assessors' figures under the table: the 核定 total, and every row where they differ."""
+    total, normalised, grade = verified.summary(table)
+    scaled = f"（折算百分制 {fmt(normalised)}）" if normalised is not None else ""
+    out = [f"核定总分 {fmt(total)}{scaled}　核定等次：{grade}　与自评相差 {fmt_signed(total - table.total)}"
+           f"（考核组核定 {len(verified.rows)} 行，其余沿用自评得分）"]
+    for r, v, diff in verified.differences(table):
+        note = f"：{v.note}" if v.note else ""
+        out.append(f"    {r.indicator.id}  自评 {fmt(r.score)}　核定 {fmt(v.score)}　差额 {fmt_signed(diff)}{note}")
     return "\n".join(out) + "\n"
 
 
