@@ -43,9 +43,9 @@ class Written:
 
 def write_tables(project: Project, folder: Path, settings: Settings) -> Written:
     files = {
-        "scores.json": tables.to_json(project.table, project.info, project.as_of).encode("utf-8"),
-        "scores.csv": tables.to_csv(project.table),
-        "scores.xlsx": tables.to_xlsx(project.table, project.info),
+        "scores.json": tables.to_json(project.table, project.info, project.as_of, project.verified).encode("utf-8"),
+        "scores.csv": tables.to_csv(project.table, project.verified),
+        "scores.xlsx": tables.to_xlsx(project.table, project.info, project.verified),
     }
     for name, data in files.items():
         (folder / name).write_bytes(data)
@@ -107,6 +107,16 @@ def output_dir(root: Path, out: Path | None) -> Path:
     return target
 
 
+def _publish_results(project: Project, site: Path, *, with_pdf: bool) -> None:
+    """The site carries its scores as data (scores.json, the same bytes as the build's) and a manifest
+    saying whose they are, so that a roll-up of many bureaus reads only published sites."""
+    scores = tables.to_json(project.table, project.info, project.as_of, project.verified)
+    (site / "scores.json").write_text(scores, encoding="utf-8")
+    dossier = PDF_NAME if with_pdf else None
+    (site / "manifest.json").write_text(tables.manifest(project.table, project.info, project.edition.value, dossier),
+                                        encoding="utf-8")
+
+
 class Guard(Protocol):
     """A check of everything written before it is swapped in (the public edition's leak check)."""
 
@@ -125,6 +135,8 @@ def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard |
     staging = Staging(out)
     try:
         written = [OUTPUTS[name](project, staging.path, settings) for name in wanted]
+        if "site" in wanted:
+            _publish_results(project, staging.path / "site", with_pdf="pdf" in wanted)
         if guard is None:
             staging.keep(name for w in written for name in w.names)
         else:

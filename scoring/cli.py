@@ -110,6 +110,13 @@ def _import_arguments(parsers: dict[str, _Parser]) -> None:
     imp.add_argument("--sheet", metavar="名称", help="要导入的工作表名称，或 Word 中表格的序号（文件中有多个表格时）")
     imp.add_argument("--year", type=int, metavar="年度", help="考核年度，表格标题和文件名中都没有年度时使用")
     imp.add_argument("--force", action="store_true", help="目录中已有考核方案时，整体替换 indicators/")
+    parsers["verified-import"].add_argument("file", metavar="FILE", help="考核组填好“核定得分”“核定意见”后返回的 .xlsx")
+    roll = parsers["rollup"]
+    roll.add_argument("sources", nargs="+", metavar="来源",
+                      help="各单位构建的输出目录（含 scores.json），或已发布审阅网站的地址（http:// 或 https://）")
+    roll.add_argument("--last", type=Path, default=None, metavar="目录",
+                      help="上年汇总的输出目录（含 rollup.json），用于比较名次和得分的变化")
+    roll.add_argument("--jobs", type=_jobs, default=16, metavar="N", help="同时读取的来源数，默认 16")
 
 
 COMMANDS_HELP = {
@@ -123,6 +130,9 @@ COMMANDS_HELP = {
     "new": "为一项指标新建证据文件，列出该指标计分所需的全部事实，待填写",
     "import": "从考核组发来的考核表（Excel 或 Word）导入考核方案，写出 indicators/ 和导入报告",
     "export-scheme": "把考核方案导出为考核表格式的 Excel 和 Word 文件 build/scheme-export.xlsx、.docx（附“方案设置”，可原样导入）",
+    "verified-export": "写出给考核组填写核定得分的表格 build/verified-export.xlsx（其他单元格锁定）",
+    "verified-import": "读入考核组返回的核定表，写出 results/verified.yaml（经合并请求审核后生效）",
+    "rollup": "汇总多个单位的得分（各单位的输出目录或已发布网站的地址），写出排名 build/rollup/",
 }
 
 
@@ -181,6 +191,8 @@ def run(root: Path, args: argparse.Namespace) -> int:
     written = build(project, outputs, out, guard=guard, settings=Settings(jobs=jobs, cache=site_cache(out)))
     if "tables" in outputs:
         sys.stdout.write(tables.terminal(project.table))
+        if project.verified is not None:
+            sys.stdout.write(tables.verified_lines(project.table, project.verified))
     for w in written:
         for message in w.warnings:
             print(message, file=sys.stderr)
@@ -215,6 +227,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .importer import cmd_export
 
             return cmd_export(root, args)
+        if args.command in ("verified-export", "verified-import"):  # the assessors' 核定分, both ways
+            from .verified_commands import cmd_verified_export, cmd_verified_import
+
+            return (cmd_verified_export if args.command == "verified-export" else cmd_verified_import)(root, args)
+        if args.command == "rollup":  # reads other bureaus' published scores; needs no project
+            from .rollupout import cmd_rollup
+
+            return cmd_rollup(root, args)
         if args.command == "new":  # needs only the scheme, and works while evidence has errors
             from .scaffold import cmd_new
 

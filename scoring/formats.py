@@ -259,11 +259,21 @@ CLAMP = ParamType(f"{' / '.join(CLAMP_POLICIES)} / 级别名称", _clamp_policy,
 
 
 @dataclass(frozen=True, kw_only=True)
+class BureauKeys:
+    name: str = field(metadata=param(TEXT, "被考核单位的全称", "晋城市行政审批服务管理局"))
+    code: str = field(default="", metadata=param(
+        TEXT, "单位代码：统一社会信用代码或行政区划代码；汇总排名时据此识别同一单位", "11140500MB1957262X"))
+
+
+@dataclass(frozen=True, kw_only=True)
 class SchemeKeys:
     title: str = field(metadata=param(TEXT, "方案（考核任务分解表）的标题，如文件所写",
                                       "晋城市行政审批服务管理局2021年度政务公开工作考核任务分解表"))
     issuer: str = field(default="", metadata=param(TEXT, "制定方案的单位", "晋城市行政审批服务管理局"))
     doc_number: str = field(default="", metadata=param(TEXT, "文号", "晋市审管发〔2021〕35号"))
+    bureau: BureauKeys | None = field(default=None, metadata=param(
+        record(BureauKeys, "{name: 单位名称, code: 单位代码}", "bureau "),
+        "被考核的单位；不写则为制定方案的单位（issuer）。市里统一制定方案时，各单位在此写明自己", "{name: 晋城市行政审批服务管理局}"))
     issued: date | None = field(default=None, metadata=param(DAY, "印发日期", "2021-08-09"))
     year: int | None = field(default=None, metadata=param(YEAR, "考核年度（四位数字）；不写则取考核期开始的年份", "2021"))
     period: Period = field(metadata=param(record(Period, PERIOD_SHAPE, "考核期 period "), "考核期：开始和结束日期",
@@ -597,6 +607,7 @@ def write_schemas(folder: Path) -> list[Path]:
 
 DOC_SECTIONS: tuple[tuple[str, type], ...] = (
     ("`scheme.yaml`", SchemeKeys),
+    ("`scheme.yaml` → `bureau`", BureauKeys),
     ("`scheme.yaml` → `period`", Period),
     ("`scheme.yaml` → `grade_bands` (each)", GradeBandKeys),
     ("`scheme.yaml` → `limits`", LimitKeys),

@@ -27,6 +27,7 @@ from .model import (
     ROW,
     Adjustment,
     Attachment,
+    Bureau,
     Correction,
     Evidence,
     FactSpec,
@@ -412,7 +413,7 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
         total_floor=meta["total_floor"], note=meta["note"], units=units, levels=tuple(levels),
         comprehensive=comprehensive, comprehensive_cap=comp_cap, major=major, major_text=major_text,
         limits=limits, accept_until=accept_until or end, show_internal_titles=meta["show_internal_titles"],
-        level_names=level_names,
+        level_names=level_names, bureau=Bureau(meta["bureau"].name, meta["bureau"].code) if meta["bureau"] else None,
     )
     return scheme, problems
 

@@ -276,6 +276,12 @@ class GradeBand:
 
 
 @dataclass(frozen=True)
+class Bureau:
+    name: str
+    code: str = ""
+
+
+@dataclass(frozen=True)
 class Scheme:
     title: str
     issuer: str
@@ -300,6 +306,12 @@ class Scheme:
     accept_until: date | None = None  # the last day evidence may be dated; None: the period's end
     show_internal_titles: bool = False  # the public edition shows an internal file's title beside its id
     level_names: tuple[str, ...] = DEFAULT_LEVELS  # the scheme's own names of its levels, outermost first
+    bureau: Bureau | None = None  # the bureau assessed; None: the issuer (a bureau's own task breakdown)
+
+    @property
+    def assessed(self) -> Bureau:
+        """The bureau this assessment is of: scheme.yaml's ``bureau``, else the issuer."""
+        return self.bureau or Bureau(self.issuer, "")
 
     @property
     def depth(self) -> int:

@@ -22,6 +22,7 @@ from .model import Evidence, Scheme
 from .problems import DataError, Problem, error, has_errors, sort_problems
 from .project import Body, FileFacts
 from .score import ScoreTable, score
+from .verified import Verified, load_verified
 
 DATA_DIRS = ("indicators", "evidence")
 
@@ -37,6 +38,7 @@ class Checked:
     table: ScoreTable
     bodies: dict[str, Body]
     files: dict[str, FileFacts]
+    verified: Verified | None = None  # the assessors' 核定分 (results/verified.yaml), when they came back
 
 
 def file_facts(root: Path, known: Digests | None = None) -> dict[str, FileFacts]:
@@ -95,8 +97,10 @@ def check_and_score(root: Path, *, strict: bool = False, memo: EvidenceMemo | No
     problems.extend(evidence_problems)
     bodies, body_problems = check_bodies(root, evidence)
     problems.extend(body_problems)
+    verified, verified_problems = load_verified(root, scheme)
+    problems.extend(verified_problems)
     ordered = sort_problems(problems)
     if has_errors(ordered, strict):
         raise DataError(ordered)
     return Checked(root, scheme, evidence, tuple(ordered), score(scheme, evidence), bodies,
-                   file_facts(root, digests))
+                   file_facts(root, digests), verified)

@@ -24,6 +24,7 @@ from urllib.parse import unquote
 from .model import Evidence, Scheme
 from .problems import Problem
 from .score import ScoreTable
+from .verified import Verified
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ class Project:
     # Evidence ids whose content this edition leaves out (scoring/edition.py): renderers show
     # WITHHELD and the id where they are cited, and give them no page, link, file or text.
     withheld: frozenset[str] = frozenset()
+    verified: Verified | None = None  # the assessors' 核定分 (results/verified.yaml), when they came back
 
     def body(self, evidence: Evidence) -> Body:
         return self.bodies.get(evidence.id, Body(""))

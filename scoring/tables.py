@@ -7,19 +7,20 @@ The CSV and Excel files carry the breakdown table in its original columns plus
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
-import re
 import unicodedata
-import zipfile
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from .model import Scheme
 from .numbers import fmt, fmt_signed
+from .officezip import normalise_zip
 from .project import BuildInfo
 from .score import STATUS_LABELS, NodeScore, RowScore, ScoreLine, ScoreTable
+from .verified import Verified
 
 SCHEMA_VERSION = 2  # 2: levels are the scheme's level names, nodes nest, rows carry their path
 
@@ -50,7 +51,14 @@ def _line_json(ln: ScoreLine) -> dict[str, Any]:
             "deadline": ln.deadline.isoformat() if ln.deadline else None}
 
 
-def _row_json(r: RowScore, scheme: Scheme) -> dict[str, Any]:
+def _verified_json(r: RowScore, verified: Verified | None) -> dict[str, Any] | None:
+    v = verified.of(r) if verified else None
+    if v is None:
+        return None
+    return {"score": _num(v.score), "difference": _num(v.score - r.score), "note": v.note}
+
+
+def _row_json(r: RowScore, scheme: Scheme, verified: Verified | None = None) -> dict[str, Any]:
     ind = r.indicator
     return {
         "id": ind.id, "section": ind.section, "level1_id": ind.level1_id, "path": list(scheme.cells(ind)),
@@ -58,6 +66,7 @@ def _row_json(r: RowScore, scheme: Scheme) -> dict[str, Any]:
         "score": _num(r.score), "deduction": _num(r.deduction), "bonus": _num(r.bonus), "status": r.status,
         "at_risk": _num(r.at_risk), "missing_facts": list(r.missing_facts), "due": _day(r.due),
         "evidence": list(r.evidence), "lines": [_line_json(ln) for ln in r.lines],
+        "verified": _verified_json(r, verified),
     }
 
 
@@ -70,14 +79,31 @@ def _node_json(n: NodeScore) -> dict[str, Any]:
             "groups": [{**_node_json(g), "rows": [r.indicator.id for r in g.rows]} for g in n.groups]}
 
 
-def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
+def fingerprint(scheme: Scheme) -> str:
+    """What makes two bureaus' scores comparable row by row: the levels, and every row's id, place and points."""
+    rows = [[ind.id, ind.section, *scheme.cells(ind), ind.points_text]
+            for ind in (*scheme.rows, *scheme.comprehensive, *scheme.major)]
+    text = json.dumps([list(scheme.level_names), rows], ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _verified_total(table: ScoreTable, verified: Verified | None) -> dict[str, Any] | None:
+    if verified is None:
+        return None
+    total, normalised, grade = verified.summary(table)
+    return {"total": _num(total), "normalised": _num(normalised), "grade": grade, "rows": len(verified.rows),
+            "source": verified.source}
+
+
+def to_json(table: ScoreTable, info: BuildInfo, as_of: date, verified: Verified | None = None) -> str:
     s = table.scheme
     doc = {
         "schema": SCHEMA_VERSION,
+        "bureau": {"name": s.assessed.name, "code": s.assessed.code or None},
         "scheme": {"title": s.title, "issuer": s.issuer, "doc_number": s.doc_number, "year": s.year,
                    "period": [s.period_start.isoformat(), s.period_end.isoformat()],
                    "due_date": _day(s.due_date), "clamp": s.clamp, "normalise": s.normalise,
-                   "full_marks": _num(s.full_marks)},
+                   "full_marks": _num(s.full_marks), "fingerprint": fingerprint(s)},
         "build": {"commit": info.commit or None, "date": info.date.isoformat(), "dirty": info.dirty,
                   "as_of": as_of.isoformat()},
         "total": {"base": _num(table.base), "row_bonus": _num(table.row_bonus),
@@ -85,9 +111,9 @@ def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
                   "major_deduction": _num(table.major_deduction), "raw_total": _num(table.raw_total),
                   "total": _num(table.total), "full_marks": _num(table.full_marks),
                   "normalised": _num(table.normalised), "grade": table.grade, "at_risk": _num(table.at_risk),
-                  "status_counts": table.status_counts()},
+                  "status_counts": table.status_counts(), "verified": _verified_total(table, verified)},
         "levels": list(s.level_names),
-        "nodes": [{**_node_json(lv), "rows": [_row_json(r, s) for r in lv.rows]} for lv in table.levels],
+        "nodes": [{**_node_json(lv), "rows": [_row_json(r, s, verified) for r in lv.rows]} for lv in table.levels],
         "comprehensive": [_row_json(r, s) for r in table.comprehensive],
         "major": [_row_json(r, s) for r in table.major],
         "units": [{"id": u.unit.id, "name": u.unit.name, "points": _num(u.points), "score": _num(u.score),
@@ -96,6 +122,19 @@ def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
                    "todo": [{"row": t.row.indicator.id, "at_risk": _num(t.at_risk), "due": _day(t.row.due),
                              "missing_facts": list(t.row.missing_facts)} for t in u.todo]} for u in table.units],
     }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+MANIFEST_VERSION = 1
+
+
+def manifest(table: ScoreTable, info: BuildInfo, edition: str, dossier: str | None) -> str:
+    """What a published site is: whose assessment, which year and scheme, which edition and commit (roll-ups read it)."""
+    s = table.scheme
+    doc = {"manifest": MANIFEST_VERSION, "bureau": {"name": s.assessed.name, "code": s.assessed.code or None},
+           "year": s.year, "scheme": {"title": s.title, "doc_number": s.doc_number, "fingerprint": fingerprint(s)},
+           "edition": edition, "commit": info.commit or None, "date": info.date.isoformat(),
+           "scores": "scores.json", "scores_schema": SCHEMA_VERSION, "dossier": dossier}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -109,7 +148,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def formula_like(text: str) -> bool:
     return text.startswith(FORMULA_STARTS) and text != "-"
-NUMBER_COLUMNS = frozenset({"自评得分", "扣分", "加分"})
+NUMBER_COLUMNS = frozenset({"自评得分", "扣分", "加分", "核定得分", "差额"})
 NUMBER_FORMAT = "0.00"
 Cell = str | Decimal | None
 
@@ -138,6 +177,30 @@ def records(table: ScoreTable) -> list[list[Cell]]:
     return out
 
 
+VERIFIED_COLUMNS = ["核定得分", "差额", "核定意见"]
+UNVERIFIED = "未核定，沿用自评得分"
+
+
+def _verified_cells(table: ScoreTable, verified: Verified) -> list[list[Cell]]:
+    """The 核定 columns of each record (records' order): the rows, 综合加分 and 重大扣分 (not verified), the total."""
+    out: list[list[Cell]] = []
+    for r in table.rows:
+        v = verified.of(r)
+        out.append([v.score, v.score - r.score, v.note] if v is not None else ["", "", UNVERIFIED])
+    out += [["", "", ""] for _ in (*table.comprehensive, *table.major)]
+    total, _, grade = verified.summary(table)
+    out.append([total, total - table.total, f"核定等次：{grade}"])
+    return out
+
+
+def table_cells(table: ScoreTable, verified: Verified | None = None) -> tuple[list[str], list[list[Cell]]]:
+    """The breakdown table's heads and records, with the 核定 columns when the assessors' figures came back."""
+    heads, rows = columns(table.scheme), records(table)
+    if verified is None:
+        return heads, rows
+    return heads + VERIFIED_COLUMNS, [row + extra for row, extra in zip(rows, _verified_cells(table, verified), strict=True)]
+
+
 def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
@@ -146,16 +209,16 @@ def _csv_cell(value: Cell) -> str:
     return "'" + value if formula_like(value) else value
 
 
-def to_csv(table: ScoreTable) -> bytes:
+def to_csv(table: ScoreTable, verified: Verified | None = None) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns(table.scheme))
-    writer.writerows([_csv_cell(v) for v in row] for row in records(table))
+    heads, rows = table_cells(table, verified)
+    writer.writerow(heads)
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
     # UTF-8 with BOM so that Excel on Windows opens the Chinese correctly.
     return buffer.getvalue().encode("utf-8-sig")
 
 
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 AFTER_WIDTHS = [6, 40, 24, 14, 24, 16, 12, 8, 6, 6, 40, 10]
 
 
@@ -164,7 +227,7 @@ def widths(scheme: Scheme) -> list[int]:
     return [12, *([14] * (scheme.depth - 1)), 20, *AFTER_WIDTHS]
 
 
-def to_xlsx(table: ScoreTable, info: BuildInfo) -> bytes:
+def to_xlsx(table: ScoreTable, info: BuildInfo, verified: Verified | None = None) -> bytes:
     """The table as a workbook: numbers as numbers, every text as text (never a formula), dated by the commit."""
     import openpyxl  # only this writer needs it: other commands start without it
     from openpyxl.utils import get_column_letter
@@ -173,9 +236,9 @@ def to_xlsx(table: ScoreTable, info: BuildInfo) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "自评得分"
-    heads = columns(table.scheme)
+    heads, rows = table_cells(table, verified)
     sheet.append(heads)
-    for values in records(table):
+    for values in rows:
         sheet.append([_num(v) if isinstance(v, Decimal) else v for v in values])
     for row in sheet.iter_rows(min_row=2):
         for cell, column in zip(row, heads, strict=True):
@@ -185,7 +248,7 @@ def to_xlsx(table: ScoreTable, info: BuildInfo) -> bytes:
                 cell.data_type = "s"  # openpyxl would store a leading "=" as a formula
                 if formula_like(cell.value):
                     cell.quotePrefix = True
-    for i, width in enumerate(widths(table.scheme)):
+    for i, width in enumerate(widths(table.scheme) + ([8, 6, 30] if verified else [])):
         sheet.column_dimensions[get_column_letter(i + 1)].width = width
     sheet.freeze_panes = "B2"
     stamp = info.date.replace(tzinfo=None)
@@ -194,29 +257,9 @@ def to_xlsx(table: ScoreTable, info: BuildInfo) -> bytes:
     book.properties.title = table.scheme.title
     buffer = io.BytesIO()
     book.save(buffer)
-    return _normalise_zip(buffer.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return normalise_zip(buffer.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-
-
-def _normalise_zip(data: bytes, stamp: str) -> bytes:
-    """Rewrite a zip with fixed timestamps so that the same table gives the same bytes.
-
-    openpyxl sets the workbook's "modified" property to the clock when saving;
-    it becomes the commit's date here, like "created".
-    """
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, _ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            content = src.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
-            dst.writestr(info, content)
-    return out.getvalue()
 
 
 # --- the terminal -------------------------------------------------------------
@@ -265,6 +308,18 @@ def terminal(table: ScoreTable) -> str:
     counts = table.status_counts()
     out.append(f"材料齐全 {counts['complete']} 项，材料不全 {counts['partial']} 项，缺少材料 {counts['missing']} 项；"
                f"补齐材料可挽回 {fmt(table.at_risk)} 分")
+    return "\n".join(out) + "\n"
+
+
+def verified_lines(table: ScoreTable, verified: Verified) -> str:
+    """The assessors' figures under the table: the 核定 total, and every row where they differ."""
+    total, normalised, grade = verified.summary(table)
+    scaled = f"（折算百分制 {fmt(normalised)}）" if normalised is not None else ""
+    out = [f"核定总分 {fmt(total)}{scaled}　核定等次：{grade}　与自评相差 {fmt_signed(total - table.total)}"
+           f"（考核组核定 {len(verified.rows)} 行，其余沿用自评得分）"]
+    for r, v, diff in verified.differences(table):
+        note = f"：{v.note}" if v.note else ""
+        out.append(f"    {r.indicator.id}  自评 {fmt(r.score)}　核定 {fmt(v.score)}　差额 {fmt_signed(diff)}{note}")
     return "\n".join(out) + "\n"
 
 

@@ -346,3 +346,15 @@ def test_a_public_body_keeps_the_words_of_a_link_to_an_internal_file_but_not_the
     assert main(["site", "--project", str(mini), "--out", str(out), "--edition", "public"]) == 0
     page = (out / "site" / "evidence" / "gongkai" / "index.html").read_text(encoding="utf-8")
     assert "见党组会议纪要" in page and "yanjiu" not in page.split("zwgk-evidence-body", 1)[1].split("</div>", 1)[0]
+
+
+def test_the_site_carries_its_scores_and_a_manifest(editions: Editions) -> None:
+    """A roll-up reads published sites: each carries the build's scores.json and says whose they are."""
+    for folder, kind in ((editions.internal, "internal"), (editions.public, "public")):
+        assert (folder / "site" / "scores.json").read_bytes() == (folder / "scores.json").read_bytes()
+        manifest = json.loads((folder / "site" / "manifest.json").read_text(encoding="utf-8"))
+        scores = json.loads((folder / "scores.json").read_text(encoding="utf-8"))
+        assert manifest["edition"] == kind and manifest["dossier"] == "dossier.pdf"
+        assert manifest["bureau"] == scores["bureau"] == {"name": "晋城市行政审批服务管理局", "code": None}
+        assert manifest["scheme"]["fingerprint"] == scores["scheme"]["fingerprint"] != ""
+        assert manifest["year"] == 2021 and manifest["scores_schema"] == scores["schema"]
