@@ -111,6 +111,8 @@ def _import_arguments(parsers: dict[str, _Parser]) -> None:
     imp.add_argument("--year", type=int, metavar="年度", help="考核年度，表格标题和文件名中都没有年度时使用")
     imp.add_argument("--force", action="store_true", help="目录中已有考核方案时，整体替换 indicators/")
     parsers["verified-import"].add_argument("file", metavar="FILE", help="考核组填好“核定得分”“核定意见”后返回的 .xlsx")
+    parsers["compare-last"].add_argument("last", metavar="上年",
+                                         help="上年的项目目录（含 indicators/），或本仓库的一个版本（如标签 2021）")
     roll = parsers["rollup"]
     roll.add_argument("sources", nargs="+", metavar="来源",
                       help="各单位构建的输出目录（含 scores.json），或已发布审阅网站的地址（http:// 或 https://）")
@@ -132,6 +134,7 @@ COMMANDS_HELP = {
     "export-scheme": "把考核方案导出为考核表格式的 Excel 和 Word 文件 build/scheme-export.xlsx、.docx（附“方案设置”，可原样导入）",
     "verified-export": "写出给考核组填写核定得分的表格 build/verified-export.xlsx（其他单元格锁定）",
     "verified-import": "读入考核组返回的核定表，写出 results/verified.yaml（经合并请求审核后生效）",
+    "compare-last": "与上年比较：按编号、再按名称对应两年的指标，写出 build/lastyear.xlsx 和指标对照表 results/lastyear-map.yaml",
     "rollup": "汇总多个单位的得分（各单位的输出目录或已发布网站的地址），写出排名 build/rollup/",
 }
 
@@ -231,6 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .verified_commands import cmd_verified_export, cmd_verified_import
 
             return (cmd_verified_export if args.command == "verified-export" else cmd_verified_import)(root, args)
+        if args.command == "compare-last":  # this year against last year
+            from .lastyear_command import cmd_compare_last
+
+            return cmd_compare_last(root, args)
         if args.command == "rollup":  # reads other bureaus' published scores; needs no project
             from .rollupout import cmd_rollup
 
