@@ -81,9 +81,9 @@ def test_rows_are_matched_by_id_then_by_name(project: Path) -> None:
     assert [p.then.indicator.id for p in c.removed if p.then] == ["zdgk.lianhe"]
     yjbz = next(p for p in c.matched if p.now and p.now.indicator.id == "zzld.yjbz")
     assert yjbz.reweighted and (yjbz.then.points, yjbz.now.points) == (2, 3)  # type: ignore[union-attr]
-    assert (yjbz.score_then, yjbz.score_now, yjbz.change) == (1, 2, 1)  # still one item short: −1 of 3
+    assert (yjbz.score_then, yjbz.score_now, yjbz.change) == (Decimal(1), Decimal(2), Decimal(1))  # still one item short: −1 of 3
     new = c.new[0]
-    assert (new.score_then, new.score_now, new.change) == (None, 0, None)  # no evidence yet: 0 of 1
+    assert (new.score_then, new.score_now, new.change) == (None, Decimal(0), None)  # no evidence yet: 0 of 1
     # 81.88 last year; this year +1 (zzld.yjbz) −2 (zdgk.lianhe, 2 of 2, gone) +0 (the new row): 80.88
     assert (c.total(c.then), c.total(c.now)) == (Decimal("81.88"), Decimal("80.88"))
     assert (c.grade(c.then), c.grade(c.now)) == ("优秀", "优秀") and not c.verified
