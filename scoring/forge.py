@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from . import scaffold
+from .load import evidence_files
 from .model import Evidence, Indicator, Scheme, Unit
 from .problems import DataError, error
 from .project import Edition, Project
@@ -155,6 +156,7 @@ class ForgeLinks:
     scheme: Scheme
     day: date  # the date the new files carry (the build's as-of date)
     _offers: dict[tuple[str, str], Offer] = field(default_factory=dict)
+    _taken: set[str] | None = None  # the stems of the evidence files, read once
 
     def __repr__(self) -> str:  # the memo keys of the pages (scoring/site.py) read this
         return f"ForgeLinks({self.forge!r}, {self.day.isoformat()})"
@@ -176,12 +178,14 @@ class ForgeLinks:
         return self._offers[key]
 
     def _make(self, indicator: Indicator, unit: Unit) -> Offer:
-        path = scaffold.target_path(self.root, unit, self.day, indicator).relative_to(self.root).as_posix()
+        if self._taken is None:
+            self._taken = {path.stem for path in evidence_files(self.root)}
+        path = scaffold.target_path(self.root, unit, self.day, indicator, self._taken).relative_to(self.root).as_posix()
         template = scaffold.render(indicator, unit, self.day, None, None).replace(_CLI_HINT, _WEB_HINT)
         anchor = f"zwgk-tpl-{re.sub(r'[^A-Za-z0-9_-]', '-', indicator.id)}-{re.sub(r'[^A-Za-z0-9_-]', '-', unit.id)}"
         if self.forge.prefills:
-            for content in (template, _compact(template)):
-                url = self.forge.new_file(path, content)
+            for shorten in (False, True):
+                url = self.forge.new_file(path, _compact(template) if shorten else template)
                 if len(url) <= URL_LIMIT:
                     return Offer(unit.name, path, url, template, True, anchor)
         return Offer(unit.name, path, self.forge.new_file(path, None), template, False, anchor)
