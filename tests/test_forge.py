@@ -92,6 +92,16 @@ def test_config_detects_or_needs_the_kind(tmp_path: Path) -> None:
     assert caught.value.problems[0].line == 2  # the repo_url line
 
 
+def test_an_undeclared_host_stops_the_site_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = sample(tmp_path / "p")
+    (project / "mkdocs.yml").write_text(CONFIG + "repo_url: https://git.intra.gov.cn/zwgk/kaohe\n", encoding="utf-8")
+    assert build(project, tmp_path / "out", "--jobs", "1") == 1
+    err = capsys.readouterr().err
+    line = len(CONFIG.splitlines()) + 1
+    assert f"mkdocs.yml:{line}: 错误：无法从 repo_url 的主机 git.intra.gov.cn 判断代码托管平台的类型" in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
+
+
 def test_a_long_template_is_shortened_then_left_to_copy(monkeypatch: pytest.MonkeyPatch) -> None:
     scheme, _ = load_scheme(REPO / "tests" / "fixtures" / "mini")
     assert scheme is not None
