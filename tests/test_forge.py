@@ -215,7 +215,8 @@ def test_todo_lines_and_evidence_pages_link_to_the_forge(sites: dict[str, Path],
     todo = links_on(browser, sites["github"], "units/bgs/", "a.zwgk-forge-new")
     assert todo and all(o["path"].startswith("evidence/bgs/") and o["text"] == "在线提交材料" for o in todo)
     assert all(unquote(urlsplit(o["href"]).query).startswith(f"filename={o['path']}&value=---\n") for o in todo)
-    for kind, edit in (("github", "/edit/main/"), ("gitea", "/_edit/master/"), ("gitlab", "/-/edit/main/")):
+    for kind, edit in (("github", "/edit/main/"), ("gitea", "/_edit/master/"), ("forgejo", "/_edit/main/"),
+                       ("gitlab", "/-/edit/main/")):
         edits = links_on(browser, sites[kind], "evidence/jixiao/", "a.zwgk-forge-edit")
         assert [e["href"] for e in edits] == [f"{BASES[kind]}{edit}evidence/zonghe/jixiao.md"]
         uploads = links_on(browser, sites[kind], "evidence/jixiao/", "a.zwgk-forge-upload")
