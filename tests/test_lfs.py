@@ -3,8 +3,9 @@
 One project (the mini fixture plus a file with a PDF and a PNG attachment) is committed twice: once
 through LFS by the project's own .gitattributes and pushed, once with the files committed directly.
 A clone of the LFS remote checks and scores exactly like the direct repository, file facts (sizes and
-SHA-256 of every data file) included; the dossier is not built here, to stay fast: it embeds what the
-check admitted, and the files are the same bytes. A clone without the LFS objects
+SHA-256 of every data file) included, and builds the same dossier: the same text on every page (the
+commit's short hash masked, the two repositories' commits differ) and the same embedded files, byte for
+byte. A clone without the LFS objects
 (GIT_LFS_SKIP_SMUDGE=1) fails the check with the Chinese message and writes nothing; ``git lfs pull``
 mends it.
 """
@@ -18,6 +19,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from test_site import EPOCH, JIXIAO, png, write
 
 from scoring.cli import main
@@ -82,6 +84,23 @@ def test_lfs_clone_checks_and_scores_like_direct(repos: dict[str, Path], capsys:
         scores.pop("build")  # the commit differs; the date is the same
         outputs.append(scores)
     assert outputs[0] == outputs[1]
+    capsys.readouterr()
+
+
+def test_lfs_clone_builds_the_same_dossier(repos: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """The same pages and the same embedded files; only the commit named on the pages differs."""
+    texts, files = [], []
+    for name in ("full", "direct"):
+        out = repos["base"] / f"{name}-pdf"
+        assert main(["pdf", "--project", str(repos[name]), "--out", str(out), "--jobs", "1"]) == 0
+        reader = PdfReader(out / "dossier.pdf")
+        commit = git(repos[name], "rev-parse", "HEAD").strip()
+        texts.append([page.extract_text().replace(commit[:10], "COMMIT") for page in reader.pages])
+        files.append({key: b"".join(value) for key, value in reader.attachments.items()})
+    assert texts[0] == texts[1] and len(texts[0]) > 1
+    assert set(ATTACHMENTS) <= set(files[0]) and files[0] == files[1]
+    for path in ATTACHMENTS:  # the files themselves, not their pointers
+        assert files[0][path] == (repos["direct"] / path).read_bytes()
     capsys.readouterr()
 
 
