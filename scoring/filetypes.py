@@ -127,4 +127,19 @@ def attachment_problem(path: Path, root: Path | None = None, limits: Limits | No
         head, _ = read_head(root or path.parent, path, limits.attachment)
     except ReadRefused as exc:
         return f"附件“{path.name}”：{exc.message}"
-    return content_problem(path.name, head)
+    return lfs_problem(path.name, head) or content_problem(path.name, head)
+
+
+# The first line of every Git LFS pointer file (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md).
+LFS_POINTER = b"version https://git-lfs.github.com/spec/v1\n"
+
+
+def lfs_problem(name: str, head: bytes) -> str | None:
+    """Why a file that is still a Git LFS pointer (its content not fetched) cannot be an attachment, or None.
+
+    Checked before the content: a pointer is plain text, which a .txt or .csv attachment would admit.
+    """
+    if not head.startswith(LFS_POINTER):
+        return None
+    return (f"附件“{name}”是 Git LFS 的指针文件，文件内容尚未取回（仓库用 Git LFS 保存附件）；"
+            "请在仓库目录运行 git lfs pull 取回附件后重试（未安装 git-lfs 时先安装，并运行一次 git lfs install）")

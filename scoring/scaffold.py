@@ -137,10 +137,11 @@ def render(indicator: Indicator, unit: Unit, day: date, title: str | None, kind:
     return "\n".join(lines)
 
 
-def target_path(root: Path, unit: Unit, day: date, indicator: Indicator) -> Path:
-    """evidence/<unit id>/<date>-<unit id>-<row id>.md, with -2, -3 … when that id is taken anywhere in evidence/."""
+def target_path(root: Path, unit: Unit, day: date, indicator: Indicator, taken: set[str] | None = None) -> Path:
+    """evidence/<unit id>/<date>-<unit id>-<row id>.md, with -2, -3 … when that id is taken anywhere in evidence/
+    (``taken``: the stems of the evidence files, when the caller has them already)."""
     folder = root / "evidence" / unit.id
-    taken = {path.stem for path in evidence_files(root)}
+    taken = {path.stem for path in evidence_files(root)} if taken is None else taken
     stem = f"{day.isoformat()}-{unit.id}-{indicator.id}"
     candidate, n = stem, 1
     while candidate in taken or (folder / f"{candidate}.md").exists():

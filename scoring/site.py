@@ -36,6 +36,8 @@ import jinja2
 
 from . import envvars, fields
 from .charts import history_chart, level_chart
+from .forge import ForgeLinks
+from .forge import site_links as forge_links
 from .model import Adjustment, Correction, Evidence, FactSpec, FactValue, Indicator, Scheme
 from .numbers import cn_date, fmt, fmt_signed
 from .output import collect_warnings
@@ -565,17 +567,18 @@ def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True, 
 
 
 def render_docs(project: Project, *, directory_urls: bool = True, compiled: Path | None = None,
-                memo: MarkdownMemo | None = None) -> Docs:
-    """Every page's Markdown and every file of the docs dir, in memory (``memo``: see ``MarkdownMemo``)."""
+                memo: MarkdownMemo | None = None, forge: ForgeLinks | None = None) -> Docs:
+    """Every page's Markdown and every file of the docs dir, in memory (``memo``: see ``MarkdownMemo``;
+    ``forge``: the links to the repository's forge, scoring/forge.py)."""
     model = SiteModel(project)
     copies = Copies(project.root)
     shown = [ev for ev in project.table.evidence if project.shown(ev)]  # the public edition: no page for the rest
     pages = {ev.path: Links.evidence(ev.id) for ev in shown}
     common = {"scheme": model.scheme, "table": model.table, "info": project.info, "as_of": project.as_of,
               "links": model.links, "model": model, "labels": STATUS_LABELS, "withheld": project.withheld,
-              "WITHHELD": WITHHELD, "edition": project.edition}
+              "WITHHELD": WITHHELD, "edition": project.edition, "forge": forge}
     writer = PageWriter(template_env(compiled), common, memo)
-    keys = _Keys(project, directory_urls, memo) if memo is not None else None
+    keys = _Keys(project, directory_urls, memo, forge) if memo is not None else None
     if memo is not None:
         memo.begin()
     _write_pages(writer, model, project, project.git.history, keys.summary if keys else None)
@@ -622,12 +625,12 @@ def _code_digest() -> str:
 class _Keys:
     """The memo keys of one build's pages (``MarkdownMemo``): digests of what each page shows."""
 
-    def __init__(self, project: Project, directory_urls: bool, memo: MarkdownMemo):
+    def __init__(self, project: Project, directory_urls: bool, memo: MarkdownMemo, forge: ForgeLinks | None = None):
         self.memo = memo
         templates = [f"{p.name}:{digest(p.read_text(encoding='utf-8'))}" for p in sorted(TEMPLATES.glob("*.j2"))]
         # What every page may read: the code and templates making it, the scheme (links, level names), the edition.
         self.shared = digest(_code_digest(), *templates, str(directory_urls), repr(project.scheme),
-                              repr(sorted(project.withheld)), project.edition.value, WITHHELD)
+                              repr(sorted(project.withheld)), project.edition.value, WITHHELD, repr(forge))
         table = project.table
         # Summary pages show the whole model but no evidence body (their templates never read one).
         self.summary = digest(self.shared, repr(replace(table, evidence=())),
@@ -724,6 +727,8 @@ def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,
     if not cfg.copyright and scheme.issuer:
         cfg.copyright = plain_title(scheme.issuer)  # the theme prints it as HTML
     cfg.copyright = "　".join(filter(None, (cfg.copyright, plain_title(edition.note))))
+    if edition is Edition.PUBLIC:  # the public edition names no repository (scoring/forge.py)
+        cfg.repo_url = cfg.edit_uri = None
     return cfg
 
 
@@ -797,7 +802,9 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
                 if cache is not None:  # the pages' Markdown kept beside the site cache, for the next process too
                     memo = memo or MarkdownMemo()
                     memo.folder = cache.parent / "markdown" / cache.name
-                made = render_docs(project, directory_urls=bool(cfg.use_directory_urls), compiled=compiled, memo=memo)
+                forge = forge_links(cfg, config, project)
+                made = render_docs(project, directory_urls=bool(cfg.use_directory_urls), compiled=compiled, memo=memo,
+                                   forge=forge)
                 plan = made.plan
                 terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
                 _tune(terms, cache.parent / "jieba" if cache is not None else None)

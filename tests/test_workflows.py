@@ -126,10 +126,20 @@ def test_pull_request_workflow_checks_builds_comments_and_tests() -> None:
     assert MARKER in script
     assert uploads(wf, "review") == {"site": "build/site", "dossier": "build/dossier.pdf",
                                      "score-diff": "build/score-diff.md"}
-    checkout = steps(wf, "review")[0]
+    checkout = next(s for s in steps(wf, "review") if "uses" in s)
     assert checkout["uses"] == "actions/checkout@v5" and checkout["with"]["fetch-depth"] == 0
     env = next(s["env"] for s in steps(wf, "review") if "env" in s)
     assert env["BASE_REF"] == "${{ github.base_ref }}" and env["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
+
+
+def test_checkout_fetches_the_lfs_attachments_with_git_lfs_installed_first() -> None:
+    for name, job in (("pull-request.yml", "review"), ("publish.yml", "build")):
+        wf = load(name)
+        uses = [i for i, s in enumerate(steps(wf, job)) if "uses" in s]
+        checkout = steps(wf, job)[uses[0]]
+        assert checkout["uses"] == "actions/checkout@v5" and checkout["with"]["lfs"] is True
+        before = " ".join(s.get("run", "") for s in steps(wf, job)[: uses[0]])
+        assert "apt-get install -y -qq git-lfs" in before
 
 
 def test_setup_is_cached_on_its_inputs() -> None:
