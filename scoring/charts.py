@@ -11,7 +11,7 @@ from .project import HistoryPoint
 from .score import ScoreTable
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', sans-serif"
-GREY, BLUE, RED, GREEN, INK = "#d9dde3", "#1f5fa8", "#c0392b", "#2e7d32", "#222"
+GREY, BLUE, RED, INK = "#d9dde3", "#1f5fa8", "#c0392b", "#222"
 
 
 def _x(value: Decimal, scale: Decimal) -> str:

@@ -263,7 +263,6 @@ def _number_schema() -> dict[str, Any]:
 
 
 TEXT = ParamType("文字", _str, _string_schema)
-NUMBER = ParamType("数字", _number, lambda: {"type": "number"})
 POINTS = ParamType("分值", _points, _number_schema)
 POSITIVE = ParamType("正数", _positive, lambda: {"type": "number", "exclusiveMinimum": 0})
 PERCENT = ParamType("百分数", _percent, lambda: {"type": "number", "minimum": 0, "maximum": 100})

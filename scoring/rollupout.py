@@ -42,6 +42,7 @@ def to_json(r: Rollup) -> str:
         "tie_rule": TIE_RULE,
         "ranking": [{
             "rank": x.rank, "bureau": x.entry.bureau, "code": x.entry.code or None, "year": x.entry.year,
+            "scheme": x.entry.scheme_title,
             "value": _num(x.value), "total": _num(x.entry.total), "full_marks": _num(x.entry.full_marks),
             "normalised": _num(x.entry.normalised), "grade": x.entry.grade, "source": x.entry.source,
             "site": x.entry.site or None, "dossier": x.entry.dossier or None,

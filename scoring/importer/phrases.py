@@ -61,7 +61,6 @@ class Clause:
     sign: str  # 扣 | 加 | 不得分
     amount: Decimal | None
     cap: Decimal | None = None
-    cap_alone: bool = False  # a cap standing as its own sentence: shared by the clauses before it
 
 
 @dataclass
@@ -124,7 +123,7 @@ def clauses(text: str) -> tuple[list[Clause], str]:
                 out[-1].text += text[start:m.end()]
             else:
                 out.append(Clause(text[start:m.end()].strip(_SEP), "", "上限", None,
-                                  cap if cap is not None else Decimal(-1), True))
+                                  cap if cap is not None else Decimal(-1)))
             start = m.end()
             continue
         body = text[start:m.start()].strip(_SEP)
