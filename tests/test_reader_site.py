@@ -98,3 +98,12 @@ def test_axe_finds_what_the_site_avoids(browser: Chromium, sites: dict[str, str]
     found = " ".join(serious_findings(browser))
     assert "color-contrast (serious): .md-copyright" in found
     assert "link-in-text-block (serious)" in found
+
+
+def test_score_lines_cite_evidence_by_title_and_date(browser: Chromium, sites: dict[str, str]) -> None:
+    browser.open(sites["internal"] + "scheme/ysqgk/")
+    cited: list[str] = browser.js("""[...document.querySelectorAll('table')]
+        .filter(t => t.querySelector('th:last-child')?.textContent === '依据的证据')
+        .flatMap(t => [...t.querySelectorAll('td:last-child')].map(td => td.innerText.trim()))""")
+    assert "关于市政府办公室政府信息公开申请办理情况函询的回复（2021年5月20日）" in "\n".join(cited)
+    assert not any("hanxun-huifu" in text for text in cited), cited
