@@ -1,5 +1,9 @@
 """The review site as a reviewer reads it, on the repository's sample, in a real headless Chromium.
 
+- Phone (390 px wide): no page of the sample site scrolls sideways as a whole; the dashboard's and a unit
+  page's key tables show their first columns (unit or row, 失分, 可挽回) without scrolling, and unit names stay
+  on one line.
+- Titles: score lines cite their evidence by title and date.
 - Accessibility: axe-core (4.12.1, shipped as a plain JS file in the axe-playwright-python wheel, injected into the
   page over the DevTools protocol; no Node.js) finds nothing serious or critical on the seven kinds of page, in
   both editions.
@@ -34,6 +38,9 @@ AXE_RUN = """axe.run(document, {resultTypes: ['violations']}).then(r => r.violat
     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))"""
 
 
+FOLDERS: dict[str, Path] = {}  # edition → the built site's folder, set by ``sites``
+
+
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Edition → the address of the sample's site in that edition; "preview" → a folder with the preview's
@@ -54,6 +61,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     (preview / "preview.js").write_text("", encoding="utf-8")
     with serving(base / "internal" / "site") as internal, serving(base / "public" / "site") as public, \
             serving(preview) as errors:
+        FOLDERS["internal"] = base / "internal" / "site"
         yield {"internal": internal, "public": public, "preview": errors}
 
 
@@ -107,3 +115,70 @@ def test_score_lines_cite_evidence_by_title_and_date(browser: Chromium, sites: d
         .flatMap(t => [...t.querySelectorAll('td:last-child')].map(td => td.innerText.trim()))""")
     assert "关于市政府办公室政府信息公开申请办理情况函询的回复（2021年5月20日）" in "\n".join(cited)
     assert not any("hanxun-huifu" in text for text in cited), cited
+
+
+# Loads pages in iframes 390 px wide, eight at a time, in the page open in the browser (same origin); for each,
+# the document's scroll width and its client width.
+WIDTHS_AT_390 = """(async paths => {
+    const out = {};
+    for (let i = 0; i < paths.length; i += 8) {
+        await Promise.all(paths.slice(i, i + 8).map(path => new Promise(done => {
+            const frame = document.createElement('iframe');
+            frame.style.cssText = 'width: 390px; height: 844px; border: 0';
+            frame.onload = () => {
+                const root = frame.contentDocument.documentElement;
+                out[path] = [root.scrollWidth, root.clientWidth];
+                frame.remove();
+                done();
+            };
+            frame.src = path;
+            document.body.appendChild(frame);
+        })));
+    }
+    return out;
+})(%s)"""
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: Chromium, sites: dict[str, str]) -> None:
+    folder = FOLDERS["internal"]
+    pages = sorted("/" + p.parent.relative_to(folder).as_posix() + "/" for p in folder.rglob("index.html"))
+    pages = [p.replace("/./", "/") for p in pages]
+    assert len(pages) >= 100  # every page: dashboard, scheme, levels, units, evidence, check, rules
+    browser.open(sites["internal"])
+    widths: dict[str, list[int]] = browser.js(WIDTHS_AT_390 % json.dumps(pages))
+    assert set(widths) == set(pages)
+    wide = {page: w for page, w in widths.items() if w[1] != 390 or w[0] > w[1]}
+    assert not wide, wide
+
+
+# The first columns of a key table, the part of the table's box that shows without scrolling, and whether each
+# link to a unit stays on one line.
+KEY_COLUMNS = """((heading, columns) => {
+    const h2 = [...document.querySelectorAll('h2')].find(h => h.textContent.trim().startsWith(heading));
+    let node = h2.nextElementSibling;
+    while (!node.querySelector('table')) node = node.nextElementSibling;
+    const table = node.querySelector('table');
+    const box = table.parentElement.getBoundingClientRect();
+    const heads = [...table.querySelectorAll('th')].map(th => th.textContent.trim());
+    const cells = [...table.querySelectorAll('tr')].flatMap(tr => [...tr.children].slice(0, columns));
+    return {heads: heads.slice(0, columns), right: Math.max(...cells.map(c => c.getBoundingClientRect().right)),
+            visible: Math.min(box.right, window.innerWidth),
+            names: [...table.querySelectorAll('.zwgk-name')].map(n => n.getClientRects().length)};
+})"""
+
+
+def test_key_tables_fit_a_phone(browser: Chromium, sites: dict[str, str]) -> None:
+    browser.page("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=1, mobile=True)
+    try:
+        browser.open(sites["internal"])
+        units = browser.js(KEY_COLUMNS + "('各单位可挽回分值', 3)")
+        browser.open(sites["internal"] + "units/zonghe/")
+        todo = browser.js(KEY_COLUMNS + "('待办事项', 2)")
+        browser.open(sites["internal"] + "evidence/")
+        index = browser.js(KEY_COLUMNS.replace("'h2'", "'h1'") + "('证据材料', 1)")
+    finally:
+        browser.page("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+    assert units["heads"] == ["单位", "失分", "可挽回"] and units["right"] <= units["visible"] <= 390, units
+    assert todo["heads"] == ["指标", "可挽回"] and todo["right"] <= todo["visible"] <= 390, todo
+    assert len(units["names"]) == 10 and set(units["names"]) == {1}, units  # every unit's name on one line
+    assert len(index["names"]) > 50 and set(index["names"]) == {1}, index["names"][:20]
