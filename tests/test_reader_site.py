@@ -182,3 +182,30 @@ def test_key_tables_fit_a_phone(browser: Chromium, sites: dict[str, str]) -> Non
     assert todo["heads"] == ["指标", "可挽回"] and todo["right"] <= todo["visible"] <= 390, todo
     assert len(units["names"]) == 10 and set(units["names"]) == {1}, units  # every unit's name on one line
     assert len(index["names"]) > 50 and set(index["names"]) == {1}, index["names"][:20]
+
+
+def results(browser: Chromium, site: str, query: str) -> list[tuple[str, str]]:
+    """The first results listed for ``query``: each one's page and the text it shows (title and snippet)."""
+    browser.open(site)
+    browser.search(query)
+    found: list[list[str]] = browser.js("""[...document.querySelectorAll('.md-search-result__item')].slice(0, 4)
+        .map(e => [e.querySelector('a').getAttribute('href').split('?')[0].split('#')[0],
+                   e.querySelector('article').innerText.replace(/\\u200b/g, '').replace(/\\s+/g, ' ').trim()])""")
+    return [(link.removeprefix(site), text) for link, text in found]
+
+
+def test_search_snippets_lead_with_the_documents_own_text(browser: Chromium, sites: dict[str, str]) -> None:
+    site = sites["internal"]
+    wechat = results(browser, site, "微信公众号")
+    assert wechat[0][0] == "evidence/2021-09-10-weixin-gongzhonghao-gongneng/"
+    assert wechat[0][1].startswith("微信公众号“晋城审批”在线服务和回应功能截图 页面标题：晋城审批（微信公众号菜单页）")
+    letters = results(browser, site, "函询")
+    pages = [page for page, _ in letters]
+    assert "evidence/2021-05-20-hanxun-huifu/" in pages and "scheme/ysqgk/" in pages, letters
+    reply = dict(letters)["evidence/2021-05-20-hanxun-huifu/"]
+    assert reply.startswith("关于市政府办公室政府信息公开申请办理情况函询的回复 你办《关于核实政府信息公开申请办理情况的函》"), reply
+    for query in ("微信公众号", "函询", "台账"):
+        for page, text in results(browser, site, query):
+            if page.startswith("evidence/2"):  # an evidence page's snippet: its body, not its metadata table
+                assert "项目 内容" not in text and "证据编号" not in text, (query, page, text)
+    assert browser.errors() == []
