@@ -92,9 +92,10 @@ def test_no_serious_accessibility_finding(browser: Chromium, sites: dict[str, st
     browser.open(sites[edition])
     assert browser.search("公开")
     found["search"] = serious_findings(browser)
-    browser.open(sites["preview"])
-    assert browser.js("document.querySelector('h1').textContent") == "校验未通过，网站未更新"
-    found["error page"] = serious_findings(browser)
+    if edition == "internal":  # the preview's error page is one page, whichever edition is previewed
+        browser.open(sites["preview"])
+        assert browser.js("document.querySelector('h1').textContent") == "校验未通过，网站未更新"
+        found["error page"] = serious_findings(browser)
     assert not any(found.values()), json.dumps(found, ensure_ascii=False, indent=1)
 
 
