@@ -205,6 +205,10 @@ def test_search_snippets_lead_with_the_documents_own_text(browser: Chromium, sit
     assert "evidence/2021-05-20-hanxun-huifu/" in pages and "scheme/ysqgk/" in pages, letters
     reply = dict(letters)["evidence/2021-05-20-hanxun-huifu/"]
     assert reply.startswith("关于市政府办公室政府信息公开申请办理情况函询的回复 你办《关于核实政府信息公开申请办理情况的函》"), reply
+    browser.open(site + "evidence/2021-05-20-hanxun-huifu/")  # the body under the title, after one line
+    assert browser.js("document.querySelector('h1').firstChild.textContent") == reply.split(" ")[0]
+    assert browser.js("document.querySelector('h1').nextElementSibling.innerText") == "办公室 · 2021年5月20日 · 函询回复"
+    assert browser.js("document.querySelector('h1 + p + .zwgk-evidence-body') !== null")
     for query in ("微信公众号", "函询", "台账"):
         for page, text in results(browser, site, query):
             if page.startswith("evidence/2"):  # an evidence page's snippet: its body, not its metadata table
