@@ -149,14 +149,22 @@ def _grid(ceiling: Decimal, step: Decimal, left: int, plot_w: int, y: Scale) -> 
     return parts
 
 
+def _tag(p: HistoryPoint) -> str:
+    """The point's tag, or "" when its label is only the commit's short hash."""
+    return "" if p.commit.startswith(p.label) else p.label
+
+
 def _x_labels(points: Sequence[HistoryPoint], xs: Sequence[Decimal], base: int) -> list[str]:
+    """Each point by its date, and under it its tag where it has one (a commit hash tells a reader nothing)."""
     parts = []
     for p, x in zip(points, xs, strict=True):
-        label = p.label if len(p.label) <= 12 else p.label[:11] + "…"
         parts.append(f'<text transform="translate({_num(x)},{base + 14}) rotate(-35)" text-anchor="end" '
-                     f'fill="{INK}">{escape(label)}</text>')
-        parts.append(f'<text transform="translate({_num(x)},{base + 14}) rotate(-35)" dy="12" text-anchor="end" '
-                     f'fill="#666" font-size="9">{p.date.isoformat()}</text>')
+                     f'fill="{INK}">{p.date.isoformat()}</text>')
+        tag = _tag(p)
+        if tag:
+            label = tag if len(tag) <= 12 else tag[:11] + "…"
+            parts.append(f'<text transform="translate({_num(x)},{base + 14}) rotate(-35)" dy="12" '
+                         f'text-anchor="end" fill="#595959" font-size="9">{escape(label)}</text>')
     return parts
 
 
@@ -165,7 +173,8 @@ def _dots(points: Sequence[HistoryPoint], xs: Sequence[Decimal], values: Sequenc
     parts = []
     for p, x, v in zip(points, xs, values, strict=True):
         if v is not None:
-            tip = escape(f"{p.label}（{p.date.isoformat()}）{name}：{fmt(v)}")
+            when = f"{p.date.isoformat()}（{_tag(p)}）" if _tag(p) else p.date.isoformat()
+            tip = escape(f"{when}{name}：{fmt(v)}")
             parts.append(f'<circle cx="{_num(x)}" cy="{_num(y(v))}" r="3" fill="{colour}"><title>{tip}</title></circle>')
     return parts
 

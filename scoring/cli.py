@@ -68,6 +68,8 @@ def _parser() -> _Parser:
     sub.required = True
     for name, text in COMMANDS_HELP.items():
         sub.add_parser(name, parents=[common], help=text, description=text)
+    sub.choices["check"].add_argument("--scheme-notes", action="store_true",
+                                      help="逐条列出方案核查提示（关于考核方案原文的提示，默认只给条数）")
     _diff_and_new_arguments(sub.choices)
     _import_arguments(sub.choices)
     for name in OUTPUTS:
@@ -162,9 +164,20 @@ def _summary(problems: Sequence[Problem]) -> str:
             f"方案核查提示 {counts[Severity.NOTICE]} 条")
 
 
-def report(project: Project) -> None:
-    """What ``check`` prints: every problem, the counts, and the facts rows still owe."""
-    _print_problems(project.problems)
+# Where the scheme's notices are listed in full; the terminal gives their count only, unless asked.
+NOTES_WHERE = "见审阅网站的“方案核查”页（check/），或运行 python build.py check --scheme-notes 逐条列出"
+
+
+def report(project: Project, scheme_notes: bool = False) -> None:
+    """What ``check`` prints: the person's own errors and warnings first, the scheme's notices as one line (all of
+    them with ``scheme_notes``), the counts, and the facts rows still owe."""
+    own = [p for p in project.problems if p.severity != Severity.NOTICE]
+    notices = [p for p in project.problems if p.severity == Severity.NOTICE]
+    _print_problems(own)
+    if scheme_notes:
+        _print_problems(notices)
+    elif notices:
+        print(f"方案核查提示 {len(notices)} 条（关于考核方案原文，与证据无关），{NOTES_WHERE}", file=sys.stderr)
     print(f"校验通过：{len(project.scheme.rows)} 项指标，{len(project.evidence)} 份证据；{_summary(project.problems)}")
     owing = [r for r in project.table.rows if r.missing_facts]
     if owing:
@@ -181,7 +194,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
     out = output_dir(root, args.out) if outputs else None
     project = gather(root, strict=args.strict, as_of=args.as_of, with_git="site" in outputs)
     if args.command in REPORTS:
-        report(project)
+        report(project, getattr(args, "scheme_notes", False))
     else:
         _print_problems([p for p in project.problems if p.severity == Severity.WARNING])
     edition = Edition(args.edition)

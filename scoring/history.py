@@ -66,7 +66,7 @@ def score_commit(root: Path, commit: str) -> dict[str, Any]:
         except DataError as exc:
             errors = sum(1 for p in exc.problems if p.severity == Severity.ERROR)
             return {"ok": False, "errors": errors}
-    return {"ok": True, "total": str(table.total),
+    return {"ok": True, "total": str(table.total), "evidence": len(table.evidence),
             "levels": {lv.node.id: str(lv.score) for lv in table.levels},
             "names": {lv.node.id: lv.node.name for lv in table.levels}}
 
@@ -93,7 +93,8 @@ def _point(c: Candidate, data: dict[str, Any]) -> HistoryPoint:
 
 
 def history(root: Path, limit: int = HISTORY_LIMIT, cache: Path | None = None) -> History:
-    """Score points for the tags (else the recent data commits), oldest first."""
+    """Score points for the tags (else the recent data commits), oldest first, from the first that had evidence
+    (earlier ones, the scheme being set up, would show as versions at 0 points)."""
     if not in_git(root):
         return History((), ("项目不在 git 仓库中，没有历史得分",))
     cache = cache or cache_file(root)
@@ -109,7 +110,8 @@ def history(root: Path, limit: int = HISTORY_LIMIT, cache: Path | None = None) -
             fresh = True
         data = known[c.commit]
         if data.get("ok"):
-            points.append(_point(c, data))
+            if points or data.get("evidence"):  # the history starts at the first commit with evidence
+                points.append(_point(c, data))
         else:
             day: date = c.date.date()
             notes.append(f"{c.label}（{day.isoformat()}）未通过校验（错误 {data.get('errors', 0)} 个），未计入历史得分")

@@ -50,6 +50,8 @@ from .sitecache import digest
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "site_templates" / "site"
 DEFAULT_CONFIG = REPO / "mkdocs.yml"
+# Material's templates that the site overrides (accessibility: docs/site.md), ahead of the theme's own.
+THEME_OVERRIDES = REPO / "site_templates" / "theme"
 
 TEXT_LABELS = (("deduction", "扣分标准"), ("bonus", "加分标准"), ("method", "考核方式"),
                ("content", "涉及内容"), ("remarks", "备注"))
@@ -724,6 +726,8 @@ def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,
         name += f"（{edition.label}）"
     cfg = load_config(str(config), docs_dir=str(docs), site_dir=str(site_dir), strict=True,
                       site_name=name or None, nav=site_nav(scheme), not_in_nav=NOT_IN_NAV)
+    if cfg.theme.name == "material":  # after a project's own custom_dir, which may override ours
+        cfg.theme.dirs.insert(1 if cfg.theme.custom_dir else 0, str(THEME_OVERRIDES))
     if not cfg.copyright and scheme.issuer:
         cfg.copyright = plain_title(scheme.issuer)  # the theme prints it as HTML
     cfg.copyright = "　".join(filter(None, (cfg.copyright, plain_title(edition.note))))
@@ -749,6 +753,12 @@ def mkdocs_build(cfg: Any, cache: Any = None, docs: Docs | None = None, placed: 
             sitecache.build(cfg, cache, docs, placed, tag_index, jobs)
     finally:
         cfg.plugins.on_shutdown()
+
+
+def _overrides_digest() -> str:
+    """The theme overrides' bytes, part of every cached page's key."""
+    files = sorted(p for p in THEME_OVERRIDES.rglob("*") if p.is_file())
+    return digest(*(f"{p.relative_to(THEME_OVERRIDES).as_posix()}:{p.read_text('utf-8')}" for p in files))
 
 
 def _mkdocs_failed(config: Path, exc: Exception, messages: list[str]) -> DataError:
@@ -813,7 +823,7 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
                     mkdocs_build(cfg)
                     TUNING.index_words(target / "search" / "search_index.json")
                 else:  # the index is tagged before it is written, not read back
-                    pages = sitecache.PageCache(cache, sitecache.base_key(cfg, extra=terms))
+                    pages = sitecache.PageCache(cache, sitecache.base_key(cfg, extra=[*terms, _overrides_digest()]))
                     mkdocs_build(cfg, pages, made, placed, TUNING.tag, jobs)
                     plan = SitePlan(plan.pages, plan.evidence_pages, pages.reused, pages.processes)
             except MkDocsException as exc:

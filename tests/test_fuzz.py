@@ -34,7 +34,7 @@ FAST = settings(max_examples=300, deadline=1000, derandomize=True, database=None
 CHECKS = settings(max_examples=60, deadline=3000, derandomize=True, database=None,
                   suppress_health_check=[HealthCheck.too_slow])
 # What a user may see: every line an error, warning or notice with a file (and line), or a summary.
-LISTED = re.compile(r"^(indicators|evidence)/[^\n]*?(:\d+)?: (错误|警告|方案核查)：\S.*$|^校验未通过：.*$")
+LISTED = re.compile(r"^(indicators|evidence)/[^\n]*?(:\d+)?: (错误|警告|方案核查)：\S.*$|^校验未通过：.*$|^方案核查提示 \d+ 条.*$")
 SAMPLE_FILES = sorted(p.relative_to(MINI).as_posix() for p in MINI.rglob("*") if p.is_file())
 YAML_CHARS = st.sampled_from([*"[]{}:,-&*!|>'\"#\t\n\r %@`?\\0123456789.eE+", "\x00", "\ufeff", "中", "："])
 

@@ -207,3 +207,27 @@ def test_site_shows_history_and_who_last_changed_each_evidence_file(repo: Path) 
     assert "最后修改" in page and "李四" in page
     page = (repo / "build" / "site" / "evidence" / "yanjiu" / "index.html").read_text(encoding="utf-8")
     assert "张三" in page
+
+
+def test_history_starts_at_the_first_commit_with_evidence(tmp_path: Path) -> None:
+    target = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "mini" / "indicators", target / "indicators")
+    git(target, "init", "-q", "-b", "main")
+    git(target, "config", "user.name", "张三")
+    git(target, "config", "user.email", "zhangsan@example.cn")
+    commit_all(target, "方案", "2021-09-01T10:00:00+08:00")  # the scheme alone: nothing to score yet
+    shutil.copytree(FIXTURES / "mini" / "evidence", target / "evidence")
+    commit_all(target, "证据", "2021-10-01T10:00:00+08:00")
+    assert [p.date for p in history(target).points] == [date(2021, 10, 1)]
+
+
+def test_chart_labels_points_by_date_and_tag_never_by_hash() -> None:
+    tagged, untagged = _points()[:2]
+    untagged = HistoryPoint("ab12cd3" + "0" * 33, untagged.date, "ab12cd3", untagged.total, untagged.levels,
+                            untagged.names)
+    root = ET.fromstring(history_chart([tagged, untagged]))
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "v0" in texts and "2021-10-01" in texts and "2021-11-01" in texts
+    assert not any("ab12cd3" in (t or "") for t in texts)
+    tips = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
+    assert "2021-10-01（v0）总分：7" in tips and "2021-11-01总分：8" in tips

@@ -178,7 +178,8 @@ def test_row_page_shows_texts_lines_facts_and_evidence(built: Path) -> None:
     assert "每少研究一项，扣1分，扣分上限为4分" in page  # the verbatim 扣分标准
     assert "查看会议纪要" in page and "会议纪要中研究部署的事项" in page  # 考核方式, a fact's help text
     assert 'class="zwgk-key"' in page  # 政策咨询服务 is a key indicator
-    assert 'href="../../evidence/jixiao/">jixiao</a>' in page  # a score line linked to its evidence
+    # a score line cites its evidence by title and date, linked to its page
+    assert 'href="../../evidence/jixiao/">年度绩效考核自查</a><time class="zwgk-date" datetime="' in page
     assert "zwgk-status zwgk-complete" in page
 
 

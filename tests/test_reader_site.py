@@ -1,0 +1,216 @@
+"""The review site as a reviewer reads it, on the repository's sample, in a real headless Chromium.
+
+- Phone (390 px wide): no page of the sample site scrolls sideways as a whole; the dashboard's and a unit
+  page's key tables show their first columns (unit or row, 失分, 可挽回) without scrolling, and unit names stay
+  on one line.
+- Titles: score lines cite their evidence by title and date.
+- Accessibility: axe-core (4.12.1, shipped as a plain JS file in the axe-playwright-python wheel, injected into the
+  page over the DevTools protocol; no Node.js) finds nothing serious or critical on the seven kinds of page, in
+  both editions.
+
+One build per edition for the whole module, one browser.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_browser import Chromium, chromium, serving
+
+from scoring.cli import main
+from scoring.problems import error, warning
+from scoring.site import template_env
+
+ROOT = Path(__file__).resolve().parent.parent
+# Found without importing the package (which would import playwright): only its JS file is used.
+_AXE_SPEC = importlib.util.find_spec("axe_playwright_python")
+assert _AXE_SPEC is not None and _AXE_SPEC.submodule_search_locations
+AXE = (Path(_AXE_SPEC.submodule_search_locations[0]) / "axe.min.js").read_text(encoding="utf-8")
+assert AXE.startswith("/*! axe v4.12.1")
+# axe's own summary of each violation: rule, impact, and where (at most three nodes each).
+AXE_RUN = """axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))"""
+
+
+FOLDERS: dict[str, Path] = {}  # edition → the built site's folder, set by ``sites``
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Edition → the address of the sample's site in that edition; "preview" → a folder with the preview's
+    error page."""
+    base = tmp_path_factory.mktemp("reader")
+    project = base / "project"
+    shutil.copytree(ROOT / "indicators", project / "indicators")
+    shutil.copytree(ROOT / "evidence", project / "evidence")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for edition in ("internal", "public"):
+        assert main(["site", "--project", str(project), "--out", str(base / edition), "--edition", edition]) == 0
+    preview = base / "preview"
+    preview.mkdir()
+    problems = [error("evidence/zonghe/2021-03-01-huiyi.md", 3, "indicator “zzld.nosuch” 不是方案中的指标编号"),
+                warning("evidence/zonghe/2021-03-01-huiyi.md", 12, "正文中的链接“说明.pdf”指向的文件不存在")]
+    page = template_env().get_template("error.html").render(problems=problems, script="preview.js")
+    (preview / "index.html").write_text(page, encoding="utf-8")
+    (preview / "preview.js").write_text("", encoding="utf-8")
+    with serving(base / "internal" / "site") as internal, serving(base / "public" / "site") as public, \
+            serving(preview) as errors:
+        FOLDERS["internal"] = base / "internal" / "site"
+        yield {"internal": internal, "public": public, "preview": errors}
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
+    with chromium(tmp_path_factory.mktemp("profile")) as opened:
+        yield opened
+
+
+def serious_findings(browser: Chromium) -> list[str]:
+    browser.js(AXE)
+    found: list[str] = browser.js(AXE_RUN)
+    return found
+
+
+# The seven kinds of page: dashboard, a level page (its rows inside), the scheme's overview, a unit, an evidence
+# page (one both editions show), the search results, the live preview's error page.
+PAGES = ("", "scheme/zzld/", "scheme/", "units/zonghe/", "evidence/2021-01-29-xinxi-gongkai-nianbao/")
+
+
+@pytest.mark.parametrize("edition", ["internal", "public"])
+def test_no_serious_accessibility_finding(browser: Chromium, sites: dict[str, str], edition: str) -> None:
+    found: dict[str, list[str]] = {}
+    for page in PAGES:
+        browser.open(sites[edition] + page)
+        assert browser.js("document.querySelector('h1') !== null"), page
+        found[page or "dashboard"] = serious_findings(browser)
+    browser.open(sites[edition])
+    assert browser.search("公开")
+    found["search"] = serious_findings(browser)
+    if edition == "internal":  # the preview's error page is one page, whichever edition is previewed
+        browser.open(sites["preview"])
+        assert browser.js("document.querySelector('h1').textContent") == "校验未通过，网站未更新"
+        found["error page"] = serious_findings(browser)
+    assert not any(found.values()), json.dumps(found, ensure_ascii=False, indent=1)
+
+
+def test_axe_finds_what_the_site_avoids(browser: Chromium, sites: dict[str, str]) -> None:
+    """The check can fail: without the site's own styles, the theme's dim footer text and links told apart by
+    colour alone are found."""
+    browser.open(sites["internal"] + "scheme/ysqgk/")
+    browser.js("document.querySelectorAll('link[href*=zwgk]').forEach(l => l.remove())")
+    found = " ".join(serious_findings(browser))
+    assert "color-contrast (serious): .md-copyright" in found
+    assert "link-in-text-block (serious)" in found
+
+
+def test_score_lines_cite_evidence_by_title_and_date(browser: Chromium, sites: dict[str, str]) -> None:
+    browser.open(sites["internal"] + "scheme/ysqgk/")
+    cited: list[str] = browser.js("""[...document.querySelectorAll('table')]
+        .filter(t => t.querySelector('th:last-child')?.textContent === '依据的证据')
+        .flatMap(t => [...t.querySelectorAll('td:last-child')].map(td => td.innerText.trim()))""")
+    assert "关于市政府办公室政府信息公开申请办理情况函询的回复（2021年5月20日）" in "\n".join(cited)
+    assert not any("hanxun-huifu" in text for text in cited), cited
+
+
+# Loads pages in iframes 390 px wide, eight at a time, in the page open in the browser (same origin); for each,
+# the document's scroll width and its client width.
+WIDTHS_AT_390 = """(async paths => {
+    const out = {};
+    for (let i = 0; i < paths.length; i += 8) {
+        await Promise.all(paths.slice(i, i + 8).map(path => new Promise(done => {
+            const frame = document.createElement('iframe');
+            frame.style.cssText = 'width: 390px; height: 844px; border: 0';
+            frame.onload = () => {
+                const root = frame.contentDocument.documentElement;
+                out[path] = [root.scrollWidth, root.clientWidth];
+                frame.remove();
+                done();
+            };
+            frame.src = path;
+            document.body.appendChild(frame);
+        })));
+    }
+    return out;
+})(%s)"""
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: Chromium, sites: dict[str, str]) -> None:
+    folder = FOLDERS["internal"]
+    pages = sorted("/" + p.parent.relative_to(folder).as_posix() + "/" for p in folder.rglob("index.html"))
+    pages = [p.replace("/./", "/") for p in pages]
+    assert len(pages) >= 100  # every page: dashboard, scheme, levels, units, evidence, check, rules
+    browser.open(sites["internal"])
+    widths: dict[str, list[int]] = browser.js(WIDTHS_AT_390 % json.dumps(pages))
+    assert set(widths) == set(pages)
+    wide = {page: w for page, w in widths.items() if w[1] != 390 or w[0] > w[1]}
+    assert not wide, wide
+
+
+# The first columns of a key table, the part of the table's box that shows without scrolling, and whether each
+# link to a unit stays on one line.
+KEY_COLUMNS = """((heading, columns) => {
+    const h2 = [...document.querySelectorAll('h2')].find(h => h.textContent.trim().startsWith(heading));
+    let node = h2.nextElementSibling;
+    while (!node.querySelector('table')) node = node.nextElementSibling;
+    const table = node.querySelector('table');
+    const box = table.parentElement.getBoundingClientRect();
+    const heads = [...table.querySelectorAll('th')].map(th => th.textContent.trim());
+    const cells = [...table.querySelectorAll('tr')].flatMap(tr => [...tr.children].slice(0, columns));
+    return {heads: heads.slice(0, columns), right: Math.max(...cells.map(c => c.getBoundingClientRect().right)),
+            visible: Math.min(box.right, window.innerWidth),
+            names: [...table.querySelectorAll('.zwgk-name')].map(n => n.getClientRects().length)};
+})"""
+
+
+def test_key_tables_fit_a_phone(browser: Chromium, sites: dict[str, str]) -> None:
+    browser.page("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=1, mobile=True)
+    try:
+        browser.open(sites["internal"])
+        units = browser.js(KEY_COLUMNS + "('各单位可挽回分值', 3)")
+        browser.open(sites["internal"] + "units/zonghe/")
+        todo = browser.js(KEY_COLUMNS + "('待办事项', 2)")
+        browser.open(sites["internal"] + "evidence/")
+        index = browser.js(KEY_COLUMNS.replace("'h2'", "'h1'") + "('证据材料', 1)")
+    finally:
+        browser.page("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+    assert units["heads"] == ["单位", "失分", "可挽回"] and units["right"] <= units["visible"] <= 390, units
+    assert todo["heads"] == ["指标", "可挽回"] and todo["right"] <= todo["visible"] <= 390, todo
+    assert len(units["names"]) == 10 and set(units["names"]) == {1}, units  # every unit's name on one line
+    assert len(index["names"]) > 50 and set(index["names"]) == {1}, index["names"][:20]
+
+
+def results(browser: Chromium, site: str, query: str) -> list[tuple[str, str]]:
+    """The first results listed for ``query``: each one's page and the text it shows (title and snippet)."""
+    browser.open(site)
+    browser.search(query)
+    found: list[list[str]] = browser.js("""[...document.querySelectorAll('.md-search-result__item')].slice(0, 4)
+        .map(e => [e.querySelector('a').getAttribute('href').split('?')[0].split('#')[0],
+                   e.querySelector('article').innerText.replace(/\\u200b/g, '').replace(/\\s+/g, ' ').trim()])""")
+    return [(link.removeprefix(site), text) for link, text in found]
+
+
+def test_search_snippets_lead_with_the_documents_own_text(browser: Chromium, sites: dict[str, str]) -> None:
+    site = sites["internal"]
+    wechat = results(browser, site, "微信公众号")
+    assert wechat[0][0] == "evidence/2021-09-10-weixin-gongzhonghao-gongneng/"
+    assert wechat[0][1].startswith("微信公众号“晋城审批”在线服务和回应功能截图 页面标题：晋城审批（微信公众号菜单页）")
+    letters = results(browser, site, "函询")
+    pages = [page for page, _ in letters]
+    assert "evidence/2021-05-20-hanxun-huifu/" in pages and "scheme/ysqgk/" in pages, letters
+    reply = dict(letters)["evidence/2021-05-20-hanxun-huifu/"]
+    assert reply.startswith("关于市政府办公室政府信息公开申请办理情况函询的回复 你办《关于核实政府信息公开申请办理情况的函》"), reply
+    browser.open(site + "evidence/2021-05-20-hanxun-huifu/")  # the body under the title, after one line
+    assert browser.js("document.querySelector('h1').firstChild.textContent") == reply.split(" ")[0]
+    assert browser.js("document.querySelector('h1').nextElementSibling.innerText") == "办公室 · 2021年5月20日 · 函询回复"
+    assert browser.js("document.querySelector('h1 + p + .zwgk-evidence-body') !== null")
+    for query in ("微信公众号", "函询", "台账"):
+        for page, text in results(browser, site, query):
+            if page.startswith("evidence/2"):  # an evidence page's snippet: its body, not its metadata table
+                assert "项目 内容" not in text and "证据编号" not in text, (query, page, text)
+    assert browser.errors() == []
