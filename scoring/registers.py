@@ -431,3 +431,27 @@ def docs_markdown() -> str:
                        f"{c.example} |")
         out.append("")
     return "\n".join(out)
+
+
+# --- editions -----------------------------------------------------------------
+
+
+def personal_cells(found: Registers) -> dict[str, tuple[str, ...]]:
+    """Every cell of a personal column, by register file: what the public edition must not show."""
+    out: dict[str, tuple[str, ...]] = {}
+    for register in found.by_key.values():
+        names = [c.name for c in register.spec.columns if c.personal]
+        texts = tuple(t for row in register.rows for n in names if (t := row.text(n)))
+        if texts:
+            out[register.spec.file] = texts
+    return out
+
+
+def without_personal(found: Registers) -> Registers:
+    """The registers as the public edition carries them: personal columns emptied."""
+    def row(register: Register, r: Row) -> Row:
+        personal = {c.name for c in register.spec.columns if c.personal}
+        return Row(r.number, {k: (None if k in personal else v) for k, v in r.values.items()})
+
+    return Registers(found.year, {k: Register(reg.spec, tuple(row(reg, r) for r in reg.rows))
+                                  for k, reg in found.by_key.items()})

@@ -91,7 +91,7 @@ def test_a_file_saved_by_excel_or_wps_reads_the_same() -> None:
                 row[i] = f"{y}/{int(m)}/{int(d)}"
     excel = "\r\n".join(",".join(f'"{c}"' if "," in c else c for c in r) for r in rows) + "\r\n,,,,,,,,,,\r\n"
     for data in ("\ufeff" + excel).encode("utf-8"), excel.encode("gb18030"):
-        decoded, encoding = registers.decode_csv(data)
+        decoded, _ = registers.decode_csv(data)
         got, problems = read_register(BY_KEY["ysq"], decoded, "x")
         assert problems == []
         assert got.rows == want.rows
