@@ -15,14 +15,12 @@ register cells and no withheld evidence text).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from docx.oxml import OxmlElement
-
-from . import wordfile
 from .annualtables import (
     CARRIED_IN,
     CARRIED_OUT,
@@ -36,7 +34,7 @@ from .annualtables import (
 )
 from .numbers import fmt
 from .project import Project
-from .registers import Registers
+from .registers import REGISTERS, Registers
 from .score import RowScore
 
 DOCX_NAME = "annual-report.docx"
@@ -184,6 +182,10 @@ T4_HEAD = ["", *TABLE4_HEADS]
 
 def _table3(doc: Any, report: AnnualReport) -> None:
     """Table 三 with the format's two header rows: 法人或其他组织 over its five kinds."""
+    from docx.oxml import OxmlElement
+
+    from . import wordfile
+
     table = wordfile.add_table(doc, T3_HEAD, [T3_SUBHEAD, *report.table3_rows()],
                                widths_mm=[64.5, 13, 13, 13, 13, 13, 13, 13.5])
     table.rows[1]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # both header rows repeat
@@ -197,6 +199,8 @@ def _table3(doc: Any, report: AnnualReport) -> None:
 
 
 def docx_bytes(report: AnnualReport, project: Project) -> bytes:
+    from . import wordfile  # python-docx loads only when the Word file is asked for
+
     doc = wordfile.new_document()
     wordfile.add_title(doc, report.title)
     wordfile.add_paragraph(doc, report.preface)
@@ -223,3 +227,43 @@ def docx_bytes(report: AnnualReport, project: Project) -> bytes:
         wordfile.add_paragraph(doc, text)
     wordfile.add_paragraph(doc, report.issuer, align="right", indent=False)
     return wordfile.to_bytes(doc, title=report.title, author=report.issuer, when=project.info.date)
+
+
+# --- the site's page --------------------------------------------------------------------
+
+
+def register_anchor(ref: str) -> str:
+    """The anchor of a register row on the report's page, from its reference (台账键:编号)."""
+    key = ref.split(":", 1)[0]
+    return f"reg-{key}-{hashlib.sha256(ref.encode('utf-8')).hexdigest()[:10]}"
+
+
+def register_href(ref: str) -> str:
+    return f"{PAGE}#{register_anchor(ref)}"
+
+
+def register_tables(project: Project) -> list[tuple[str, str, list[str], list[tuple[str, list[str]]]]]:
+    """Each register as the page lists it: (file, title, column names, [(anchor, cells)])."""
+    out = []
+    for spec in REGISTERS:
+        register = project.registers.get(spec.key)
+        if register is None:
+            continue
+        names = [c.name for c in spec.columns]
+        rows = [(register_anchor(register.ref(r)), [_cell(r.values.get(n)) for n in names]) for r in register.rows]
+        out.append((spec.file, spec.title, names, rows))
+    return out
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def annual_page(project: Project) -> dict[str, object]:
+    """What the site's page (site_templates/site/annual_report.md.j2) shows."""
+    return {"report": annual_report(project), "sections": SECTIONS, "heads": COLUMN_HEADS, "t4heads": TABLE4_HEADS,
+            "source": FORMAT_SOURCE, "registers": register_tables(project), "anchor": register_anchor}
