@@ -223,7 +223,8 @@ class _Builder:
         comprehensive = tuple(self.row(r, i) for i, r in enumerate(table.comprehensive, 1))
         major = tuple(self.row(r, i) for i, r in enumerate(table.major, 1))
         return Dossier(self.project, build_meta(self.project), levels, comprehensive, major,
-                       tuple(self.files), level_chart(table), annual_report(self.project))
+                       tuple(self.files), level_chart(table),
+                       annual_report(self.project) if self.project.registers.by_key else None)
 
 
 def build_dossier(project: Project) -> Dossier:
