@@ -32,6 +32,7 @@ from .annualtables import (
     AnnualTables,
     annual_tables,
 )
+from .model import Scheme
 from .numbers import fmt
 from .project import Project
 from .registers import REGISTERS, Registers
@@ -152,6 +153,10 @@ def _titles(project: Project, words: tuple[str, ...], lead: str) -> str:
     return f"{lead}，{'主要工作有：' + listed + '等。' if listed else '（请补充本年度主要工作）。'}"
 
 
+def report_title(scheme: Scheme, year: int) -> str:
+    return f"{scheme.issuer or '本机关'}{year or scheme.year}年政府信息公开工作年度报告"
+
+
 def annual_report(project: Project) -> AnnualReport:
     scheme = project.scheme
     tables = annual_tables(project.registers)
@@ -162,7 +167,7 @@ def annual_report(project: Project) -> AnnualReport:
                f"{year}年1月1日至12月31日。")
     others = ("本年度未收取信息处理费。",
               f"本报告为依据台账和考核材料自动生成的初稿，请核对后于{year + 1}年1月31日前公开。")
-    return AnnualReport(f"{issuer}{year}年政府信息公开工作年度报告", issuer, year, preface,
+    return AnnualReport(report_title(scheme, year), issuer, year, preface,
                         _overview(project, tables), tables, _problems(project), others,
                         bool(project.registers.by_key))
 

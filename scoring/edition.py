@@ -29,11 +29,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cache
 from importlib.util import find_spec
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 from . import leaks
+from .annualreport import report_title
 from .fields import EVIDENCE_FIELDS, FACT_TYPE_HELP
 from .model import Adjustment, Evidence, FactValue
 from .problems import DataError, Problem, error
@@ -177,6 +178,7 @@ class LeakGuard:
             allowed += [ev.body, ev.title, ev.kind, ev.url, *_fact_texts(ev)]
         for ev in internal:
             allowed += [ev.id, ev.unit, ev.kind, *([ev.title] if show_title else [])]
+        allowed.append(report_title(project.scheme, project.registers.year))  # issuer and year: public
         return cls(project.root, internal, shown, tuple(a for a in allowed if a), show_title,
                    tuple(personal_cells(project.registers).items()))
 
@@ -187,6 +189,7 @@ class LeakGuard:
         internal += [leaks.Internal(path, texts=texts) for path, texts in self.register_cells]
         files = [(self.root / a.path).read_bytes() for ev in self.public for a in ev.attachments]
         names = [a.name for ev in self.public for a in ev.attachments]
+        names += [PurePosixPath(path).name for path, _ in self.register_cells]  # a register's name is not its content
         return leaks.fingerprints(internal, allowed=self.allowed, allowed_files=files, allowed_names=names)
 
     def check(self, folder: Path) -> str:

@@ -44,7 +44,7 @@ class Column:
     help: str
     required: bool = False
     choices: tuple[str, ...] = ()
-    personal: bool = False  # personal data or case content: never in the public edition
+    personal: bool = False  # personal data or internal content (case content, unpublished titles): never public
     example: str = ""
 
     @property
@@ -53,7 +53,7 @@ class Column:
                 "choice": "选项", "yesno": "是 / 否"}[self.kind]
 
     def schema(self) -> dict[str, Any]:
-        desc = self.help + ("（个人信息或案件内容，只在内部版显示）" if self.personal else "")
+        desc = self.help + ("（个人信息或内部内容，只在内部版显示）" if self.personal else "")
         out: dict[str, Any] = {"type": "string", "description": desc}
         if self.kind == "date":
             out["pattern"] = r"^(\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)?$"
@@ -175,11 +175,11 @@ REGISTERS: tuple[Spec, ...] = (
     ), "编号"),
     Spec("gwsx", "公文公开属性台账", "每件拟发公文一行：公开属性及其理由", (
         Column("文号", "text", "公文的文号，全台账唯一", True, example="晋市审管发〔2021〕31号"),
-        Column("标题", "text", "公文标题", True, example="关于印发……的通知"),
+        Column("标题", "text", "公文标题（非主动公开公文的标题不对外）", True, personal=True, example="关于印发……的通知"),
         Column("印发日期", "date", "印发（成文）日期", True, example="2021-10-20"),
         Column("公开属性", "choice", "发文卡上认定的公开属性", True, ("主动公开", "依申请公开", "不予公开"),
                example="依申请公开"),
-        Column("理由", "text", "认定为依申请公开、不予公开的理由（这两种属性必填）", example="过程性信息"),
+        Column("理由", "text", "认定为依申请公开、不予公开的理由（这两种属性必填）", personal=True, example="过程性信息"),
         Column("上位文件主动公开", "choice", "所执行的上位文件是否主动公开；没有上位文件写“无”", False,
                ("是", "否", "无"), example="否"),
         EVIDENCE_COLUMN,
