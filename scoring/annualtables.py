@@ -179,11 +179,11 @@ def annual_tables(registers: Registers) -> AnnualTables:
 
 def cross_checks(registers: Registers) -> list[Problem]:
     """The format's cross-checks, each an error naming the file, the column and the difference."""
+    problems = _row_checks(registers)
     register = registers.get("ysq")
     if register is None:
-        return []
+        return problems
     path = register.spec.file
-    problems = _row_checks(registers)
     try:
         tables = annual_tables(registers)
     except CalendarGap as exc:
@@ -263,12 +263,32 @@ def _row_checks(registers: Registers) -> list[Problem]:
         if row.text("公开属性") in ("依申请公开", "不予公开") and not row.text("理由"):
             out.append(error(gwsx.spec.file if gwsx else "", row.number,
                              f"第{row.number}行 列“理由”：公开属性为{row.text('公开属性')}的公文须写明理由", "register-cell"))
+    out += _decision_checks(registers)
     fyss = registers.get("fyss")
     for row in fyss.rows if fyss else ():
         if (row.text("结果") == "尚未审结") == (row.values.get("结案日期") is not None):
             need = "尚未审结的不填结案日期" if row.text("结果") == "尚未审结" else "已审结的须填写结案日期"
             out.append(error(fyss.spec.file if fyss else "", row.number, f"第{row.number}行 列“结案日期”：{need}",
                              "register-cell"))
+    return out
+
+
+# Which figures each row of the 主动公开数据台账 must give (table 二's columns for its kind).
+DECISION_COLUMNS = {"规章": ("本年制发件数", "本年废止件数", "现行有效件数"),
+                    "行政规范性文件": ("本年制发件数", "本年废止件数", "现行有效件数"),
+                    "行政许可": ("本年处理决定数量",), "行政处罚": ("本年处理决定数量",), "行政强制": ("本年处理决定数量",),
+                    "行政事业性收费": ("本年收费金额（万元）",)}
+
+
+def _decision_checks(registers: Registers) -> list[Problem]:
+    zdgk = registers.get("zdgk")
+    out: list[Problem] = []
+    for row in zdgk.rows if zdgk else ():
+        for column in DECISION_COLUMNS.get(row.text("类别"), ()):
+            if row.values.get(column) is None:
+                out.append(error(zdgk.spec.file if zdgk else "", row.number,
+                                 f"第{row.number}行 列“{column}”：类别为{row.text('类别')}的行须填写（没有写0）",
+                                 "register-cell"))
     return out
 
 

@@ -222,3 +222,49 @@ def test_every_sample_register_row_validates_against_its_schema() -> None:
             rows = list(csv.DictReader(handle))
         validator = jsonschema.Draft202012Validator(registers.schemas()[f"{spec.key}.schema.json"])
         assert [e.message for e in validator.iter_errors(rows)] == [], spec.file
+
+
+# --- inline registers -------------------------------------------------------------------------------
+
+
+def _inline(**files: str) -> Registers:
+    found = {}
+    for key, text in files.items():
+        register, problems = read_register(BY_KEY[key], text, f"registers/{key}.csv")
+        assert problems == []
+        found[key] = register
+    return Registers(2021, found)
+
+
+def test_an_answer_without_its_outcome_breaks_the_sums_and_is_named() -> None:
+    found = _inline(ysq=HEADER + "2021-001,2021-03-01,商业企业,某公司,某事,,2021-03-10,否,,,\n")
+    messages = [p.format() for p in cross_checks(found) if p.severity == Severity.ERROR]
+    assert "registers/ysq.csv:2: 错误：第2行 列“办理结果”：已写答复日期，须填写办理结果" in messages
+    assert any("“商业企业”列：各项办理结果之和不等于（七）总计" in m for m in messages)
+
+
+def test_table_two_rows_need_the_figures_of_their_kind() -> None:
+    head = "类别,本年制发件数,本年废止件数,现行有效件数,本年处理决定数量,本年收费金额（万元）,数据来源\n"
+    found = _inline(zdgk=head + "行政许可,,,,,,审批系统\n行政事业性收费,,,,,1.25,财务\n")
+    (problem,) = [p for p in cross_checks(found) if p.severity == Severity.ERROR]
+    assert problem.format() == "registers/zdgk.csv:2: 错误：第2行 列“本年处理决定数量”：类别为行政许可的行须填写（没有写0）"
+    fee = annual_tables(found).table2[-1]
+    assert fee.item == "行政事业性收费" and fee.figures == (("本年收费金额（单位：万元）", "1.25"),)
+
+
+def test_a_query_counts_sums_and_filters_by_column() -> None:
+    from decimal import Decimal
+
+    from scoring.formats import RegisterQueryKeys
+
+    head = "类别,本年制发件数,本年废止件数,现行有效件数,本年处理决定数量,本年收费金额（万元）,数据来源\n"
+    found = _inline(zdgk=head + "行政许可,,,,120,,甲\n行政处罚,,,,3,,乙\n行政强制,,,,0,,乙\n")
+    register = found.by_key["zdgk"]
+    total = registerfacts.answer(register, RegisterQueryKeys(file="zdgk", sum="本年处理决定数量"), "number", 2021)
+    assert total.value == Decimal(123)
+    some = registerfacts.answer(register, RegisterQueryKeys(file="zdgk", where=(("数据来源", "乙"),)), "items", 2021)
+    assert some.value == ("zdgk:行政处罚", "zdgk:行政强制") and some.evidence == some.value
+    late = _inline(ysq=HEADER + "2021-019,2021-09-28,自然人,甲,某事,予以公开,2021-11-02,否,,ev-1,\n"
+                   + "2021-020,2021-09-28,自然人,乙,某事,予以公开,2021-11-01,否,,,\n").by_key["ysq"]
+    got = registerfacts.answer(late, RegisterQueryKeys(file="ysq", filter="超期"), "count", 2021)
+    assert got.value == 1 and got.evidence == ("ysq:2021-019", "ev-1")
