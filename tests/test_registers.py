@@ -268,3 +268,10 @@ def test_a_query_counts_sums_and_filters_by_column() -> None:
                    + "2021-020,2021-09-28,自然人,乙,某事,予以公开,2021-11-01,否,,,\n").by_key["ysq"]
     got = registerfacts.answer(late, RegisterQueryKeys(file="ysq", filter="超期"), "count", 2021)
     assert got.value == 1 and got.evidence == ("ysq:2021-019", "ev-1")
+
+
+def test_a_date_beyond_the_calendar_fails_check_at_the_register() -> None:
+    found = _inline(ysq=HEADER + "2031-001,2031-03-03,自然人,甲,某事,予以公开,2031-03-20,否,,,\n")
+    found = Registers(2031, found.by_key)
+    (problem,) = [p for p in cross_checks(found) if p.severity == Severity.ERROR]
+    assert problem.path == "registers/ysq.csv" and "超出节假日日历的范围（2004—2026年）" in problem.message
