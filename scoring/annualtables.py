@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .model import Evidence, Given, Scheme
-from .problems import Problem, error, notice
+from .problems import Problem, Severity, error, notice
 from .registerfacts import (
     carried_in,
     carried_out,
@@ -296,6 +296,9 @@ def read_registers(root: Path, scheme: Scheme, evidence: tuple[Evidence, ...]
                    ) -> tuple[Registers, dict[str, dict[str, Given]], list[Problem]]:
     """The project's registers, the facts they count for the scheme's rows, and every register problem."""
     registers, problems = load_registers(root, scheme.year)
-    problems += cross_checks(registers)
+    # A register whose cells are wrong is not cross-checked: its sums would only repeat the cell errors.
+    broken = {p.path for p in problems if p.severity == Severity.ERROR}
+    problems += cross_checks(Registers(registers.year, {k: r for k, r in registers.by_key.items()
+                                                       if r.spec.file not in broken}))
     counted, more = register_facts(scheme, registers)
     return registers, counted, [*problems, *more, *typed_twice(evidence, counted)]
