@@ -143,6 +143,18 @@ def test_the_public_edition_holds_no_personal_cell_of_a_register(editions: Editi
     assert [c for c in contents if c in squash(word)] == []  # (short reasons such as 过程性信息 are table 三 labels)
 
 
+def test_a_score_line_counted_from_a_register_links_its_rows(editions: Editions) -> None:
+    """zdgk.shuxing's fact comes from the 公文公开属性台账: its line links the row, which has that anchor."""
+    from scoring.annualreport import register_anchor
+
+    anchor = register_anchor("gwsx:晋市审管发〔2021〕31号")
+    for folder in (editions.internal, editions.public):
+        level = (folder / "site" / "scheme" / "zdgk" / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../annual-report/#{anchor}"' in level
+        page = (folder / "site" / "annual-report" / "index.html").read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in page and "三、收到和处理政府信息公开申请情况" in page
+
+
 def test_a_register_cell_in_a_public_output_fails_the_leak_check(tmp_path: Path) -> None:
     """The leak check itself looks for register cells: a page that prints one is refused, naming the register."""
     from scoring.problems import DataError
