@@ -75,12 +75,20 @@ def write_pdf(project: Project, folder: Path, settings: Settings) -> Written:
     return Written((PDF_NAME,), f"PDF 材料汇编 {PDF_NAME}（{rendered.pages} 页，{size:.1f} MB）", warnings)
 
 
+def write_annual_report(project: Project, folder: Path, settings: Settings) -> Written:
+    from .annualreport import DOCX_NAME, annual_report, docx_bytes  # python-docx loads only when asked for
+
+    (folder / DOCX_NAME).write_bytes(docx_bytes(annual_report(project), project))
+    return Written((DOCX_NAME,), f"政府信息公开工作年度报告初稿 {DOCX_NAME}")
+
+
 # Every output by name, in the order they are written. The preview is the site
 # in a folder of its own, so a running preview never replaces the built site.
 OUTPUTS: dict[str, Callable[[Project, Path, Settings], Written]] = {
     "tables": write_tables,
     "site": _site("site"),
     "pdf": write_pdf,
+    "annual-report": write_annual_report,
     "preview": _site("preview"),
 }
 

@@ -28,6 +28,8 @@ import weasyprint
 from tqdm import tqdm
 
 from . import pdfjobs
+from .annualreport import FORMAT_SOURCE, SECTIONS, AnnualReport, annual_report
+from .annualtables import COLUMN_HEADS, TABLE4_HEADS
 from .charts import level_chart
 from .model import IMAGE_SUFFIXES, Attachment, Evidence
 from .numbers import ZERO, cn_date, fmt, fmt_signed
@@ -112,6 +114,7 @@ class Dossier:
     major: tuple[RowSection, ...]
     files: tuple[FileView, ...]
     chart: str
+    annual: AnnualReport | None = None  # the 政府信息公开工作年度报告 draft (scoring/annualreport.py)
 
     @property
     def table(self) -> ScoreTable:
@@ -220,7 +223,8 @@ class _Builder:
         comprehensive = tuple(self.row(r, i) for i, r in enumerate(table.comprehensive, 1))
         major = tuple(self.row(r, i) for i, r in enumerate(table.major, 1))
         return Dossier(self.project, build_meta(self.project), levels, comprehensive, major,
-                       tuple(self.files), level_chart(table))
+                       tuple(self.files), level_chart(table),
+                       annual_report(self.project) if self.project.registers.by_key else None)
 
 
 def build_dossier(project: Project) -> Dossier:
@@ -234,6 +238,7 @@ def _environment() -> jinja2.Environment:
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["ZERO"] = ZERO
     env.globals["WITHHELD"] = WITHHELD
+    env.globals["ANNUAL"] = {"sections": SECTIONS, "heads": COLUMN_HEADS, "t4heads": TABLE4_HEADS, "source": FORMAT_SOURCE}
     return env
 
 

@@ -29,15 +29,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cache
 from importlib.util import find_spec
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 from . import leaks
+from .annualreport import report_title
 from .fields import EVIDENCE_FIELDS, FACT_TYPE_HELP
 from .model import Adjustment, Evidence, FactValue
 from .problems import DataError, Problem, error
 from .project import LOCAL_SCHEME, WITHHELD, Body, Edition, GitRecord, Project
+from .registers import personal_cells, without_personal
 
 PUBLIC = "public"  # the visibility: value of a file the public edition may show
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
@@ -112,6 +114,7 @@ def public(project: Project) -> Project:
         problems=tuple(p for p in project.problems if p.path not in hidden),
         files={path: facts for path, facts in project.files.items() if path not in hidden},
         git=GitRecord(project.git.history, changes), edition=Edition.PUBLIC, withheld=frozenset(internal),
+        registers=without_personal(project.registers),
     )
 
 
@@ -159,6 +162,7 @@ class LeakGuard:
     public: tuple[Evidence, ...]
     allowed: tuple[str, ...]
     show_title: bool  # the scheme's show_internal_titles: a shown title is allowed, a withheld one looked for
+    register_cells: tuple[tuple[str, tuple[str, ...]], ...] = ()  # personal cells of registers, by file
 
     @classmethod
     def of(cls, project: Project) -> LeakGuard:
@@ -174,14 +178,18 @@ class LeakGuard:
             allowed += [ev.body, ev.title, ev.kind, ev.url, *_fact_texts(ev)]
         for ev in internal:
             allowed += [ev.id, ev.unit, ev.kind, *([ev.title] if show_title else [])]
-        return cls(project.root, internal, shown, tuple(a for a in allowed if a), show_title)
+        allowed.append(report_title(project.scheme, project.registers.year))  # issuer and year: public
+        return cls(project.root, internal, shown, tuple(a for a in allowed if a), show_title,
+                   tuple(personal_cells(project.registers).items()))
 
     def fingerprints(self) -> leaks.Fingerprints:
         internal = [leaks.Internal(ev.path, ev.body, "" if self.show_title else ev.title, _fact_texts(ev),
                                    tuple((a.name, (self.root / a.path).read_bytes()) for a in ev.attachments))
                     for ev in self.internal]
+        internal += [leaks.Internal(path, texts=texts) for path, texts in self.register_cells]
         files = [(self.root / a.path).read_bytes() for ev in self.public for a in ev.attachments]
         names = [a.name for ev in self.public for a in ev.attachments]
+        names += [PurePosixPath(path).name for path, _ in self.register_cells]  # a register's name is not its content
         return leaks.fingerprints(internal, allowed=self.allowed, allowed_files=files, allowed_names=names)
 
     def check(self, folder: Path) -> str:

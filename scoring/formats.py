@@ -325,6 +325,27 @@ class UnitsFileKeys:
 # --- rows, facts, texts ------------------------------------------------------
 
 
+def _where(value: Any, env: Env) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, Mapping):
+        raise ValueError("where 应为“列名: 值”的映射，如 {公开属性: 不予公开}")
+    return tuple((str(k), "是" if v is True else "否" if v is False else str(v)) for k, v in value.items())
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterQueryKeys:
+    file: str = field(metadata=param(FILLED, "台账名（registers/ 下的文件名，不含 .csv），见 docs/registers.md", "gwsx"))
+    filter: str = field(default="", metadata=param(TEXT, "该台账的筛选条件名称（见 docs/registers.md）；不写则取全部行",
+                                                   "属性滥用"))
+    where: tuple[tuple[str, str], ...] = field(default=(), metadata=param(
+        ParamType("映射：列名 → 值", _where, lambda: {"type": "object", "additionalProperties": {"type": "string"}}),
+        "只计这些列等于所写值的行", "{公开属性: 不予公开}"))
+    sum: str = field(default="", metadata=param(TEXT, "求和的数字列（事实类型为 number）；不写则计行数", "件数"))
+    line: int = 0
+
+
+REGISTER_QUERY_SHAPE = "{file, filter, where, sum}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class FactKeys:
     type: str = field(metadata=param(choice(*FACT_TYPES), "事实的类型：items 名称列表，count 数量，number 数值，"
@@ -334,6 +355,9 @@ class FactKeys:
     max: int | None = field(default=None, metadata=param(COUNT, "count 类事实的最大值"))
     unit: str = field(default="", metadata=param(TEXT, "数字后显示的量词，如 件、次、%", "件"))
     adverse: bool = field(default=False, metadata=param(BOOL, "true：该事实计的是不好的事（如迟报数据量），供方案核查使用"))
+    register: RegisterQueryKeys | None = field(default=None, metadata=param(
+        record(RegisterQueryKeys, REGISTER_QUERY_SHAPE, "register "),
+        "由台账计算该事实（不再由证据填写）：计行数、是否有行、各行编号或某列之和", "{file: gwsx, filter: 属性滥用}"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -618,6 +642,7 @@ DOC_SECTIONS: tuple[tuple[str, type], ...] = (
     ("a level file or group → `rows` (each row: an item without `rows`)", RowKeys),
     ("a row → `text`", TextKeys),
     ("a row → `facts` → (each fact)", FactKeys),
+    ("a row → `facts` → (each fact) → `register`", RegisterQueryKeys),
     ("a row → `corrections` (each)", CorrectionKeys),
     ("`totals.yaml`", TotalsFileKeys),
     ("`totals.yaml` → `comprehensive`", ComprehensiveKeys),
@@ -643,8 +668,10 @@ def docs_markdown() -> str:
 
 
 def main(argv: list[str]) -> int:
+    from .registers import write_schemas as write_register_schemas
+
     folder = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "schemas"
-    for path in write_schemas(folder):
+    for path in (*write_schemas(folder), *write_register_schemas(folder / "registers")):
         print(path)
     return 0
 

@@ -35,4 +35,4 @@ def gather(root: Path, *, strict: bool = False, as_of: date | None = None, info:
         record = GitRecord(history(root), last_changes(root, [ev.path for ev in checked.evidence]))
     return Project(root=root, scheme=checked.scheme, evidence=checked.evidence, problems=checked.problems,
                    table=checked.table, info=info, as_of=as_of or info.date.date(), bodies=checked.bodies,
-                   files=checked.files, git=record, verified=checked.verified)
+                   files=checked.files, git=record, verified=checked.verified, registers=checked.registers)

@@ -22,7 +22,7 @@ from . import envvars
 from .problems import UsageError
 from .project import BuildInfo, Change
 
-DATA_DIRS = ("indicators", "evidence")
+DATA_DIRS = ("indicators", "evidence", "registers")  # registers/: the 台账 (scoring/registers.py)
 
 
 class GitError(Exception):

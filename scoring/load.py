@@ -44,6 +44,7 @@ from .model import (
 from .numbers import to_decimal
 from .params import bool_value, nearest
 from .problems import Problem, Severity, error, suggest, warning
+from .registerfacts import query_problems
 from .rules import PercentFloor, RatioScore, Rule, RuleError, check_fact_types, parse_rule, walk, with_measures
 from .safeio import LIMIT_KEYS, MB, Limits, ReadRefused, Tree, decode, read_bytes, size_text
 from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
@@ -157,8 +158,11 @@ def _load_facts(ctx: _Ctx, declared: Mapping[str, Any] | None) -> dict[str, Fact
             continue
         if not spec["help"].strip():
             ctx.err(line, f"事实“{name}”缺少中文说明 help", "missing-key")
+        for message in query_problems(spec["register"], spec["type"]) if spec["register"] else ():
+            ctx.err(line, f"事实“{name}”的 register：{message}", "bad-value")
         facts[str(name)] = FactSpec(name=str(name), type=spec["type"], help=spec["help"], options=spec["options"],
-                                    max=spec["max"], unit=spec["unit"], adverse=spec["adverse"], line=line)
+                                    max=spec["max"], unit=spec["unit"], adverse=spec["adverse"], line=line,
+                                    register=spec["register"])
     return facts
 
 
@@ -551,8 +555,9 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
     if ident is None or indicator is None or unit is None or day is None or required_missing:
         return None
     given_names = set(data["facts"]) if isinstance(data.get("facts"), Mapping) else set()
-    if indicator.section == ROW and not given_names and indicator.required_facts:
-        needed = "、".join(indicator.required_facts)
+    typed = [n for n in indicator.required_facts if not getattr(indicator.fact(n), "register", None)]
+    if indicator.section == ROW and not given_names and typed:  # a fact counted from a register is not typed
+        needed = "、".join(typed)
         ctx.warn(data.line_of("facts") if "facts" in data else 2,
                  f"本文件没有给出指标 {indicator.id} 计分所需的任何事实（{needed}），不会影响得分", "no-facts")
     return Evidence(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from typing import Protocol
+from typing import Any, Protocol
 
 from .numbers import fmt
 from .safeio import Limits
@@ -59,6 +59,7 @@ class FactSpec:
     unit: str = ""
     adverse: bool = False
     line: int = 0
+    register: Any = None  # formats.RegisterQueryKeys: the fact is counted from a register (registerfacts.py)
 
 
 @dataclass(frozen=True)

@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .annualtables import read_registers
 from .body import check_bodies
 from .check import check_scheme
 from .load import Digests, EvidenceMemo, load_evidence, load_scheme
 from .model import Evidence, Scheme
 from .problems import DataError, Problem, error, has_errors, sort_problems
 from .project import Body, FileFacts
+from .registers import Registers
 from .score import ScoreTable, score
 from .verified import Verified, load_verified
 
-DATA_DIRS = ("indicators", "evidence")
+DATA_DIRS = ("indicators", "evidence", "registers")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Checked:
     table: ScoreTable
     bodies: dict[str, Body]
     files: dict[str, FileFacts]
+    registers: Registers = field(default_factory=lambda: Registers(0))
     verified: Verified | None = None  # the assessors' 核定分 (results/verified.yaml), when they came back
 
 
@@ -97,10 +100,12 @@ def check_and_score(root: Path, *, strict: bool = False, memo: EvidenceMemo | No
     problems.extend(evidence_problems)
     bodies, body_problems = check_bodies(root, evidence)
     problems.extend(body_problems)
+    registers, counted, register_problems = read_registers(root, scheme, evidence)
+    problems.extend(register_problems)
     verified, verified_problems = load_verified(root, scheme)
     problems.extend(verified_problems)
     ordered = sort_problems(problems)
     if has_errors(ordered, strict):
         raise DataError(ordered)
-    return Checked(root, scheme, evidence, tuple(ordered), score(scheme, evidence), bodies,
-                   file_facts(root, digests), verified)
+    return Checked(root, scheme, evidence, tuple(ordered), score(scheme, evidence, counted), bodies,
+                   file_facts(root, digests), registers, verified)

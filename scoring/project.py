@@ -23,6 +23,7 @@ from urllib.parse import unquote
 
 from .model import Evidence, Scheme
 from .problems import Problem
+from .registers import Registers
 from .score import ScoreTable
 from .verified import Verified
 
@@ -194,6 +195,7 @@ class Project:
     # WITHHELD and the id where they are cited, and give them no page, link, file or text.
     withheld: frozenset[str] = frozenset()
     verified: Verified | None = None  # the assessors' 核定分 (results/verified.yaml), when they came back
+    registers: Registers = field(default_factory=lambda: Registers(0))  # the 台账 (scoring/registers.py)
 
     def body(self, evidence: Evidence) -> Body:
         return self.bodies.get(evidence.id, Body(""))

@@ -10,7 +10,7 @@ gained or lost is a ``ScoreLine``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -270,8 +270,10 @@ def aggregate(indicator: Indicator, evidence: Iterable[Evidence]) -> dict[str, G
 # --- rows -------------------------------------------------------------------
 
 
-def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Scheme) -> RowScore:
+def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Scheme,
+              counted: Mapping[str, Given] | None = None) -> RowScore:
     facts = aggregate(indicator, evidence)
+    facts.update(counted or {})  # facts counted from registers (registerfacts.py) win over typed ones
     ctx = Context(facts, indicator.points, optional=indicator.section != ROW)
     applied = [(rule, rule.apply(ctx)) for rule in indicator.rules]
     excluded = [(rule, [ln for ln in got if ln.excluded]) for rule, got in applied if any(ln.excluded for ln in got)]
@@ -362,13 +364,16 @@ def _node_score(scheme: Scheme, node: Node, children: tuple[NodeScore | RowScore
                      bonus, limit)
 
 
-def score(scheme: Scheme, evidence: tuple[Evidence, ...]) -> ScoreTable:
+def score(scheme: Scheme, evidence: tuple[Evidence, ...],
+          counted: Mapping[str, Mapping[str, Given]] | None = None) -> ScoreTable:
+    """``counted``: facts counted from registers, by row id (registerfacts.register_facts)."""
+    counted = counted or {}
     by_indicator: dict[str, list[Evidence]] = defaultdict(list)
     for ev in sorted(evidence, key=lambda e: (e.date, e.id)):
         by_indicator[ev.indicator].append(ev)
 
     def row_of(ind: Indicator) -> RowScore:
-        return score_row(ind, tuple(by_indicator.get(ind.id, ())), scheme)
+        return score_row(ind, tuple(by_indicator.get(ind.id, ())), scheme, counted.get(ind.id))
 
     def node_of(node: Node) -> NodeScore:
         children = tuple(node_of(c) if isinstance(c, Node) else row_of(c) for c in node.children)

@@ -35,6 +35,8 @@ from urllib.parse import quote
 import jinja2
 
 from . import envvars, fields
+from .annualreport import PAGE as ANNUAL_PAGE
+from .annualreport import annual_page, register_href
 from .charts import history_chart, level_chart
 from .forge import ForgeLinks
 from .forge import site_links as forge_links
@@ -145,6 +147,7 @@ class FactView:
 class LineView:
     line: ScoreLine
     evidence: tuple[Evidence, ...]
+    registers: tuple[tuple[str, str], ...] = ()  # register rows counted (台账键:编号, their place on the report page)
 
 
 @dataclass(frozen=True)
@@ -224,8 +227,8 @@ class SiteModel:
         given = {name for ev in self._evidence_of(score) for name, _ in ev.facts}
         facts = tuple(FactView(spec, fields.FACT_TYPE_LABELS.get(spec.type, spec.type), fields.FACT_TYPE_HELP.get(spec.type, ""),
                                spec.name in required, spec.name in given) for spec in ind.facts)
-        lines = tuple(LineView(ln, tuple(self.evidence[e] for e in ln.evidence if e in self.evidence))
-                      for ln in score.lines)
+        lines = tuple(LineView(ln, tuple(self.evidence[e] for e in ln.evidence if e in self.evidence),
+                               tuple((e, register_href(e)) for e in ln.evidence if ":" in e)) for ln in score.lines)
         corrections = tuple((self.field_labels.get(c.field, c.field), c) for c in ind.corrections)
         return RowView(score, units, texts, facts, lines, self._evidence_of(score), corrections)
 
@@ -555,7 +558,7 @@ def site_nav(scheme: Scheme) -> list[Any]:
         levels.append({"综合加分与重大扣分": TOTALS_PAGE})
     units: list[Any] = ["units/index.md", *({plain_title(u.name): Links.unit(u.id)} for u in scheme.real_units)]
     return [{"首页": "index.md"}, {"考核方案": levels}, {"责任单位": units}, {"证据材料": "evidence/index.md"},
-            {"方案核查": "check.md"}, {"计分说明": "rules.md"}]
+            {"方案核查": "check.md"}, {"计分说明": "rules.md"}, {"年度报告": ANNUAL_PAGE}]
 
 
 NOT_IN_NAV = "/evidence/*.md\n!/evidence/index.md\n"
@@ -689,6 +692,7 @@ def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: H
     writer.write("check.md", "check.md.j2", key, warnings=[p for p in notes if p.severity == Severity.WARNING],
                  notices=[p for p in notes if p.severity == Severity.NOTICE])
     writer.write("rules.md", "rules.md.j2", key)
+    writer.write(ANNUAL_PAGE, "annual_report.md.j2", None, **annual_page(project))  # cheap: never memoised
 
 
 def _evidence_facts(ev: Evidence, scheme: Scheme) -> list[tuple[str, str, str]]:

@@ -121,6 +121,54 @@ def test_the_public_edition_holds_no_sentence_hash_or_name_of_an_internal_file(e
         assert list(editions.internal.rglob(Path(attachment.name).name))
 
 
+def test_the_public_edition_holds_no_personal_cell_of_a_register(editions: Editions) -> None:
+    """Applicants' names and request content: on the internal site's register tables, nowhere in the public edition
+    (its site, PDF, search index or Word file)."""
+    import docx
+
+    from scoring.registers import load_registers, personal_cells
+
+    found, _ = load_registers(ROOT, 2021)
+    cells = [squash(c) for texts in personal_cells(found).values() for c in texts]
+    contents = [c for c in cells if len(c) >= 8]
+    assert len(contents) >= 20
+    public, internal = all_text(editions.public), all_text(editions.internal)
+    for cell in contents:
+        assert any(cell in text for text in internal.values()), cell
+        assert [name for name, text in public.items() if cell in text] == [], cell
+    word = "".join(c.text for t in docx.Document(str(editions.public / "annual-report.docx")).tables
+                   for r in t.rows for c in r.cells)
+    word += "".join(p.text for p in docx.Document(str(editions.public / "annual-report.docx")).paragraphs)
+    assert "依申请公开" in word or "政府信息公开申请" in word
+    assert [c for c in contents if c in squash(word)] == []  # (short reasons such as 过程性信息 are table 三 labels)
+
+
+def test_a_score_line_counted_from_a_register_links_its_rows(editions: Editions) -> None:
+    """zdgk.shuxing's fact comes from the 公文公开属性台账: its line links the row, which has that anchor."""
+    from scoring.annualreport import register_anchor
+
+    anchor = register_anchor("gwsx:晋市审管发〔2021〕31号")
+    for folder in (editions.internal, editions.public):
+        level = (folder / "site" / "scheme" / "zdgk" / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../annual-report/#{anchor}"' in level
+        page = (folder / "site" / "annual-report" / "index.html").read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in page and "三、收到和处理政府信息公开申请情况" in page
+
+
+def test_a_register_cell_in_a_public_output_fails_the_leak_check(tmp_path: Path) -> None:
+    """The leak check itself looks for register cells: a page that prints one is refused, naming the register."""
+    from scoring.problems import DataError
+
+    project = gather(ROOT, with_git=False)
+    guard = edition.LeakGuard.of(project)
+    (tmp_path / "page.html").write_text("<p>本月收到申请：某小区配套幼儿园规划审批材料，已登记。</p>", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        guard.check(tmp_path)
+    assert "registers/ysq.csv" in caught.value.problems[0].message
+    (tmp_path / "page.html").write_text("<p>本月收到政府信息公开申请3件。</p>", encoding="utf-8")
+    assert "未发现" in guard.check(tmp_path)
+
+
 def test_the_public_pdf_embeds_only_public_files(editions: Editions) -> None:
     public_files = {a.path for ev in editions.evidence if ev.visibility == "public" for a in ev.attachments}
     every_file = {a.path for ev in editions.evidence for a in ev.attachments}
