@@ -18,8 +18,9 @@ build: setup
 	$(PY) build.py all
 	cp build/dossier.pdf build/site/dossier.pdf
 
+# over the machine's cores; a test file runs whole in one worker, so its module-wide builds are made once
 test: setup-test
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 serve: setup
 	$(PY) build.py serve
