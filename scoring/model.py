@@ -59,6 +59,8 @@ class FactSpec:
     unit: str = ""
     adverse: bool = False
     line: int = 0
+    combine: str = ""  # how statements in several files combine (scoring/combine.py); "": the type's default
+    restate: bool = False  # combine: once: a second file may state the same value again
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -25,7 +26,8 @@ import yaml
 
 from . import fields
 from .body import PLACEHOLDER
-from .load import evidence_files, load_scheme
+from .combine import stated_by, stated_note
+from .load import evidence_files, load_evidence, load_scheme
 from .model import ROW, FactSpec, Indicator, Scheme, Unit
 from .problems import DataError, UsageError, sort_problems, suggest
 
@@ -110,8 +112,10 @@ def _field_help(name: str) -> str:
     return next(f.help for f in fields.EVIDENCE_FIELDS if f.name == name)
 
 
-def render(indicator: Indicator, unit: Unit, day: date, title: str | None, kind: str | None) -> str:
-    """The text of a new evidence file for one row."""
+def render(indicator: Indicator, unit: Unit, day: date, title: str | None, kind: str | None,
+           stated: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The text of a new evidence file for one row; facts other files state (``stated``) are named, not asked for."""
+    stated = stated or {}
     path = " › ".join(p for p in (indicator.level1, *indicator.trail, indicator.name) if p)
     kinds = "、".join(fields.EVIDENCE_KINDS)
     lines = [
@@ -127,7 +131,10 @@ def render(indicator: Indicator, unit: Unit, day: date, title: str | None, kind:
         f"# attachments: [附件.pdf]    # 选填：{_field_help('attachments')}",
         f"visibility: internal    # {_field_help('visibility')}",
     ]
-    facts = _ordered_facts(indicator)
+    facts = [(spec, required) for spec, required in _ordered_facts(indicator) if spec.name not in stated]
+    for spec in indicator.facts:
+        if spec.name in stated:
+            lines.append(f"# {spec.name}：{stated_note(spec, stated[spec.name])}")
     if facts:
         roles = _fact_roles(indicator)
         lines.append("facts:")
@@ -171,11 +178,13 @@ def create(root: Path, row: str, unit_name: str | None = None, day: date | None 
         raise DataError(sort_problems(problems))
     indicator = find_indicator(scheme, row)
     unit = choose_unit(scheme, indicator, unit_name)
+    evidence, _ = load_evidence(root, scheme)  # what other files state already (problems are the check's)
+    stated = stated_by((f.name for f in indicator.facts), (e for e in evidence if e.indicator == indicator.id))
     day = day or date.today()  # a default for a person typing; build outputs never read the clock
     path = target_path(root, unit, day, indicator)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8", newline="\n") as handle:  # "x": fail rather than overwrite
-        handle.write(render(indicator, unit, day, title, kind))
+        handle.write(render(indicator, unit, day, title, kind, stated))
     return Scaffold(path, responsibility_note(scheme, indicator, unit))
 
 

@@ -16,6 +16,8 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from .combine import Combined, Source
+from .combine import combine as combine_sources
 from .model import (
     BONUS,
     MAJOR,
@@ -235,36 +237,28 @@ class ScoreTable:
 
 
 def combine(spec: FactSpec, given: list[tuple[str, FactValue]]) -> Given:
-    """All evidence files' values of one fact, combined as its type says."""
-    ids = tuple(dict.fromkeys(e for e, _ in given))
-    values = [v for _, v in given]
-    value: FactValue
-    if spec.type == "items":
-        merged: dict[str, None] = {}
-        for v in values:
-            merged.update(dict.fromkeys(v))  # type: ignore[arg-type]
-        value = tuple(merged)
-    elif spec.type == "count":
-        value = sum(v for v in values if isinstance(v, int))
-    elif spec.type == "number":
-        value = sum((Decimal(v) for v in values), ZERO)  # type: ignore[arg-type]
-    elif spec.type == "flag":
-        value = any(v is True for v in values)
-    else:  # date, adjustments: every value kept
-        value = tuple(x for v in values if isinstance(v, tuple) for x in v)  # type: ignore[assignment]
-    return Given(value, ids, tuple(given))
+    """Values of one fact from several sources, combined as the fact declares (scoring/combine.py)."""
+    return combine_sources(spec, [Source(ident, value) for ident, value in given]).given
+
+
+def sources(evidence: Iterable[Evidence]) -> dict[str, list[Source]]:
+    """Every statement of every fact in these evidence files, by fact name."""
+    raw: dict[str, list[Source]] = defaultdict(list)
+    for ev in evidence:
+        lines = dict(ev.fact_lines)
+        for name, value in ev.facts:
+            raw[name].append(Source(ev.id, value, ev.path, lines.get(name, 0), ev.date, ev.unit))
+    return raw
+
+
+def combined(indicator: Indicator, evidence: Iterable[Evidence]) -> dict[str, Combined]:
+    """Each declared fact of the row that some evidence states, combined, with its conflicts."""
+    raw = sources(evidence)
+    return {spec.name: combine_sources(spec, raw[spec.name]) for spec in indicator.facts if spec.name in raw}
 
 
 def aggregate(indicator: Indicator, evidence: Iterable[Evidence]) -> dict[str, Given]:
-    raw: dict[str, list[tuple[str, FactValue]]] = defaultdict(list)
-    for ev in evidence:
-        for name, value in ev.facts:
-            raw[name].append((ev.id, value))
-    out: dict[str, Given] = {}
-    for spec in indicator.facts:
-        if spec.name in raw:
-            out[spec.name] = combine(spec, raw[spec.name])
-    return out
+    return {name: c.given for name, c in combined(indicator, evidence).items()}
 
 
 # --- rows -------------------------------------------------------------------
