@@ -216,6 +216,9 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, place: _Place,
         for line, message in check_fact_types(rule, facts):
             ctx.err(line, f"指标 {ident}：{message}", "rule-fact")
         rules.append(with_measures(rule, facts))
+    if section == ROW and not values["rules"] and (values.get("points") or 0) > 0:
+        ctx.warn(_line(data), f"指标 {ident} 没有计分规则：不论有无材料都得满分{values['points']}分；"
+                 "请按扣分标准写出 rules", "row-no-rule")
     unit_names: tuple[str, ...] = values["units"]
     if unit_names:
         unit_ids = _unit_ids(ctx, unit_names, units, _line(data, "units"), f"指标 {ident}")
@@ -406,13 +409,14 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
                 for it in maj.get("items") or ()) if i is not None)
         else:
             pctx.err(1, f"无法识别的方案文件：{level_names[0]}文件应有 rows:，加分与扣分文件应有 comprehensive: 或 major:")
-    seen: dict[str, str] = {}
+    seen: dict[str, Indicator] = {}
     duplicates = _node_id_problems(levels, id_lines)
     for indicator in (*(r for lv in levels for r in lv.rows), *comprehensive, *major):
-        if indicator.id in seen:
-            duplicates.append(error(indicator.path, indicator.line,
-                                    f"指标编号 {indicator.id} 重复（另见 {seen[indicator.id]}）", "indicator-dup"))
-        seen.setdefault(indicator.id, f"{indicator.path}:{indicator.line}")
+        first = seen.setdefault(indicator.id, indicator)
+        if first is not indicator:
+            for here, there in ((indicator, first), (first, indicator)):
+                duplicates.append(error(here.path, here.line, f"指标编号 {indicator.id} 重复"
+                                        f"（另见 {there.path}:{there.line}）", "indicator-dup"))
     problems.extend(duplicates)
     clamp = meta.get("clamp")
     if start is None or end is None or clamp is None or duplicates:  # one id, two things: evidence cannot be placed
@@ -432,6 +436,7 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
 def _node_id_problems(levels: list[Node], id_lines: dict[str, int]) -> list[Problem]:
     """Two nodes of the tree with one id (pages and anchors are named by it): an error at each, naming the other."""
     seen: dict[str, tuple[Node, int]] = {}
+    reported: list[str] = []
     problems: list[Problem] = []
     for top in levels:
         for node in top.walk():
@@ -440,6 +445,9 @@ def _node_id_problems(levels: list[Node], id_lines: dict[str, int]) -> list[Prob
             if first is None:
                 seen[node.id] = (node, line)
                 continue
+            if any(node.id.startswith(f"{dup}.") for dup in reported):  # an id derived from a duplicate: said once
+                continue
+            reported.append(node.id)
             other, other_line = first
             problems.append(error(node.path, line, f"编号 {node.id} 重复：“{other.name}”（{other.path}:{other_line}）"
                                   "也使用这个编号；请改用不同的编号", "node-dup"))

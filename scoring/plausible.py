@@ -5,8 +5,8 @@
 - a part larger than its whole (合规数据量 above 报送数据总量) after combining;
 - a rate outside 0–100 after combining, or written as a fraction (0.975 for 97.5%);
 - the same evidence twice (a copy, a link): one occurrence counted twice;
-- rows that score nothing by themselves: no rule at all, or a rule the
-  importer could not read (``needs_review``): warnings, so errors under ``--strict``.
+- a rule the importer could not read (``needs_review``): a warning, so an error
+  under ``--strict`` (a row with no rule at all is the loader's warning).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from .combine import Source
-from .model import ROW, Evidence, FactValue, Indicator, Scheme, walk
+from .model import Evidence, FactValue, Indicator, Scheme, walk
 from .numbers import fmt, to_decimal
 from .problems import Problem, error, warning
 from .rules import Manual, RatioRule
@@ -82,11 +82,7 @@ def _duplicates(evidence: tuple[Evidence, ...]) -> Iterator[Problem]:
                         "同一事项会被计两次；请删去其中一个", "evidence-copy")
 
 
-def _rows(scheme: Scheme) -> Iterator[Problem]:
-    for row in scheme.rows:
-        if row.section == ROW and not row.rules and row.points > 0:
-            yield warning(row.path, row.line, f"指标 {row.id}（{row.name}）没有计分规则：不论有无材料都得满分"
-                          f"{fmt(row.points)}分；请按扣分标准写出 rules", "row-no-rule")
+def _needs_review(scheme: Scheme) -> Iterator[Problem]:
     for row in scheme.all_indicators():
         for rule in walk(row.rules):
             if isinstance(rule, Manual) and rule.needs_review:
@@ -95,11 +91,11 @@ def _rows(scheme: Scheme) -> Iterator[Problem]:
 
 
 def fact_problems(scheme: Scheme, evidence: tuple[Evidence, ...] | list[Evidence]) -> list[Problem]:
-    """Every implausible fact of the project, and the scheme's rows that score nothing by themselves."""
+    """Every implausible fact of the project, and the rules still marked needs_review."""
     by_row: dict[str, list[Evidence]] = defaultdict(list)
     for ev in evidence:
         by_row[ev.indicator].append(ev)
-    problems: list[Problem] = list(_rows(scheme))
+    problems: list[Problem] = list(_needs_review(scheme))
     for row in scheme.all_indicators():
         if row.id in by_row:
             problems.extend(_row_facts(row, by_row[row.id]))
