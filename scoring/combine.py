@@ -202,3 +202,16 @@ def stated_note(spec: FactSpec, paths: Sequence[str]) -> str:
             "any": "各单位写本单位的情况", "all": "各单位写本单位的情况"}.get(
         mode, f"本文件另有新的情况时才写（{MODE_TEXT[mode]}）")
     return f"已由 {'、'.join(paths)} 提供；{then}"
+
+
+def history(spec: FactSpec, stated: Sequence[Evidence]) -> str:
+    """What the row's page says under 已由 … 提供 when several files state a fact: how they combine, and when."""
+    if len(stated) < 2:
+        return ""
+    mode = mode_of(spec)
+    if mode != "latest":
+        return MODE_TEXT[mode]
+    steps = [f"{ev.date.year}年{ev.date.month}月{ev.date.day}日 {shown(value)}"
+             for ev in sorted(stated, key=lambda e: (e.date, e.id))
+             if (value := ev.fact(spec.name)) is not None]
+    return f"{MODE_TEXT[mode]}；历次：{'，'.join(steps)}"

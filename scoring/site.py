@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import fields
+from . import combine, fields
 from .charts import history_chart, level_chart
 from .model import Adjustment, Correction, Evidence, FactSpec, FactValue, Indicator, Scheme
 from .numbers import cn_date, fmt, fmt_signed
@@ -135,6 +135,8 @@ class FactView:
     how: str  # how to write it, from fields.FACT_TYPE_HELP
     required: bool
     given: bool
+    stated: tuple[Evidence, ...] = ()  # the files that state it (已由 … 提供)
+    note: str = ""  # how they combine, and a latest fact's history
 
 
 @dataclass(frozen=True)
@@ -217,9 +219,12 @@ class SiteModel:
         texts = tuple((label, getattr(ind.text, key)) for key, label in TEXT_LABELS
                       if ind.section == "row" or getattr(ind.text, key))
         required = set(ind.required_facts)
-        given = {name for ev in self._evidence_of(score) for name, _ in ev.facts}
+        mine = self._evidence_of(score)
+        stated = {name: tuple(ev for ev in mine if ev.fact(name) is not None) for name, _ in combine.stated_by(
+            (f.name for f in ind.facts), mine).items()}
         facts = tuple(FactView(spec, fields.FACT_TYPE_LABELS.get(spec.type, spec.type), fields.FACT_TYPE_HELP.get(spec.type, ""),
-                               spec.name in required, spec.name in given) for spec in ind.facts)
+                               spec.name in required, spec.name in stated, stated.get(spec.name, ()),
+                               combine.history(spec, stated.get(spec.name, ()))) for spec in ind.facts)
         lines = tuple(LineView(ln, tuple(self.evidence[e] for e in ln.evidence if e in self.evidence))
                       for ln in score.lines)
         corrections = tuple((self.field_labels.get(c.field, c.field), c) for c in ind.corrections)

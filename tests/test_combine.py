@@ -111,3 +111,17 @@ def test_new_does_not_ask_for_a_fact_another_file_states_and_filling_the_rest_gi
     assert "2021-12-03-jiedu-qudao-tongji.md:8" in messages[0] and messages[0].startswith(
         made.path.relative_to(sample).as_posix() + ":")
     made.path.unlink()
+
+
+def test_the_row_page_says_which_file_states_each_fact_and_a_latest_fact_s_history() -> None:
+    from scoring.gather import gather
+    from scoring.site import SiteModel
+
+    model = SiteModel(gather(ROOT, strict=True, as_of=date(2021, 12, 10)))
+    facts = {f.spec.name: f for f in model.rows["zdgk.zhuanqu"].facts}
+    built = facts["专区已建成"]
+    assert [ev.id for ev in built.stated] == ["2021-04-09-zhuanqu-jianshe-fangan", "2021-06-25-zhengwu-gongkai-zhuanqu"]
+    assert built.note == "以日期最晚的一份为准；历次：2021年4月9日 否，2021年6月25日 是"
+    assert not facts["专区亮点工程"].given and not facts["专区亮点工程"].stated
+    total = {f.spec.name: f for f in model.rows["jdhy.qudao"].facts}["解读总量"]
+    assert [ev.path for ev in total.stated] == ["evidence/zonghe/2021-12-03-jiedu-qudao-tongji.md"]
