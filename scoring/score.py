@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -92,10 +92,11 @@ class RowScore:
 
     @property
     def reasons(self) -> str:
-        """失分原因: every line that lost points, in one sentence each; why a row is not applicable."""
+        """失分原因: every line that lost points, and every cap or 扣完为止 line that gave some back, so the
+        lines add up to the 扣分 shown; why a row is not applicable."""
         if not self.applicable:
             return "；".join(ln.reason for ln in self.lines)
-        return "；".join(ln.reason for ln in self.lines if ln.amount < 0 and not ln.bonus)
+        return "；".join(ln.reason for ln in self.lines if ln.amount != 0 and not ln.bonus)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class NodeScore:
     clamped: Decimal  # what the node actually loses under its cap or the clamp policy
     bonus: Decimal
     limit: Decimal | None = None  # the cap that applied here, if any
+    at_risk: Decimal = ZERO  # what evidence could still recover here, after the limit
 
     @cached_property
     def rows(self) -> tuple[RowScore, ...]:
@@ -230,7 +232,8 @@ class ScoreTable:
 
     @property
     def at_risk(self) -> Decimal:
-        return sum((r.at_risk for r in self.rows), ZERO)
+        """What evidence could still recover in the total: each top node's, after its limit."""
+        return sum((lv.at_risk for lv in self.levels), ZERO)
 
 
 # --- facts ------------------------------------------------------------------
@@ -277,6 +280,7 @@ def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Sche
             lines.append(_score_line(indicator, rule, ln, scheme))
     deduction = -sum((ln.amount for ln in lines if not ln.bonus), ZERO)
     bonus = sum((ln.amount for ln in lines if ln.bonus), ZERO)
+    raw = deduction
     if scheme.clamp == "row" and indicator.section == ROW and indicator.points > 0 and deduction > indicator.points:
         excess = deduction - indicator.points
         lines.append(ScoreLine(indicator.id, "clamp", "扣完为止", "", excess,
@@ -287,8 +291,9 @@ def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Sche
     missing = tuple(n for n in required if n not in facts)
     # A row that needs no fact (bonus only, or left to judgment) owes nothing: complete.
     status = COMPLETE if not missing else MISSING if len(missing) == len(required) else PARTIAL
-    at_risk = -sum((ln.amount for ln in lines if ln.at_risk), ZERO)
-    at_risk = min(at_risk, deduction)
+    # What evidence could recover: the deduction less what would remain without the at-risk lines (clamped alike).
+    settled = max(raw + sum((ln.amount for ln in lines if ln.at_risk), ZERO), ZERO)
+    at_risk = deduction - min(settled, deduction)
     unmet = sorted(ln.deadline for ln in lines if ln.deadline is not None and ln.amount < 0)
     due = scheme.due_date
     upcoming = next((d for d in unmet if due is None or d <= due), due)
@@ -334,7 +339,7 @@ def _units(scheme: Scheme, rows: tuple[RowScore, ...]) -> tuple[UnitScore, ...]:
         for r in mine:
             owned = [ln for ln in r.lines if not ln.bonus and (ln.unit == unit.name or not ln.unit)]
             row_deduction = -sum((ln.amount for ln in owned), ZERO)
-            row_risk = min(-sum((ln.amount for ln in owned if ln.at_risk), ZERO), r.deduction)
+            row_risk = min(-sum((ln.amount for ln in owned if ln.at_risk), ZERO), r.at_risk)
             deduction += max(min(row_deduction, r.deduction), ZERO)
             at_risk += row_risk
             if r.missing_facts or row_risk > 0:
@@ -352,8 +357,27 @@ def _node_score(scheme: Scheme, node: Node, children: tuple[NodeScore | RowScore
     if limit is None and (node.clamp or (node.clamp is None and scheme.clamp_depth == node.depth)):
         limit = sum((c.points for c in children), ZERO)
     clamped = min(deduction, limit) if limit is not None else deduction
+    settled = sum(((c.clamped if isinstance(c, NodeScore) else c.deduction) - c.at_risk for c in children), ZERO)
+    at_risk = clamped - (min(settled, limit) if limit is not None else settled)
     return NodeScore(node, scheme.level_names[min(node.depth, scheme.depth - 1)], children, deduction, clamped,
-                     bonus, limit)
+                     bonus, limit, max(at_risk, ZERO))
+
+
+def _cap_risk(node: NodeScore, cap: Decimal) -> NodeScore:
+    """No row or group below shows more at risk than the node above it can give back, nor a row more than its points.
+
+    A node's and the total's figures are exact; a row's is an upper bound: what its evidence would give back
+    beyond its own points depends on the other rows of its node.
+    """
+    limit = min(node.at_risk, cap)
+    children: list[NodeScore | RowScore] = []
+    for c in node.children:
+        if isinstance(c, NodeScore):
+            children.append(_cap_risk(c, limit))
+            continue
+        most = min(limit, c.points) if c.points > 0 else limit
+        children.append(replace(c, at_risk=most) if c.at_risk > most else c)
+    return replace(node, children=tuple(children), at_risk=limit)
 
 
 def score(scheme: Scheme, evidence: tuple[Evidence, ...]) -> ScoreTable:
@@ -368,7 +392,7 @@ def score(scheme: Scheme, evidence: tuple[Evidence, ...]) -> ScoreTable:
         children = tuple(node_of(c) if isinstance(c, Node) else row_of(c) for c in node.children)
         return _node_score(scheme, node, children)
 
-    levels = [node_of(level) for level in scheme.levels]
+    levels = [_cap_risk(lv, lv.at_risk) for lv in (node_of(level) for level in scheme.levels)]
     comprehensive = tuple(row_of(i) for i in scheme.comprehensive)
     major = tuple(row_of(i) for i in scheme.major)
     base = sum((lv.points - lv.clamped for lv in levels), ZERO)

@@ -570,20 +570,24 @@ def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True, 
 
 
 def render_docs(project: Project, *, directory_urls: bool = True, compiled: Path | None = None,
-                memo: MarkdownMemo | None = None) -> Docs:
-    """Every page's Markdown and every file of the docs dir, in memory (``memo``: see ``MarkdownMemo``)."""
+                memo: MarkdownMemo | None = None, dossier: bool = False) -> Docs:
+    """Every page's Markdown and every file of the docs dir, in memory (``memo``: see ``MarkdownMemo``).
+
+    ``dossier``: the PDF is built beside the site and copied into it, so the dashboard links to it.
+    """
     model = SiteModel(project)
     copies = Copies(project.root)
     shown = [ev for ev in project.table.evidence if project.shown(ev)]  # the public edition: no page for the rest
     pages = {ev.path: Links.evidence(ev.id) for ev in shown}
     common = {"scheme": model.scheme, "table": model.table, "info": project.info, "as_of": project.as_of,
               "links": model.links, "model": model, "labels": STATUS_LABELS, "withheld": project.withheld,
-              "WITHHELD": WITHHELD, "edition": project.edition}
+              "WITHHELD": WITHHELD, "edition": project.edition, "dossier": dossier}
     writer = PageWriter(template_env(compiled), common, memo)
     keys = _Keys(project, directory_urls, memo) if memo is not None else None
     if memo is not None:
         memo.begin()
-    _write_pages(writer, model, project, project.git.history, keys.summary if keys else None)
+    summary = keys.summary + ("|dossier" if dossier else "") if keys else None
+    _write_pages(writer, model, project, project.git.history, summary)
     for ev in shown:
         attachments = [AttachmentView(a.name, copies.add(a.path), a.image) for a in ev.attachments]
         row = model.rows.get(ev.indicator)
@@ -781,7 +785,7 @@ def _tune(terms: tuple[str, ...], folder: Path | None = None) -> None:
 
 
 def build_site(project: Project, target: Path, cache: Path | None = None, memo: MarkdownMemo | None = None,
-               placed: dict[str, str] | None = None, jobs: int = 1) -> SitePlan:
+               placed: dict[str, str] | None = None, jobs: int = 1, dossier: bool = False) -> SitePlan:
     """Generate the pages and build the site into ``target`` (a folder that does not exist yet).
 
     Without a ``cache``, the pages are written into a scratch docs dir beside
@@ -808,7 +812,8 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
                 if cache is not None:  # the pages' Markdown kept beside the site cache, for the next process too
                     memo = memo or MarkdownMemo()
                     memo.folder = cache.parent / "markdown" / cache.name
-                made = render_docs(project, directory_urls=bool(cfg.use_directory_urls), compiled=compiled, memo=memo)
+                made = render_docs(project, directory_urls=bool(cfg.use_directory_urls), compiled=compiled, memo=memo,
+                                   dossier=dossier)
                 plan = made.plan
                 terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
                 _tune(terms, cache.parent / "jieba" if cache is not None else None)
