@@ -84,7 +84,8 @@ def test_scores_xlsx_adds_up_in_libreoffice(tmp_path: Path) -> None:
     sheet["AA1"] = f"=SUM({scores}2:{scores}{last})"
     sheet["AB1"] = f"={points}{last + 1}"  # the total row's 赋分, a number too
     book.save(tmp_path / "sums.xlsx")
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",
+    utf8_csv = "csv:Text - txt - csv (StarCalc):44,34,76"  # comma, double quote, UTF-8
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", utf8_csv,
                     "--outdir", str(tmp_path), str(tmp_path / "sums.xlsx")], check=True, capture_output=True,
                    timeout=180)
     with (tmp_path / "sums.csv").open(encoding="utf-8") as handle:
