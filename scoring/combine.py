@@ -198,9 +198,9 @@ def stated_note(spec: FactSpec, paths: Sequence[str]) -> str:
     """已由 … 提供, and what another statement would do under the fact's combination."""
     mode = mode_of(spec)
     then = {"once": "只能由一个文件写明，不要再写",
-            "latest": "情况有变时才写新的值（以日期最晚的一份为准）",
+            "latest": "情况有变时才写新的值（以日期最晚的一份为准），否则删去本行",
             "any": "各单位写本单位的情况", "all": "各单位写本单位的情况"}.get(
-        mode, f"本文件另有新的情况时才写（{MODE_TEXT[mode]}）")
+        mode, f"本文件另有新的情况时才写（{MODE_TEXT[mode]}），否则删去本行")
     return f"已由 {'、'.join(paths)} 提供；{then}"
 
 

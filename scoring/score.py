@@ -67,6 +67,7 @@ class RowScore:
     missing_facts: tuple[str, ...]
     due: date | None  # the earliest deadline not met, or the scheme's due date (None: no 完成时限)
     applicable: bool = True  # False: 无此项工作，不检查 — the row leaves the full marks
+    conflicts: tuple[str, ...] = ()  # facts whose statements disagree (units saying yes and no)
 
     @property
     def points(self) -> Decimal:
@@ -156,10 +157,18 @@ class NodeScore:
 
 @dataclass(frozen=True)
 class Todo:
-    """A row a unit still owes evidence for: the points that unit can recover (the row says what and by when)."""
+    """A row where a unit lost points or still owes evidence: how much, why, which file to edit, which facts."""
 
     row: RowScore
     at_risk: Decimal
+    lost: Decimal = ZERO  # the points this unit's items lost in the row (at risk included)
+    reasons: tuple[str, ...] = ()  # the lines that lost them
+    files: tuple[str, ...] = ()  # the unit's own evidence files of the row, to edit; none: a new file (新建)
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """The facts to add or put right: missing ones, then those whose statements disagree."""
+        return (*self.row.missing_facts, *(f for f in self.row.conflicts if f not in self.row.missing_facts))
 
 
 @dataclass(frozen=True)
@@ -268,7 +277,8 @@ def aggregate(indicator: Indicator, evidence: Iterable[Evidence]) -> dict[str, G
 
 
 def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Scheme) -> RowScore:
-    facts = aggregate(indicator, evidence)
+    found = combined(indicator, evidence)
+    facts = {name: c.given for name, c in found.items()}
     ctx = Context(facts, indicator.points, optional=indicator.section != ROW)
     applied = [(rule, rule.apply(ctx)) for rule in indicator.rules]
     excluded = [(rule, [ln for ln in got if ln.excluded]) for rule, got in applied if any(ln.excluded for ln in got)]
@@ -298,7 +308,8 @@ def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Sche
     due = scheme.due_date
     upcoming = next((d for d in unmet if due is None or d <= due), due)
     return RowScore(indicator, tuple(lines), deduction, bonus, status, at_risk,
-                    tuple(e.id for e in evidence), missing, upcoming)
+                    tuple(e.id for e in evidence), missing, upcoming,
+                    conflicts=tuple(name for name, c in found.items() if c.conflicts))
 
 
 def _score_line(indicator: Indicator, rule: Rule, ln: Line, scheme: Scheme) -> ScoreLine:
@@ -329,7 +340,7 @@ def _grade(scheme: Scheme, value: Decimal) -> str:
     return scheme.grade_bands[-1].grade if scheme.grade_bands else ""
 
 
-def _units(scheme: Scheme, rows: tuple[RowScore, ...]) -> tuple[UnitScore, ...]:
+def _units(scheme: Scheme, rows: tuple[RowScore, ...], evidence: tuple[Evidence, ...]) -> tuple[UnitScore, ...]:
     everyone_ids = {u.id for u in scheme.units if u.everyone}
     result = []
     for unit in scheme.real_units:
@@ -338,13 +349,15 @@ def _units(scheme: Scheme, rows: tuple[RowScore, ...]) -> tuple[UnitScore, ...]:
         deduction = at_risk = ZERO
         for r in mine:
             owned = [ln for ln in r.lines if not ln.bonus and (ln.unit == unit.name or not ln.unit)]
-            row_deduction = -sum((ln.amount for ln in owned), ZERO)
+            row_deduction = max(min(-sum((ln.amount for ln in owned), ZERO), r.deduction), ZERO)
             row_risk = min(-sum((ln.amount for ln in owned if ln.at_risk), ZERO), r.at_risk)
-            deduction += max(min(row_deduction, r.deduction), ZERO)
+            deduction += row_deduction
             at_risk += row_risk
-            if r.missing_facts or row_risk > 0:
-                todo.append(Todo(r, row_risk))
-        todo.sort(key=lambda t: (-t.at_risk, t.row.due or date.max, t.row.indicator.id))
+            if r.missing_facts or r.conflicts or row_risk > 0 or row_deduction > 0:
+                files = tuple(e.path for e in evidence if e.indicator == r.indicator.id and e.unit == unit.name)
+                todo.append(Todo(r, row_risk, row_deduction, tuple(ln.reason for ln in owned if ln.amount != 0),
+                                 files))
+        todo.sort(key=lambda t: (-t.at_risk, -t.lost, t.row.due or date.max, t.row.indicator.id))
         result.append(UnitScore(unit, mine, deduction, at_risk, tuple(todo)))
     return tuple(result)
 
@@ -414,7 +427,8 @@ def score(scheme: Scheme, evidence: tuple[Evidence, ...]) -> ScoreTable:
                              key=lambda d: (d.deadline, d.row.indicator.id)))
     return ScoreTable(
         scheme=scheme, levels=tuple(levels), comprehensive=comprehensive, major=major,
-        units=_units(scheme, all_rows), deadlines=deadlines, evidence=tuple(sorted(evidence, key=lambda e: e.id)),
+        units=_units(scheme, all_rows, tuple(sorted(evidence, key=lambda e: e.path))), deadlines=deadlines,
+        evidence=tuple(sorted(evidence, key=lambda e: e.id)),
         base=base, row_bonus=row_bonus, comprehensive_bonus=comp, comprehensive_raw=comp_raw,
         major_deduction=major_deduction, raw_total=raw_total, total=total, normalised=normalised, grade=grade,
     )

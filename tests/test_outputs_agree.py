@@ -104,3 +104,21 @@ def test_a_site_built_without_the_pdf_has_no_link_to_it(mini: Path, tmp_path: Pa
     together = render_docs(project, dossier=True).pages["index.md"]
     assert "dossier.pdf" not in alone and 'href="dossier.pdf"' in together
 
+
+
+def test_a_unit_s_to_do_list_gives_every_point_lost_or_at_risk_with_reason_file_and_fact(mini: Path) -> None:
+    from scoring.site import render_docs
+
+    (mini / "evidence" / "bgs" / "zixun.md").unlink()
+    project = gather(mini, as_of=date(2021, 12, 1))
+    units = {u.unit.id: u for u in project.table.units}
+    todo = {t.row.indicator.id: t for t in units["zonghe"].todo}
+    assert set(todo) == {"zuzhi.yanjiu", "gongkai.shuangshi"}  # lost points, nothing missing: still listed
+    yanjiu = todo["zuzhi.yanjiu"]
+    assert (yanjiu.lost, yanjiu.at_risk, yanjiu.reasons) == (Decimal(1), Decimal(0), ("缺少“丙”，扣1分",))
+    assert yanjiu.files == ("evidence/zonghe/yanjiu.md",) and yanjiu.facts == ()
+    zixun = {t.row.indicator.id: t for t in units["zwfw"].todo}["zuzhi.zixun"]
+    assert zixun.files == () and zixun.facts == ("已开展政策咨询",) and zixun.at_risk == zixun.lost == Decimal(1)
+    pages = render_docs(project).pages
+    assert "evidence/zonghe/yanjiu.md" in pages["units/zonghe.md"] and "缺少“丙”，扣1分" in pages["units/zonghe.md"]
+    assert "新建（python build.py new zuzhi.zixun --unit 政务服务中心）" in pages["units/zwfw.md"]
