@@ -122,3 +122,19 @@ def test_a_unit_s_to_do_list_gives_every_point_lost_or_at_risk_with_reason_file_
     pages = render_docs(project).pages
     assert "evidence/zonghe/yanjiu.md" in pages["units/zonghe.md"] and "缺少“丙”，扣1分" in pages["units/zonghe.md"]
     assert "新建（python build.py new zuzhi.zixun --unit 政务服务中心）" in pages["units/zwfw.md"]
+
+
+def test_the_reasons_shown_add_up_to_the_deduction_shown_clamp_line_included(mini: Path) -> None:
+    from scoring import tables
+
+    scheme = mini / "indicators" / "scheme.yaml"
+    scheme.write_text(scheme.read_text(encoding="utf-8").replace("clamp: level1", "clamp: row"), encoding="utf-8")
+    yanjiu = mini / "evidence" / "zonghe" / "yanjiu.md"
+    yanjiu.write_text(yanjiu.read_text(encoding="utf-8").replace("[甲, 乙]", "[]"), encoding="utf-8")
+    table = gather(mini, as_of=date(2021, 12, 1)).table
+    row = table.row("zuzhi.yanjiu")
+    assert row is not None and row.deduction == Decimal(2)  # 3 missing × 1, 扣完为止 at the row's 2 points
+    assert row.reasons.endswith("扣完为止：本行扣分以赋分2分为限，超出的1分不计")
+    record = next(r for r in csv.reader(tables.to_csv(table).decode("utf-8-sig").splitlines())
+                  if r[0] == "zuzhi.yanjiu")
+    assert record[-2] == row.reasons and record[-4] == "2"
