@@ -160,7 +160,7 @@ def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard |
         made = {name for w in written for name in w.names}
         state = state_of(project)
         kept = {n for n, s in read_manifest(out).items() if s == state and n not in made} if guard is None else set()
-        stale = sorted(n for n in _generated(out) if n not in made and n not in kept)
+        stale = sorted(n for n in _generated(out) if n not in made and n not in kept) if guard is None else []
         if guard is None:
             staging.keep(made | set(stale))
         else:
