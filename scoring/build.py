@@ -169,8 +169,9 @@ def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard |
             shown = "、".join(f"{n}/" if (out / n).is_dir() else n for n in stale)
             written.append(Written((), f"已删除由其他数据生成的旧输出 {shown}，以免与本次得分不一致"
                                        "（需要时请运行 python build.py all 重新生成）"))
-        (staging.path / MANIFEST).write_text(json.dumps({n: state for n in sorted(made | kept)}, indent=1) + "\n",
-                                             encoding="utf-8")
+        if guard is None:  # a public build keeps nothing of an earlier output: nothing to record for the next
+            (staging.path / MANIFEST).write_text(json.dumps({n: state for n in sorted(made | kept)}, indent=1)
+                                                 + "\n", encoding="utf-8")
         staging.commit()
     finally:
         staging.close()

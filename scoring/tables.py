@@ -95,7 +95,7 @@ def to_json(table: ScoreTable, info: BuildInfo, as_of: date) -> str:
                    "rows": [r.indicator.id for r in u.rows],
                    "todo": [{"row": t.row.indicator.id, "at_risk": _num(t.at_risk), "due": _day(t.row.due),
                              "missing_facts": list(t.row.missing_facts), "lost": _num(t.lost),
-                             "reasons": list(t.reasons), "files": list(t.files), "facts": list(t.facts)}
+                             "reasons": list(t.reasons), "facts": list(t.facts)}
                             for t in u.todo]} for u in table.units],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
