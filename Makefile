@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make build   builds the default content: check, score tables, site, PDF (the site carries the PDF)
+#   make build   builds the default content: check, score tables, site, PDF (build.py all puts a copy of the PDF in the site)
 #   make test    runs the whole test suite (pytest, with mypy and ruff inside)
 # And for an intranet machine without a Python package index:
 #   make bundle  writes dist/zwgk-assessment-offline.tar: the project and every wheel it installs
@@ -16,7 +16,6 @@ setup-test:
 
 build: setup
 	$(PY) build.py all
-	cp build/dossier.pdf build/site/dossier.pdf
 
 # over the machine's cores; a test file runs whole in one worker, so its module-wide builds are made once
 test: setup-test

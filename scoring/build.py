@@ -10,8 +10,10 @@ failure or a kill at any moment leaves ``out`` as the complete previous build.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -30,6 +32,7 @@ class Settings:
 
     jobs: int = 1  # processes laying out the PDF and rendering the site's pages
     cache: Path | None = None  # where renderers keep what they computed for this output folder (site pages)
+    dossier: bool = False  # the PDF is built too: the site carries a copy and links to it (set by ``build``)
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def _site(name: str) -> Callable[[Project, Path, Settings], Written]:
         from .site import build_site  # MkDocs and its theme load only when a site is asked for
 
         cache = settings.cache / f"{name}-{project.edition.value}" if settings.cache else None
-        plan = build_site(project, folder / name, cache, jobs=settings.jobs)
+        plan = build_site(project, folder / name, cache, jobs=settings.jobs, dossier=settings.dossier)
         reused = f"；{plan.reused} 页未变，取自缓存" if plan.reused else ""
         shared = f"；{plan.processes} 个进程并行生成" if plan.processes > 1 else ""
         return Written((name,), f"审阅网站 {name}/（{plan.pages} 页，其中证据 {plan.evidence_pages} 页{reused}{shared}）")
@@ -91,6 +94,32 @@ OUTPUTS: dict[str, Callable[[Project, Path, Settings], Written]] = {
     "annual-report": write_annual_report,
     "preview": _site("preview"),
 }
+
+
+# Which data each output of a folder was made from: one build never leaves outputs of two states side by side.
+MANIFEST = ".outputs.json"
+GENERATED = (*TABLE_NAMES, "site", PDF_NAME)  # not the preview: a running preview keeps its own up to date
+
+
+def state_of(project: Project) -> str:
+    """The data an output is made from: every data file's digest, the edition and the as-of date."""
+    digest = hashlib.sha256(f"{project.edition.value}|{project.as_of.isoformat()}".encode())
+    for path, facts in sorted(project.files.items()):
+        digest.update(f"\n{path}|{facts.sha256}".encode())
+    return digest.hexdigest()
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    try:
+        found = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def _generated(out: Path) -> list[str]:
+    """The outputs a previous build left in ``out`` (a file of the user's own is never touched)."""
+    return [name for name in GENERATED if (out / name).exists()]
 
 
 def site_cache(out: Path) -> Path:
@@ -142,13 +171,27 @@ def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard |
     wanted = [name for name in OUTPUTS if name in set(outputs)]
     staging = Staging(out)
     try:
+        settings = replace(settings, dossier="pdf" in wanted and "site" in wanted)
         written = [OUTPUTS[name](project, staging.path, settings) for name in wanted]
         if "site" in wanted:
-            _publish_results(project, staging.path / "site", with_pdf="pdf" in wanted)
+            _publish_results(project, staging.path / "site", with_pdf=settings.dossier)
+        if settings.dossier:  # the site's link to the PDF: the very file, linked in
+            os.link(staging.path / PDF_NAME, staging.path / "site" / PDF_NAME)
+        made = {name for w in written for name in w.names}
+        state = state_of(project)
+        kept = {n for n, s in read_manifest(out).items() if s == state and n not in made} if guard is None else set()
+        stale = sorted(n for n in _generated(out) if n not in made and n not in kept) if guard is None else []
         if guard is None:
-            staging.keep(name for w in written for name in w.names)
+            staging.keep(made | set(stale))
         else:
             written.append(Written((), guard.check(staging.path)))
+        if stale:
+            shown = "、".join(f"{n}/" if (out / n).is_dir() else n for n in stale)
+            written.append(Written((), f"已删除由其他数据生成的旧输出 {shown}，以免与本次得分不一致"
+                                       "（需要时请运行 python build.py all 重新生成）"))
+        if guard is None:  # a public build keeps nothing of an earlier output: nothing to record for the next
+            (staging.path / MANIFEST).write_text(json.dumps({n: state for n in sorted(made | kept)}, indent=1)
+                                                 + "\n", encoding="utf-8")
         staging.commit()
     finally:
         staging.close()

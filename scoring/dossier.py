@@ -151,10 +151,11 @@ def build_meta(project: Project) -> Meta:
     edition = f"（{project.edition.label}）" if project.edition is Edition.PUBLIC else ""
     return Meta(
         title=f"{scheme.issuer}{scheme.year}年度政务公开工作考核自评材料{edition}",
-        subject=f"依据{scheme.title}（{scheme.doc_number}）的自评得分、失分原因和印证材料",
+        subject=f"依据{scheme.title}{f'（{scheme.doc_number}）' if scheme.doc_number else ''}的自评得分、失分原因和印证材料",
         keywords=", ".join(("政务公开", "考核", "自评", f"{scheme.year}年度", scheme.issuer)),
         created=when.isoformat(timespec="seconds"),
-        date_text=cn_date(project.as_of),
+        date_text=cn_date(project.as_of) + ("（生成当天：项目不在 git 版本库中，可用 --as-of 指定日期）"
+                                            if project.as_of_today else ""),
     )
 
 

@@ -106,7 +106,9 @@ def public(project: Project) -> Project:
     def one(ev: Evidence) -> Evidence:
         return withhold(ev, show_title) if ev.id in internal else ev
 
-    table = replace(project.table, evidence=tuple(one(ev) for ev in project.table.evidence))
+    units = tuple(replace(u, todo=tuple(replace(t, files=tuple(f for f in t.files if f not in hidden)) for t in u.todo))
+                  for u in project.table.units)  # a unit's to-do names its files: internal ones not here
+    table = replace(project.table, evidence=tuple(one(ev) for ev in project.table.evidence), units=units)
     bodies = {ident: unlink(body, hidden) for ident, body in project.bodies.items() if ident not in internal}
     changes = {path: change for path, change in project.git.changes.items() if path not in hidden}
     return replace(

@@ -54,6 +54,11 @@ ID_PATTERN = "^[a-z0-9][a-z0-9._-]*$"
 SANE_DATES = (date(1990, 1, 1), date(2099, 12, 31))
 DATE_PATTERN = r"^(199\d|20\d\d)-\d\d-\d\d$"  # as SANE_DATES: 1990 to 2099
 FACT_TYPES = ("items", "count", "number", "flag", "date", "adjustments")
+COMBINE_MODES = ("sum", "once", "latest", "any", "all", "union", "collect")  # as scoring/combine.py
+COMBINE_HELP = ("多个证据文件写了同一事实时如何合并：sum 相加（各报各的次数），once 只能由一个文件写明（全年总数、比率、分母），"
+                "latest 以日期最晚的一份为准（会变化的状态），any 任一单位为是即可，all 每个单位都须为是，"
+                "union 名称合并，collect 全部保留；不写则按类型：count 为 sum，number 为 once，flag 为 any"
+                "（责任单位为“各组”等全体单位的行为 all），items 为 union，date、adjustments 为 collect")
 
 
 # --- value types that only files use ----------------------------------------
@@ -358,6 +363,9 @@ class FactKeys:
     register: RegisterQueryKeys | None = field(default=None, metadata=param(
         record(RegisterQueryKeys, REGISTER_QUERY_SHAPE, "register "),
         "由台账计算该事实（不再由证据填写）：计行数、是否有行、各行编号或某列之和", "{file: gwsx, filter: 属性滥用}"))
+    combine: str = field(default="", metadata=param(choice(*COMBINE_MODES), COMBINE_HELP, "once"))
+    restate: bool = field(default=False, metadata=param(
+        BOOL, "combine: once 时，true 允许其他文件再次写明相同的值（不同的值仍是错误）"))
 
 
 @dataclass(frozen=True, kw_only=True)

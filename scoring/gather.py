@@ -33,6 +33,10 @@ def gather(root: Path, *, strict: bool = False, as_of: date | None = None, info:
     record = GitRecord()
     if with_git:
         record = GitRecord(history(root), last_changes(root, [ev.path for ev in checked.evidence]))
+    today = as_of is None and not info.commit and info.date.year == 1970  # outside git: no date to take
+    if today:
+        as_of = date.today()
     return Project(root=root, scheme=checked.scheme, evidence=checked.evidence, problems=checked.problems,
-                   table=checked.table, info=info, as_of=as_of or info.date.date(), bodies=checked.bodies,
-                   files=checked.files, git=record, verified=checked.verified, registers=checked.registers)
+                   table=checked.table, info=info, as_of=as_of or info.date.date(), as_of_today=today,
+                   bodies=checked.bodies, files=checked.files, git=record, verified=checked.verified,
+                   registers=checked.registers)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fields, filetypes, formats, privacy
+from .combine import MODES
 from .formats import ID_RE, date_problem
 from .model import (
     BONUS,
@@ -45,7 +46,7 @@ from .numbers import to_decimal
 from .params import bool_value, nearest
 from .problems import Problem, Severity, error, suggest, warning
 from .registerfacts import query_problems
-from .rules import PercentFloor, RatioScore, Rule, RuleError, check_fact_types, parse_rule, walk, with_measures
+from .rules import Rule, RuleError, check_fact_types, parse_rule, with_measures
 from .safeio import LIMIT_KEYS, MB, Limits, ReadRefused, Tree, decode, read_bytes, size_text
 from .yamlio import FrontMatterError, LineDict, YamlSyntaxError, load_yaml, split_front_matter
 
@@ -160,9 +161,14 @@ def _load_facts(ctx: _Ctx, declared: Mapping[str, Any] | None) -> dict[str, Fact
             ctx.err(line, f"事实“{name}”缺少中文说明 help", "missing-key")
         for message in query_problems(spec["register"], spec["type"]) if spec["register"] else ():
             ctx.err(line, f"事实“{name}”的 register：{message}", "bad-value")
+        allowed = MODES.get(spec["type"], ())
+        if spec["combine"] and spec["combine"] not in allowed:
+            ctx.err(_line(raw, "combine"), f"事实“{name}”（{spec['type']}）不能用 combine: {spec['combine']}；"
+                    f"可用：{'、'.join(allowed)}", "bad-value")
+            spec["combine"] = ""
         facts[str(name)] = FactSpec(name=str(name), type=spec["type"], help=spec["help"], options=spec["options"],
                                     max=spec["max"], unit=spec["unit"], adverse=spec["adverse"], line=line,
-                                    register=spec["register"])
+                                    register=spec["register"], combine=spec["combine"], restate=spec["restate"])
     return facts
 
 
@@ -214,11 +220,17 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, place: _Place,
         for line, message in check_fact_types(rule, facts):
             ctx.err(line, f"指标 {ident}：{message}", "rule-fact")
         rules.append(with_measures(rule, facts))
+    if section == ROW and not values["rules"] and (values.get("points") or 0) > 0:
+        ctx.warn(_line(data), f"指标 {ident} 没有计分规则：不论有无材料都得满分{values['points']}分；"
+                 "请按扣分标准写出 rules", "row-no-rule")
     unit_names: tuple[str, ...] = values["units"]
     if unit_names:
         unit_ids = _unit_ids(ctx, unit_names, units, _line(data, "units"), f"指标 {ident}")
     else:  # a row without units: inherits the nearest ancestor's
         unit_names, unit_ids = place.units, place.unit_ids
+    if any(u.everyone and u.id in unit_ids for u in units):  # every unit must: a yes/no fact needs them all
+        facts = {n: dataclasses.replace(f, combine="all") if f.type == "flag" and not f.combine else f
+                 for n, f in facts.items()}
     if section == ROW:
         text = values["text"] or formats.TextKeys()
         texts = Texts(text.deduction, text.bonus, text.method, text.content, text.remarks)
@@ -379,12 +391,14 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
     major: tuple[Indicator, ...] = ()
     comp_cap: Decimal | None = None
     major_text = ""
+    id_lines: dict[str, int] = {}  # each level file's line of id:
     period_start = start or date(1970, 1, 1)
     for part in parts:
         assert part is not None
         pdata, pctx = part
         if isinstance(pdata, Mapping) and "rows" in pdata:
             levels.append(_load_level_file(pctx, pdata, level_names, units, period_start))
+            id_lines[pctx.rel] = _line(pdata, "id")
         elif isinstance(pdata, Mapping) and ("comprehensive" in pdata or "major" in pdata):
             totals, _ = _read(pctx, formats.TotalsFileKeys, pdata, f"{Path(pctx.rel).name} ")
             comp, _ = _read(pctx, formats.ComprehensiveKeys, totals["comprehensive"] or {}, "综合加分项 comprehensive ")
@@ -401,14 +415,17 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
             continue  # an empty totals.yaml, or {}: the scheme has no 加分/扣分 blocks (both keys are optional)
         else:
             pctx.err(1, f"无法识别的方案文件：{level_names[0]}文件应有 rows:，加分与扣分文件应有 comprehensive: 或 major:")
-    seen: dict[str, str] = {}
+    seen: dict[str, Indicator] = {}
+    duplicates = _node_id_problems(levels, id_lines)
     for indicator in (*(r for lv in levels for r in lv.rows), *comprehensive, *major):
-        if indicator.id in seen:
-            problems.append(error(indicator.path, indicator.line,
-                                  f"指标编号 {indicator.id} 重复（另见 {seen[indicator.id]}）", "indicator-dup"))
-        seen[indicator.id] = f"{indicator.path}:{indicator.line}"
+        first = seen.setdefault(indicator.id, indicator)
+        if first is not indicator:
+            for here, there in ((indicator, first), (first, indicator)):
+                duplicates.append(error(here.path, here.line, f"指标编号 {indicator.id} 重复"
+                                        f"（另见 {there.path}:{there.line}）", "indicator-dup"))
+    problems.extend(duplicates)
     clamp = meta.get("clamp")
-    if start is None or end is None or clamp is None:
+    if start is None or end is None or clamp is None or duplicates:  # one id, two things: evidence cannot be placed
         return None, problems
     scheme = Scheme(
         title=meta.get("title") or "", issuer=meta["issuer"], doc_number=meta["doc_number"], issued=meta["issued"],
@@ -422,17 +439,26 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
     return scheme, problems
 
 
-def _node_id_problems(levels: list[Node]) -> list[Problem]:
-    """Two nodes of the tree with one id (pages and anchors are named by it)."""
-    seen: dict[str, Node] = {}
+def _node_id_problems(levels: list[Node], id_lines: dict[str, int]) -> list[Problem]:
+    """Two nodes of the tree with one id (pages and anchors are named by it): an error at each, naming the other."""
+    seen: dict[str, tuple[Node, int]] = {}
+    reported: list[str] = []
     problems: list[Problem] = []
     for top in levels:
         for node in top.walk():
-            other = seen.get(node.id)
-            if other is not None:
-                problems.append(error(node.path, node.line, f"编号 {node.id} 重复：“{other.name}”"
-                                      f"（{other.path}:{other.line}）也使用这个编号", "node-dup"))
-            seen.setdefault(node.id, node)
+            line = id_lines.get(node.path, node.line) if node.depth == 0 else node.line
+            first = seen.get(node.id)
+            if first is None:
+                seen[node.id] = (node, line)
+                continue
+            if any(node.id.startswith(f"{dup}.") for dup in reported):  # an id derived from a duplicate: said once
+                continue
+            reported.append(node.id)
+            other, other_line = first
+            problems.append(error(node.path, line, f"编号 {node.id} 重复：“{other.name}”（{other.path}:{other_line}）"
+                                  "也使用这个编号；请改用不同的编号", "node-dup"))
+            problems.append(error(other.path, other_line, f"编号 {node.id} 重复：“{node.name}”（{node.path}:{line}）"
+                                  "也使用这个编号；请改用不同的编号", "node-dup"))
     return problems
 
 
@@ -818,30 +844,7 @@ def load_evidence(root: Path, scheme: Scheme, digests: Digests | None = None,
         found.append(evidence)
     if memo is not None:
         memo.end({_rel(root, path) for path in paths})
-    problems.extend(ratio_problems(scheme, found))
+    from .plausible import fact_problems  # plausible reads scores, which read the model this module builds
+
+    problems.extend(fact_problems(scheme, found))
     return tuple(found), problems
-
-
-def ratio_problems(scheme: Scheme, evidence: list[Evidence]) -> list[Problem]:
-    """A part larger than its whole (合规数据量 above 报送数据总量) is an error at the part's line.
-
-    Facts are combined over all of a row's evidence first, as scoring combines them.
-    """
-    from .score import aggregate
-
-    by_row: dict[str, list[Evidence]] = {}
-    for ev in evidence:
-        by_row.setdefault(ev.indicator, []).append(ev)
-    problems: list[Problem] = []
-    for row in scheme.all_indicators():
-        pairs = {(r.numerator, r.denominator) for r in walk(row.rules) if isinstance(r, RatioScore | PercentFloor)}
-        given = aggregate(row, by_row.get(row.id, [])) if pairs else {}
-        for numerator, denominator in sorted(pairs):
-            num, den = given.get(numerator), given.get(denominator)
-            if num is None or den is None or to_decimal(num.value) <= to_decimal(den.value):
-                continue
-            source = next(ev for ev in reversed(by_row[row.id]) if ev.id in num.evidence)
-            line = dict(source.fact_lines).get(numerator, 2)
-            problems.append(error(source.path, line, f"“{numerator}”（合计 {num.value}）大于“{denominator}”"
-                                  f"（合计 {den.value}）：部分不能大于总数，请核对两个数", "part-above-whole"))
-    return problems

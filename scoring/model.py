@@ -60,6 +60,8 @@ class FactSpec:
     adverse: bool = False
     line: int = 0
     register: Any = None  # formats.RegisterQueryKeys: the fact is counted from a register (registerfacts.py)
+    combine: str = ""  # how statements in several files combine (scoring/combine.py); "": the type's default
+    restate: bool = False  # combine: once: a second file may state the same value again
 
 
 @dataclass(frozen=True)

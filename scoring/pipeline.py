@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import invariants
 from .annualtables import read_registers
 from .body import check_bodies
 from .check import check_scheme
@@ -107,5 +108,6 @@ def check_and_score(root: Path, *, strict: bool = False, memo: EvidenceMemo | No
     ordered = sort_problems(problems)
     if has_errors(ordered, strict):
         raise DataError(ordered)
-    return Checked(root, scheme, evidence, tuple(ordered), score(scheme, evidence, counted), bodies,
+    table = invariants.check(score(scheme, evidence, counted))  # a broken invariant is a bug: 内部错误, never a wrong figure
+    return Checked(root, scheme, evidence, tuple(ordered), table, bodies,
                    file_facts(root, digests), registers, verified)

@@ -187,6 +187,7 @@ class Project:
     # The date the to-do lists and deadline views are judged by ("deadline
     # passed / coming"). No rule reads it: scores never depend on it.
     as_of: date
+    as_of_today: bool = False  # outside git, with no --as-of: as_of is the day of the build, and outputs say so
     bodies: Mapping[str, Body] = field(default_factory=dict)  # evidence id → body
     files: Mapping[str, FileFacts] = field(default_factory=dict)  # path → facts, every data file
     git: GitRecord = field(default_factory=GitRecord)

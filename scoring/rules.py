@@ -815,6 +815,12 @@ class Group(BaseRule):
         "合计的各条规则"))
     cap: Decimal | None = field(default=None, metadata=param(POINTS, "各条合计的扣分上限"))
 
+    def problems(self) -> list[tuple[str, str]]:
+        bonus = [r.kind for r in self.rules if r.gives_bonus]
+        if bonus:  # its lines count as deductions: a bonus inside would lower the 扣分 below zero
+            return [("rules", f"各条合计的是扣分，不能包含加分规则（{'、'.join(bonus)}）；请把加分规则写在 group 之外")]
+        return []
+
     def fact_names(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(n for r in self.rules for n in r.fact_names()))
 

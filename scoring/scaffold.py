@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -25,7 +26,8 @@ import yaml
 
 from . import fields
 from .body import PLACEHOLDER
-from .load import evidence_files, load_scheme
+from .combine import mode_of, stated_by, stated_note
+from .load import evidence_files, load_evidence, load_scheme
 from .model import ROW, FactSpec, Indicator, Scheme, Unit
 from .problems import DataError, UsageError, sort_problems, suggest
 
@@ -94,9 +96,11 @@ def _ordered_facts(indicator: Indicator) -> list[tuple[FactSpec, bool]]:
     return first + rest
 
 
-def _fact_block(spec: FactSpec, required: bool, role: str) -> list[str]:
+def _fact_block(spec: FactSpec, required: bool, role: str, stated: str = "") -> list[str]:
     need = "计分必填" if required else f"{role or '计分'}，选填：不适用时删去本行"
     out = [f"  # {spec.name}（{need}）：{spec.help}", f"  #   填写方式：{fields.FACT_TYPE_HELP[spec.type]}"]
+    if stated:
+        out.append(f"  #   {stated}")
     if spec.options:
         out.append(f"  #   可选：[{', '.join(_scalar(o) for o in spec.options)}]")
     extra = [f"单位：{spec.unit}" if spec.unit else "", f"最大 {spec.max}" if spec.max is not None else ""]
@@ -110,8 +114,10 @@ def _field_help(name: str) -> str:
     return next(f.help for f in fields.EVIDENCE_FIELDS if f.name == name)
 
 
-def render(indicator: Indicator, unit: Unit, day: date, title: str | None, kind: str | None) -> str:
-    """The text of a new evidence file for one row."""
+def render(indicator: Indicator, unit: Unit, day: date, title: str | None, kind: str | None,
+           stated: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The text of a new evidence file for one row; facts other files state (``stated``) are named, not asked for."""
+    stated = stated or {}
     path = " › ".join(p for p in (indicator.level1, *indicator.trail, indicator.name) if p)
     kinds = "、".join(fields.EVIDENCE_KINDS)
     lines = [
@@ -127,12 +133,19 @@ def render(indicator: Indicator, unit: Unit, day: date, title: str | None, kind:
         f"# attachments: [附件.pdf]    # 选填：{_field_help('attachments')}",
         f"visibility: internal    # {_field_help('visibility')}",
     ]
-    facts = _ordered_facts(indicator)
+    # A figure stated once elsewhere is left out (a second statement is an error); a fact that adds up
+    # (occurrences, names, dates) or changes over time stays, optional, with where it is stated already.
+    facts = [(spec, required and spec.name not in stated) for spec, required in _ordered_facts(indicator)
+             if not (spec.name in stated and mode_of(spec) == "once")]
+    for spec in indicator.facts:
+        if spec.name in stated and mode_of(spec) == "once":
+            lines.append(f"# {spec.name}：{stated_note(spec, stated[spec.name])}")
     if facts:
         roles = _fact_roles(indicator)
         lines.append("facts:")
         for spec, required in facts:
-            lines += _fact_block(spec, required, roles.get(spec.name, ""))
+            said = stated_note(spec, stated[spec.name]) if spec.name in stated else ""
+            lines += _fact_block(spec, required, roles.get(spec.name, ""), said)
     lines += ["---", f"{PLACEHOLDER}：用一两段话写明做了什么、什么时候、由谁做的，以及在哪里可以核实（文号、网址、台账位置）。", ""]
     return "\n".join(lines)
 
@@ -172,11 +185,13 @@ def create(root: Path, row: str, unit_name: str | None = None, day: date | None 
         raise DataError(sort_problems(problems))
     indicator = find_indicator(scheme, row)
     unit = choose_unit(scheme, indicator, unit_name)
+    evidence, _ = load_evidence(root, scheme)  # what other files state already (problems are the check's)
+    stated = stated_by((f.name for f in indicator.facts), (e for e in evidence if e.indicator == indicator.id))
     day = day or date.today()  # a default for a person typing; build outputs never read the clock
     path = target_path(root, unit, day, indicator)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8", newline="\n") as handle:  # "x": fail rather than overwrite
-        handle.write(render(indicator, unit, day, title, kind))
+        handle.write(render(indicator, unit, day, title, kind, stated))
     return Scaffold(path, responsibility_note(scheme, indicator, unit))
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from .combine import Combined, Source
+from .combine import combine as combine_sources
 from .model import (
     BONUS,
     MAJOR,
@@ -65,6 +67,7 @@ class RowScore:
     missing_facts: tuple[str, ...]
     due: date | None  # the earliest deadline not met, or the scheme's due date (None: no 完成时限)
     applicable: bool = True  # False: 无此项工作，不检查 — the row leaves the full marks
+    conflicts: tuple[str, ...] = ()  # facts whose statements disagree (units saying yes and no)
 
     @property
     def points(self) -> Decimal:
@@ -90,10 +93,11 @@ class RowScore:
 
     @property
     def reasons(self) -> str:
-        """失分原因: every line that lost points, in one sentence each; why a row is not applicable."""
+        """失分原因: every line that lost points, and every cap or 扣完为止 line that gave some back, so the
+        lines add up to the 扣分 shown; why a row is not applicable."""
         if not self.applicable:
             return "；".join(ln.reason for ln in self.lines)
-        return "；".join(ln.reason for ln in self.lines if ln.amount < 0 and not ln.bonus)
+        return "；".join(ln.reason for ln in self.lines if ln.amount != 0 and not ln.bonus)
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ class NodeScore:
     clamped: Decimal  # what the node actually loses under its cap or the clamp policy
     bonus: Decimal
     limit: Decimal | None = None  # the cap that applied here, if any
+    at_risk: Decimal = ZERO  # what evidence could still recover here, after the limit
 
     @cached_property
     def rows(self) -> tuple[RowScore, ...]:
@@ -152,10 +157,18 @@ class NodeScore:
 
 @dataclass(frozen=True)
 class Todo:
-    """A row a unit still owes evidence for: the points that unit can recover (the row says what and by when)."""
+    """A row where a unit lost points or still owes evidence: how much, why, which file to edit, which facts."""
 
     row: RowScore
     at_risk: Decimal
+    lost: Decimal = ZERO  # the points this unit's items lost in the row (at risk included)
+    reasons: tuple[str, ...] = ()  # the lines that lost them
+    files: tuple[str, ...] = ()  # the unit's own evidence files of the row, to edit; none: a new file (新建)
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """The facts to add or put right: missing ones, then those whose statements disagree."""
+        return (*self.row.missing_facts, *(f for f in self.row.conflicts if f not in self.row.missing_facts))
 
 
 @dataclass(frozen=True)
@@ -228,43 +241,36 @@ class ScoreTable:
 
     @property
     def at_risk(self) -> Decimal:
-        return sum((r.at_risk for r in self.rows), ZERO)
+        """What evidence could still recover in the total: each top node's, after its limit."""
+        return sum((lv.at_risk for lv in self.levels), ZERO)
 
 
 # --- facts ------------------------------------------------------------------
 
 
 def combine(spec: FactSpec, given: list[tuple[str, FactValue]]) -> Given:
-    """All evidence files' values of one fact, combined as its type says."""
-    ids = tuple(dict.fromkeys(e for e, _ in given))
-    values = [v for _, v in given]
-    value: FactValue
-    if spec.type == "items":
-        merged: dict[str, None] = {}
-        for v in values:
-            merged.update(dict.fromkeys(v))  # type: ignore[arg-type]
-        value = tuple(merged)
-    elif spec.type == "count":
-        value = sum(v for v in values if isinstance(v, int))
-    elif spec.type == "number":
-        value = sum((Decimal(v) for v in values), ZERO)  # type: ignore[arg-type]
-    elif spec.type == "flag":
-        value = any(v is True for v in values)
-    else:  # date, adjustments: every value kept
-        value = tuple(x for v in values if isinstance(v, tuple) for x in v)  # type: ignore[assignment]
-    return Given(value, ids, tuple(given))
+    """Values of one fact from several sources, combined as the fact declares (scoring/combine.py)."""
+    return combine_sources(spec, [Source(ident, value) for ident, value in given]).given
+
+
+def sources(evidence: Iterable[Evidence]) -> dict[str, list[Source]]:
+    """Every statement of every fact in these evidence files, by fact name."""
+    raw: dict[str, list[Source]] = defaultdict(list)
+    for ev in evidence:
+        lines = dict(ev.fact_lines)
+        for name, value in ev.facts:
+            raw[name].append(Source(ev.id, value, ev.path, lines.get(name, 0), ev.date, ev.unit))
+    return raw
+
+
+def combined(indicator: Indicator, evidence: Iterable[Evidence]) -> dict[str, Combined]:
+    """Each declared fact of the row that some evidence states, combined, with its conflicts."""
+    raw = sources(evidence)
+    return {spec.name: combine_sources(spec, raw[spec.name]) for spec in indicator.facts if spec.name in raw}
 
 
 def aggregate(indicator: Indicator, evidence: Iterable[Evidence]) -> dict[str, Given]:
-    raw: dict[str, list[tuple[str, FactValue]]] = defaultdict(list)
-    for ev in evidence:
-        for name, value in ev.facts:
-            raw[name].append((ev.id, value))
-    out: dict[str, Given] = {}
-    for spec in indicator.facts:
-        if spec.name in raw:
-            out[spec.name] = combine(spec, raw[spec.name])
-    return out
+    return {name: c.given for name, c in combined(indicator, evidence).items()}
 
 
 # --- rows -------------------------------------------------------------------
@@ -272,7 +278,8 @@ def aggregate(indicator: Indicator, evidence: Iterable[Evidence]) -> dict[str, G
 
 def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Scheme,
               counted: Mapping[str, Given] | None = None) -> RowScore:
-    facts = aggregate(indicator, evidence)
+    found = combined(indicator, evidence)
+    facts = {name: c.given for name, c in found.items()}
     facts.update(counted or {})  # facts counted from registers (registerfacts.py) win over typed ones
     ctx = Context(facts, indicator.points, optional=indicator.section != ROW)
     applied = [(rule, rule.apply(ctx)) for rule in indicator.rules]
@@ -285,6 +292,7 @@ def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Sche
             lines.append(_score_line(indicator, rule, ln, scheme))
     deduction = -sum((ln.amount for ln in lines if not ln.bonus), ZERO)
     bonus = sum((ln.amount for ln in lines if ln.bonus), ZERO)
+    raw = deduction
     if scheme.clamp == "row" and indicator.section == ROW and indicator.points > 0 and deduction > indicator.points:
         excess = deduction - indicator.points
         lines.append(ScoreLine(indicator.id, "clamp", "扣完为止", "", excess,
@@ -295,13 +303,15 @@ def score_row(indicator: Indicator, evidence: tuple[Evidence, ...], scheme: Sche
     missing = tuple(n for n in required if n not in facts)
     # A row that needs no fact (bonus only, or left to judgment) owes nothing: complete.
     status = COMPLETE if not missing else MISSING if len(missing) == len(required) else PARTIAL
-    at_risk = -sum((ln.amount for ln in lines if ln.at_risk), ZERO)
-    at_risk = min(at_risk, deduction)
+    # What evidence could recover: the deduction less what would remain without the at-risk lines (clamped alike).
+    settled = max(raw + sum((ln.amount for ln in lines if ln.at_risk), ZERO), ZERO)
+    at_risk = deduction - min(settled, deduction)
     unmet = sorted(ln.deadline for ln in lines if ln.deadline is not None and ln.amount < 0)
     due = scheme.due_date
     upcoming = next((d for d in unmet if due is None or d <= due), due)
     return RowScore(indicator, tuple(lines), deduction, bonus, status, at_risk,
-                    tuple(e.id for e in evidence), missing, upcoming)
+                    tuple(e.id for e in evidence), missing, upcoming,
+                    conflicts=tuple(name for name, c in found.items() if c.conflicts))
 
 
 def _score_line(indicator: Indicator, rule: Rule, ln: Line, scheme: Scheme) -> ScoreLine:
@@ -332,7 +342,7 @@ def _grade(scheme: Scheme, value: Decimal) -> str:
     return scheme.grade_bands[-1].grade if scheme.grade_bands else ""
 
 
-def _units(scheme: Scheme, rows: tuple[RowScore, ...]) -> tuple[UnitScore, ...]:
+def _units(scheme: Scheme, rows: tuple[RowScore, ...], evidence: tuple[Evidence, ...]) -> tuple[UnitScore, ...]:
     everyone_ids = {u.id for u in scheme.units if u.everyone}
     result = []
     for unit in scheme.real_units:
@@ -341,13 +351,15 @@ def _units(scheme: Scheme, rows: tuple[RowScore, ...]) -> tuple[UnitScore, ...]:
         deduction = at_risk = ZERO
         for r in mine:
             owned = [ln for ln in r.lines if not ln.bonus and (ln.unit == unit.name or not ln.unit)]
-            row_deduction = -sum((ln.amount for ln in owned), ZERO)
-            row_risk = min(-sum((ln.amount for ln in owned if ln.at_risk), ZERO), r.deduction)
-            deduction += max(min(row_deduction, r.deduction), ZERO)
+            row_deduction = max(min(-sum((ln.amount for ln in owned), ZERO), r.deduction), ZERO)
+            row_risk = min(-sum((ln.amount for ln in owned if ln.at_risk), ZERO), r.at_risk)
+            deduction += row_deduction
             at_risk += row_risk
-            if r.missing_facts or row_risk > 0:
-                todo.append(Todo(r, row_risk))
-        todo.sort(key=lambda t: (-t.at_risk, t.row.due or date.max, t.row.indicator.id))
+            if r.missing_facts or r.conflicts or row_risk > 0 or row_deduction > 0:
+                files = tuple(e.path for e in evidence if e.indicator == r.indicator.id and e.unit == unit.name)
+                todo.append(Todo(r, row_risk, row_deduction, tuple(ln.reason for ln in owned if ln.amount != 0),
+                                 files))
+        todo.sort(key=lambda t: (-t.at_risk, -t.lost, t.row.due or date.max, t.row.indicator.id))
         result.append(UnitScore(unit, mine, deduction, at_risk, tuple(todo)))
     return tuple(result)
 
@@ -360,8 +372,27 @@ def _node_score(scheme: Scheme, node: Node, children: tuple[NodeScore | RowScore
     if limit is None and (node.clamp or (node.clamp is None and scheme.clamp_depth == node.depth)):
         limit = sum((c.points for c in children), ZERO)
     clamped = min(deduction, limit) if limit is not None else deduction
+    settled = sum(((c.clamped if isinstance(c, NodeScore) else c.deduction) - c.at_risk for c in children), ZERO)
+    at_risk = clamped - (min(settled, limit) if limit is not None else settled)
     return NodeScore(node, scheme.level_names[min(node.depth, scheme.depth - 1)], children, deduction, clamped,
-                     bonus, limit)
+                     bonus, limit, max(at_risk, ZERO))
+
+
+def _cap_risk(node: NodeScore, cap: Decimal) -> NodeScore:
+    """No row or group below shows more at risk than the node above it can give back, nor a row more than its points.
+
+    A node's and the total's figures are exact; a row's is an upper bound: what its evidence would give back
+    beyond its own points depends on the other rows of its node.
+    """
+    limit = min(node.at_risk, cap)
+    children: list[NodeScore | RowScore] = []
+    for c in node.children:
+        if isinstance(c, NodeScore):
+            children.append(_cap_risk(c, limit))
+            continue
+        most = min(limit, c.points) if c.points > 0 else limit
+        children.append(replace(c, at_risk=most) if c.at_risk > most else c)
+    return replace(node, children=tuple(children), at_risk=limit)
 
 
 def score(scheme: Scheme, evidence: tuple[Evidence, ...],
@@ -379,7 +410,7 @@ def score(scheme: Scheme, evidence: tuple[Evidence, ...],
         children = tuple(node_of(c) if isinstance(c, Node) else row_of(c) for c in node.children)
         return _node_score(scheme, node, children)
 
-    levels = [node_of(level) for level in scheme.levels]
+    levels = [_cap_risk(lv, lv.at_risk) for lv in (node_of(level) for level in scheme.levels)]
     comprehensive = tuple(row_of(i) for i in scheme.comprehensive)
     major = tuple(row_of(i) for i in scheme.major)
     base = sum((lv.points - lv.clamped for lv in levels), ZERO)
@@ -401,7 +432,8 @@ def score(scheme: Scheme, evidence: tuple[Evidence, ...],
                              key=lambda d: (d.deadline, d.row.indicator.id)))
     return ScoreTable(
         scheme=scheme, levels=tuple(levels), comprehensive=comprehensive, major=major,
-        units=_units(scheme, all_rows), deadlines=deadlines, evidence=tuple(sorted(evidence, key=lambda e: e.id)),
+        units=_units(scheme, all_rows, tuple(sorted(evidence, key=lambda e: e.path))), deadlines=deadlines,
+        evidence=tuple(sorted(evidence, key=lambda e: e.id)),
         base=base, row_bonus=row_bonus, comprehensive_bonus=comp, comprehensive_raw=comp_raw,
         major_deduction=major_deduction, raw_total=raw_total, total=total, normalised=normalised, grade=grade,
     )

@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import envvars, fields
+from . import combine, envvars, fields
 from .annualreport import PAGE as ANNUAL_PAGE
 from .annualreport import annual_page, register_href
 from .charts import history_chart, level_chart
@@ -141,6 +141,8 @@ class FactView:
     how: str  # how to write it, from fields.FACT_TYPE_HELP
     required: bool
     given: bool
+    stated: tuple[Evidence, ...] = ()  # the files that state it (已由 … 提供)
+    note: str = ""  # how they combine, and a latest fact's history
 
 
 @dataclass(frozen=True)
@@ -224,9 +226,12 @@ class SiteModel:
         texts = tuple((label, getattr(ind.text, key)) for key, label in TEXT_LABELS
                       if ind.section == "row" or getattr(ind.text, key))
         required = set(ind.required_facts)
-        given = {name for ev in self._evidence_of(score) for name, _ in ev.facts}
+        mine = self._evidence_of(score)
+        stated = {name: tuple(ev for ev in mine if ev.fact(name) is not None) for name, _ in combine.stated_by(
+            (f.name for f in ind.facts), mine).items()}
         facts = tuple(FactView(spec, fields.FACT_TYPE_LABELS.get(spec.type, spec.type), fields.FACT_TYPE_HELP.get(spec.type, ""),
-                               spec.name in required, spec.name in given) for spec in ind.facts)
+                               spec.name in required, spec.name in stated, stated.get(spec.name, ()),
+                               combine.history(spec, stated.get(spec.name, ()))) for spec in ind.facts)
         lines = tuple(LineView(ln, tuple(self.evidence[e] for e in ln.evidence if e in self.evidence),
                                tuple((e, register_href(e)) for e in ln.evidence if ":" in e)) for ln in score.lines)
         corrections = tuple((self.field_labels.get(c.field, c.field), c) for c in ind.corrections)
@@ -572,21 +577,25 @@ def generate_docs(project: Project, docs: Path, *, directory_urls: bool = True, 
 
 
 def render_docs(project: Project, *, directory_urls: bool = True, compiled: Path | None = None,
-                memo: MarkdownMemo | None = None, forge: ForgeLinks | None = None) -> Docs:
+                memo: MarkdownMemo | None = None, forge: ForgeLinks | None = None, dossier: bool = False) -> Docs:
     """Every page's Markdown and every file of the docs dir, in memory (``memo``: see ``MarkdownMemo``;
-    ``forge``: the links to the repository's forge, scoring/forge.py)."""
+    ``forge``: the links to the repository's forge, scoring/forge.py).
+
+    ``dossier``: the PDF is built beside the site and copied into it, so the dashboard links to it.
+    """
     model = SiteModel(project)
     copies = Copies(project.root)
     shown = [ev for ev in project.table.evidence if project.shown(ev)]  # the public edition: no page for the rest
     pages = {ev.path: Links.evidence(ev.id) for ev in shown}
     common = {"scheme": model.scheme, "table": model.table, "info": project.info, "as_of": project.as_of,
               "links": model.links, "model": model, "labels": STATUS_LABELS, "withheld": project.withheld,
-              "WITHHELD": WITHHELD, "edition": project.edition, "forge": forge}
+              "WITHHELD": WITHHELD, "edition": project.edition, "forge": forge, "dossier": dossier}
     writer = PageWriter(template_env(compiled), common, memo)
     keys = _Keys(project, directory_urls, memo, forge) if memo is not None else None
     if memo is not None:
         memo.begin()
-    _write_pages(writer, model, project, project.git.history, keys.summary if keys else None)
+    summary = keys.summary + ("|dossier" if dossier else "") if keys else None
+    _write_pages(writer, model, project, project.git.history, summary)
     for ev in shown:
         attachments = [AttachmentView(a.name, copies.add(a.path), a.image) for a in ev.attachments]
         row = model.rows.get(ev.indicator)
@@ -787,7 +796,7 @@ def _tune(terms: tuple[str, ...], folder: Path | None = None) -> None:
 
 
 def build_site(project: Project, target: Path, cache: Path | None = None, memo: MarkdownMemo | None = None,
-               placed: dict[str, str] | None = None, jobs: int = 1) -> SitePlan:
+               placed: dict[str, str] | None = None, jobs: int = 1, dossier: bool = False) -> SitePlan:
     """Generate the pages and build the site into ``target`` (a folder that does not exist yet).
 
     Without a ``cache``, the pages are written into a scratch docs dir beside
@@ -818,7 +827,7 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
                     memo.folder = cache.parent / "markdown" / cache.name
                 forge = forge_links(cfg, config, project)
                 made = render_docs(project, directory_urls=bool(cfg.use_directory_urls), compiled=compiled, memo=memo,
-                                   forge=forge)
+                                   forge=forge, dossier=dossier)
                 plan = made.plan
                 terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
                 _tune(terms, cache.parent / "jieba" if cache is not None else None)

@@ -120,7 +120,9 @@ def to_json(table: ScoreTable, info: BuildInfo, as_of: date, verified: Verified 
                    "deduction": _num(u.deduction), "at_risk": _num(u.at_risk),
                    "rows": [r.indicator.id for r in u.rows],
                    "todo": [{"row": t.row.indicator.id, "at_risk": _num(t.at_risk), "due": _day(t.row.due),
-                             "missing_facts": list(t.row.missing_facts)} for t in u.todo]} for u in table.units],
+                             "missing_facts": list(t.row.missing_facts), "lost": _num(t.lost),
+                             "reasons": list(t.reasons), "facts": list(t.facts)}
+                            for t in u.todo]} for u in table.units],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
@@ -148,7 +150,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def formula_like(text: str) -> bool:
     return text.startswith(FORMULA_STARTS) and text != "-"
-NUMBER_COLUMNS = frozenset({"自评得分", "扣分", "加分", "核定得分", "差额"})
+NUMBER_COLUMNS = frozenset({"赋分", "自评得分", "扣分", "加分", "核定得分", "差额"})
 NUMBER_FORMAT = "0.00"
 Cell = str | Decimal | None
 
@@ -157,9 +159,17 @@ def _record(r: RowScore, scheme: Scheme) -> list[Cell]:
     ind = r.indicator
     t = ind.text
     *path, name = scheme.cells(ind)
-    return [ind.id, *path, ("*" if ind.key else "") + name, ind.points_text, t.deduction, t.bonus, t.method,
+    return [ind.id, *path, ("*" if ind.key else "") + name, _points_cell(ind.points_text, ind.points), t.deduction, t.bonus, t.method,
             t.content, "、".join(ind.units), t.remarks, r.score if r.applicable else "不适用", r.deduction, r.bonus,
             r.reasons, r.status_label]
+
+
+def _points_cell(text: str, points: Decimal) -> Cell:
+    """赋分 as a number when the cell is one (so a spreadsheet can add it up); text such as "-" stays text."""
+    try:
+        return points if Decimal(text) == points else text
+    except ArithmeticError:
+        return text
 
 
 def records(table: ScoreTable) -> list[list[Cell]]:
@@ -172,8 +182,8 @@ def records(table: ScoreTable) -> list[list[Cell]]:
     out = [_record(r, table.scheme) for r in (*table.rows, *table.comprehensive, *table.major)]
     lost = table.full_marks - table.base + table.major_deduction
     blanks: list[Cell] = [""] * (table.scheme.depth - 1)
-    out.append(["", "合计", *blanks, fmt(table.full_marks), "", "", "", "", "", "", table.total, lost,
-                table.row_bonus + table.comprehensive_bonus, "", f"等次：{table.grade}"])
+    out.append(["", "合计", *blanks, table.full_marks, "", "", "", "", "", "", table.total, lost,
+                table.row_bonus + table.comprehensive_bonus, "", f"等次：{table.grade}" if table.grade else ""])
     return out
 
 
@@ -285,7 +295,8 @@ def _clip(text: str, width: int) -> str:
 
 def terminal(table: ScoreTable) -> str:
     s = table.scheme
-    out: list[str] = [s.title, f"{s.doc_number}　考核期 {s.period_start} 至 {s.period_end}　完成时限 {s.due_date or '未规定'}", ""]
+    number = f"{s.doc_number}　" if s.doc_number else ""
+    out: list[str] = [s.title, f"{number}考核期 {s.period_start} 至 {s.period_end}　完成时限 {s.due_date or '未规定'}", ""]
     idw = max((len(r.indicator.id) for r in table.rows), default=10) + 2
     head = f"{_pad('编号', idw)}{_pad('指标', 36)}{_pad('赋分', 6, True)}{_pad('得分', 8, True)}  状态"
     for lv in table.levels:
@@ -303,8 +314,9 @@ def terminal(table: ScoreTable) -> str:
                f"　重大扣分 {fmt_signed(-table.major_deduction)}")
     total = f"总分 {fmt(table.total)} / {fmt(table.full_marks)}"
     if table.normalised is not None:
-        total += f"（折算百分制 {fmt(table.normalised)}）"
-    out.append(f"{total}　等次：{table.grade}")
+        above = "，含加分，超过100" if table.normalised > 100 else ""
+        total += f"（折算百分制 {fmt(table.normalised)}{above}）"
+    out.append(f"{total}　等次：{table.grade}" if table.grade else total)
     counts = table.status_counts()
     out.append(f"材料齐全 {counts['complete']} 项，材料不全 {counts['partial']} 项，缺少材料 {counts['missing']} 项；"
                f"补齐材料可挽回 {fmt(table.at_risk)} 分")

@@ -137,6 +137,9 @@ def test_out_elsewhere_leaves_the_project_byte_identical(tmp_path: Path) -> None
     assert after == before
     assert (out / "site" / "index.html").is_file() and (out / "dossier.pdf").is_file()
     assert "共 1 个版本" in (out / "site" / "index.html").read_text(encoding="utf-8")  # the history was computed
+    # built together, the site carries the very PDF and its dashboard links it
+    assert (out / "site" / "dossier.pdf").read_bytes() == (out / "dossier.pdf").read_bytes()
+    assert 'href="dossier.pdf"' in (out / "site" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("bad", [".", "evidence/out", ".."])
@@ -155,6 +158,8 @@ def test_outputs_are_world_readable_whatever_the_umask(mini: Path, tmp_path: Pat
         assert main(["score", "--project", str(mini), "--out", str(out)]) == 0
     finally:
         os.umask(saved)
+    index = (out / "site" / "index.html").read_text(encoding="utf-8")  # kept: the same data as the tables
+    assert "dossier.pdf" not in index and not (out / "site" / "dossier.pdf").exists()  # no PDF, no link
     assert stat.S_IMODE(out.stat().st_mode) == 0o755
     for path in out.rglob("*"):
         assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path

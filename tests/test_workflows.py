@@ -120,7 +120,8 @@ def test_pull_request_workflow_checks_builds_comments_and_tests() -> None:
     script = runs(wf, "review")
     assert "bash scripts/setup.sh" in script
     assert "python build.py check --strict" in script
-    assert "python build.py site" in script and "python build.py pdf" in script
+    assert "python build.py all" in script  # site and PDF together: the site carries the PDF and links it
+    assert "cp build/dossier.pdf" not in script
     assert 'python build.py diff "origin/$BASE_REF" HEAD' in script
     assert "make test" in script
     assert MARKER in script
@@ -157,7 +158,7 @@ def test_publish_workflow_builds_on_main_and_tags_and_pages_is_github_only() -> 
     assert "python build.py check --strict" in script
     # site and PDF in one public build: a public build keeps nothing of an earlier output
     assert "python build.py all --edition public" in script
-    assert "cp build/dossier.pdf build/site/dossier.pdf" in script  # the dashboard links dossier.pdf
+    assert "cp build/dossier.pdf" not in script  # build.py all puts the PDF in the site and links it
     assert uploads(wf, "build") == {"site": "build/site", "dossier": "build/dossier.pdf"}
     release = next(s for s in steps(wf, "build") if "release_asset.py" in str(s.get("run", "")))
     assert condition(release) == "startsWith(github.ref, 'refs/tags/')"
