@@ -269,10 +269,6 @@ def combined(indicator: Indicator, evidence: Iterable[Evidence]) -> dict[str, Co
     return {spec.name: combine_sources(spec, raw[spec.name]) for spec in indicator.facts if spec.name in raw}
 
 
-def aggregate(indicator: Indicator, evidence: Iterable[Evidence]) -> dict[str, Given]:
-    return {name: c.given for name, c in combined(indicator, evidence).items()}
-
-
 # --- rows -------------------------------------------------------------------
 
 

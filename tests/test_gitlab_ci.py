@@ -65,12 +65,10 @@ def test_the_commands_are_the_github_workflows() -> None:
     ci = gitlab()
     review = github("pull-request.yml", "review")
     assert review == ["bash scripts/setup.sh", 'python build.py diff "origin/$BASE_REF" HEAD',
-                      "python build.py check --strict", "python build.py site", "python build.py pdf",
-                      "cp build/dossier.pdf build/site/dossier.pdf", "make test"]
+                      "python build.py check --strict", "python build.py all", "make test"]
     assert job(ci, "review") + job(ci, "test")[1:] == review
     publish = github("publish.yml", "build")
-    assert publish == ["bash scripts/setup.sh", "python build.py check --strict", "python build.py all --edition public",
-                       "cp build/dossier.pdf build/site/dossier.pdf"]
+    assert publish == ["bash scripts/setup.sh", "python build.py check --strict", "python build.py all --edition public"]
     assert job(ci, "build") == publish
     assert ci["release"]["needs"] == ci["pages"]["needs"] == ["build"]
     assert ci["release"]["rules"] == [{"if": "$CI_COMMIT_TAG"}]

@@ -257,8 +257,8 @@ def test_a_broken_invariant_is_an_internal_error_naming_the_row(mini: Path, monk
 
     real = score
 
-    def broken(scheme: Scheme, evidence: tuple[Evidence, ...]) -> Any:
-        table = real(scheme, evidence)
+    def broken(scheme: Scheme, evidence: tuple[Evidence, ...], *counted: Any) -> Any:
+        table = real(scheme, evidence, *counted)
         group = table.levels[0].children[0]
         assert isinstance(group, NodeScore)
         row = group.children[0]

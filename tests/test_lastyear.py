@@ -42,13 +42,13 @@ def _next_year(text: str) -> str:
 
 def _year_2022(target: Path) -> Path:
     """The sample moved to 2022, with one row re-weighted, one removed, one renamed, one added."""
-    for folder in ("indicators", "evidence"):
+    for folder in ("indicators", "evidence", "registers"):
         for path in sorted((ROOT / folder).rglob("*")):
             if path.is_dir():
                 continue
             dest = target / _next_year(path.relative_to(ROOT).as_posix())
             dest.parent.mkdir(parents=True, exist_ok=True)
-            if path.suffix in (".md", ".yaml"):
+            if path.suffix in (".md", ".yaml", ".csv"):
                 dest.write_text(_next_year(path.read_text(encoding="utf-8")), encoding="utf-8")
             else:
                 shutil.copyfile(path, dest)
@@ -117,14 +117,14 @@ def test_the_command_writes_the_workbook_and_a_map_staff_can_correct(project: Pa
 def test_last_year_may_be_a_tag_of_this_repository(project: Path, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     repo = tmp_path / "repo"
-    shutil.copytree(ROOT / "indicators", repo / "indicators")
-    shutil.copytree(ROOT / "evidence", repo / "evidence")
+    for folder in ("indicators", "evidence", "registers"):
+        shutil.copytree(ROOT / folder, repo / folder)
     git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "2021"], check=True)
     subprocess.run([*git, "tag", "y2021"], check=True)
-    for folder in ("indicators", "evidence"):
+    for folder in ("indicators", "evidence", "registers"):
         shutil.rmtree(repo / folder)
         shutil.copytree(project / folder, repo / folder)
     assert cli.main(["compare-last", "y2021", "--project", str(repo), "--out", str(tmp_path / "out")]) == 0

@@ -23,28 +23,28 @@ ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = {
     "甲局": ("A001", ()),
     "乙局": ("A002", ()),
-    "丙局": ("A003", ("2021-12-06-fei-zhudong-gongwen-taizhang",)),  # zdgk.taizhang, required, 1 point
-    "丁局": ("A004", ("2021-12-06-fei-zhudong-gongwen-taizhang", "2021-12-20-guihua-zhuanlan-jietu",  # graded, −2 at worst
+    "丙局": ("A003", ("2021-05-18-qiye-kaiban-dingxiang-tuisong",)),  # jdhy.jingzhun, required, 2 points
+    "丁局": ("A004", ("2021-12-20-guihua-zhuanlan-jietu",  # zdgk.guihua, graded: −2 at worst
                      "2021-07-08-shuanggongshi-hegui-shangbannian", "2021-12-06-shuanggongshi-hegui-xiabannian")),
     "戊局": ("A005", ("2021-12-08-shiji-mulu-tuijin-baogao",)),  # bzgf.shiji, one deadline, 2 points
 }
 # Worked out by hand from the sample's score table (81.88 of 85; 一级 scores 3, 4, 43.38, 5, 13, 8.5) and the
-# rows each variant loses: 丙 −1 in 主动公开; 丁 −1 −2 −4.94 (zdgk.guihua's grades without evidence: 十四五规划纲要
-# and 专项规划, −2; zdgk.sgs-hegui scored 4.94 of 5) in 主动公开;
-# 戊 −2 in 标准化规范化. 甲 and 乙 tie and are listed by code.
+# rows each variant loses: 丙 −2 in 解读咨询回应; 丁 −2 −4.94 in 主动公开 (zdgk.guihua's grades without evidence:
+# 十四五规划纲要 and 专项规划, −2; zdgk.sgs-hegui scored 4.94 of 5); 戊 −2 in 标准化规范化.
+# 甲 and 乙 tie, and so do 丙 and 戊: each pair is listed by code.
 EXPECTED = [  # rank, bureau, total, grade, the six 一级 scores
     (1, "甲局", "81.88", "优秀", ["3", "4", "43.38", "5", "13", "8.5"]),
     (1, "乙局", "81.88", "优秀", ["3", "4", "43.38", "5", "13", "8.5"]),
-    (3, "丙局", "80.88", "优秀", ["3", "4", "42.38", "5", "13", "8.5"]),
-    (4, "戊局", "79.88", "优秀", ["3", "2", "43.38", "5", "13", "8.5"]),
-    (5, "丁局", "73.94", "良好", ["3", "4", "35.44", "5", "13", "8.5"]),
+    (3, "丙局", "79.88", "优秀", ["3", "4", "43.38", "5", "11", "8.5"]),
+    (3, "戊局", "79.88", "优秀", ["3", "2", "43.38", "5", "13", "8.5"]),
+    (5, "丁局", "74.94", "良好", ["3", "4", "36.44", "5", "13", "8.5"]),
 ]
 
 
 def _variant(base: Path, name: str, code: str, removed: tuple[str, ...]) -> Path:
     project = base / f"project-{code}"
-    shutil.copytree(ROOT / "indicators", project / "indicators")
-    shutil.copytree(ROOT / "evidence", project / "evidence")
+    for folder in ("indicators", "evidence", "registers"):
+        shutil.copytree(ROOT / folder, project / folder)
     scheme = project / "indicators" / "scheme.yaml"
     scheme.write_text(scheme.read_text(encoding="utf-8") + f"bureau: {{name: {name}, code: {code}}}\n", encoding="utf-8")
     for stem in removed:
@@ -101,14 +101,14 @@ def test_rollup_of_folders_writes_ranking_workbook_and_site(outputs: dict[str, P
     assert _as_expected(doc["ranking"]) == [(r, n, t, g, nodes) for r, n, t, g, nodes in EXPECTED]
     assert doc["grades"] == [{"grade": "优秀", "count": 4}, {"grade": "良好", "count": 1}]
     lost = {row["id"]: (row["bureaus"], row["lost"]) for row in doc["lost_rows"]}
-    assert lost["zdgk.taizhang"] == (2, 2) and lost["zdgk.guihua"] == (1, 2) and lost["bzgf.shiji"] == (1, 2)
+    assert lost["jdhy.jingzhun"] == (1, 2) and lost["zdgk.guihua"] == (1, 2) and lost["bzgf.shiji"] == (1, 2)
     assert lost["jdhy.qudao"] == (5, 10)  # lost by every bureau: first in the list
     assert doc["lost_rows"][0]["id"] == "jdhy.qudao"
     book = openpyxl.load_workbook(out / "rollup.xlsx")
     sheet = book["排名"]
     assert [c.value for c in sheet[1]][:6] == ["名次", "单位", "单位代码", "年度", "总分", "等次"]
     assert [(row[0], row[1], row[4]) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-        (1, "甲局", 81.88), (1, "乙局", 81.88), (3, "丙局", 80.88), (4, "戊局", 79.88), (5, "丁局", 73.94)]
+        (1, "甲局", 81.88), (1, "乙局", 81.88), (3, "丙局", 79.88), (3, "戊局", 79.88), (5, "丁局", 74.94)]
     page = (out / "site" / "index.html").read_text(encoding="utf-8")
     assert "按总分排名" in page and "同分者名次相同" in page and "排名不完整" not in page
     assert page.index("甲局") < page.index("乙局") < page.index("丙局") < page.index("戊局") < page.index("丁局")
@@ -124,7 +124,7 @@ def test_rollup_of_folders_writes_ranking_workbook_and_site(outputs: dict[str, P
     assert cli.main(["rollup", *sources[:3], "--out", str(again), "--last", str(last)]) == 0
     moved = {x["bureau"]: (x["last_rank"], x["rank"], x["last_value"]) for x in json.loads(
         (again / "rollup.json").read_text(encoding="utf-8"))["ranking"]}
-    assert moved == {"乙局": (1, 1, 81.88), "戊局": (4, 2, 79.88), "丁局": (5, 3, 73.94)}
+    assert moved == {"乙局": (1, 1, 81.88), "戊局": (3, 2, 79.88), "丁局": (5, 3, 74.94)}
     assert "上年名次" in (again / "site" / "index.html").read_text(encoding="utf-8")
 
 

@@ -22,7 +22,7 @@ LEFT_OUT = "zdgk.jianyi"
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("verified")
-    for folder in ("indicators", "evidence"):
+    for folder in ("indicators", "evidence", "registers"):
         shutil.copytree(ROOT / folder, base / folder)
     return base
 
