@@ -701,7 +701,9 @@ def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: H
     writer.write("check.md", "check.md.j2", key, warnings=[p for p in notes if p.severity == Severity.WARNING],
                  notices=[p for p in notes if p.severity == Severity.NOTICE])
     writer.write("rules.md", "rules.md.j2", key)
-    writer.write(ANNUAL_PAGE, "annual_report.md.j2", None, **annual_page(project))  # cheap: never memoised
+    # The annual report shows the registers too: its key adds them to the summary's.
+    writer.write(ANNUAL_PAGE, "annual_report.md.j2", digest(key, repr(project.registers)) if key else None,
+                 **annual_page(project))
 
 
 def _evidence_facts(ev: Evidence, scheme: Scheme) -> list[tuple[str, str, str]]:

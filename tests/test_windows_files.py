@@ -16,6 +16,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 def windows_copy(target: Path) -> int:
     """The sample's indicators/ and evidence/ with every YAML and Markdown file in CRLF with a BOM."""
     converted = 0
+    shutil.copytree(ROOT / "registers", target / "registers")  # CSV: already what Excel writes (BOM, CRLF)
     for top in ("indicators", "evidence"):
         shutil.copytree(ROOT / top, target / top)
         for path in (target / top).rglob("*"):
