@@ -174,13 +174,13 @@ def test_key_tables_fit_a_phone(browser: Chromium, sites: dict[str, str]) -> Non
         browser.open(sites["internal"])
         units = browser.js(KEY_COLUMNS + "('各单位可挽回分值', 3)")
         browser.open(sites["internal"] + "units/zonghe/")
-        todo = browser.js(KEY_COLUMNS + "('待办事项', 2)")
+        todo = browser.js(KEY_COLUMNS + "('待办事项', 3)")
         browser.open(sites["internal"] + "evidence/")
         index = browser.js(KEY_COLUMNS.replace("'h2'", "'h1'") + "('证据材料', 1)")
     finally:
         browser.page("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
     assert units["heads"] == ["单位", "失分", "可挽回"] and units["right"] <= units["visible"] <= 390, units
-    assert todo["heads"] == ["指标", "可挽回"] and todo["right"] <= todo["visible"] <= 390, todo
+    assert todo["heads"] == ["指标", "失分", "可挽回"] and todo["right"] <= todo["visible"] <= 390, todo
     assert len(units["names"]) == 10 and set(units["names"]) == {1}, units  # every unit's name on one line
     assert len(index["names"]) > 50 and set(index["names"]) == {1}, index["names"][:20]
 
