@@ -23,6 +23,7 @@ from urllib.parse import unquote
 
 from .model import Evidence, Scheme
 from .problems import Problem
+from .reporttext import ReportText
 from .score import ScoreTable
 
 
@@ -192,6 +193,7 @@ class Project:
     # Evidence ids whose content this edition leaves out (scoring/edition.py): renderers show
     # WITHHELD and the id where they are cited, and give them no page, link, file or text.
     withheld: frozenset[str] = frozenset()
+    report: ReportText = field(default_factory=ReportText)  # the staff's text of the 自评报告 (reports/自评报告.md), if any
 
     def body(self, evidence: Evidence) -> Body:
         return self.bodies.get(evidence.id, Body(""))

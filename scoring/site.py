@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import fields
+from . import fields, selfreport
 from .charts import history_chart, level_chart
 from .model import Adjustment, Correction, Evidence, FactSpec, FactValue, Indicator, Scheme
 from .numbers import cn_date, fmt, fmt_signed
@@ -551,9 +551,10 @@ def site_nav(scheme: Scheme) -> list[Any]:
         levels.append({"综合加分与重大扣分": TOTALS_PAGE})
     units: list[Any] = ["units/index.md", *({plain_title(u.name): Links.unit(u.id)} for u in scheme.real_units)]
     return [{"首页": "index.md"}, {"考核方案": levels}, {"责任单位": units}, {"证据材料": "evidence/index.md"},
-            {"方案核查": "check.md"}, {"计分说明": "rules.md"}]
+            {"自评报告": SELFREPORT_PAGE}, {"方案核查": "check.md"}, {"计分说明": "rules.md"}]
 
 
+SELFREPORT_PAGE = "selfreport.md"  # the 自评报告 as a page (scoring/selfreport.py)
 NOT_IN_NAV = "/evidence/*.md\n!/evidence/index.md\n"
 
 
@@ -684,6 +685,7 @@ def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: H
     writer.write("check.md", "check.md.j2", key, warnings=[p for p in notes if p.severity == Severity.WARNING],
                  notices=[p for p in notes if p.severity == Severity.NOTICE])
     writer.write("rules.md", "rules.md.j2", key)
+    writer.pages[SELFREPORT_PAGE] = selfreport.markdown(selfreport.draft(project), md_text)  # cheap: never cached
 
 
 def _evidence_facts(ev: Evidence, scheme: Scheme) -> list[tuple[str, str, str]]:

@@ -231,6 +231,7 @@ def add_paragraph(doc: Document, text: str, *, align: Align = "justify", indent:
 def _cell_text(cell: object, text: str, *, header: bool) -> None:
     paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
     fmt = paragraph.paragraph_format
+    fmt.keep_with_next = header  # the header row stays with the first row below it
     fmt.first_line_indent = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
     fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER if header else WD_ALIGN_PARAGRAPH.LEFT
