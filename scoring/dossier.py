@@ -31,6 +31,7 @@ from . import pdfjobs
 from .charts import level_chart
 from .model import IMAGE_SUFFIXES, Attachment, Evidence
 from .numbers import ZERO, cn_date, fmt, fmt_signed
+from .originals import Original, fill_originals, plan_originals
 from .output import collect_warnings
 from .project import WITHHELD, Edition, Project
 from .score import STATUS_LABELS, NodeScore, RowScore, ScoreTable
@@ -112,6 +113,7 @@ class Dossier:
     major: tuple[RowSection, ...]
     files: tuple[FileView, ...]
     chart: str
+    originals: tuple[Original, ...] = ()  # PDF attachments printed as pages (scoring/originals.py)
 
     @property
     def table(self) -> ScoreTable:
@@ -220,7 +222,7 @@ class _Builder:
         comprehensive = tuple(self.row(r, i) for i, r in enumerate(table.comprehensive, 1))
         major = tuple(self.row(r, i) for i, r in enumerate(table.major, 1))
         return Dossier(self.project, build_meta(self.project), levels, comprehensive, major,
-                       tuple(self.files), level_chart(table))
+                       tuple(self.files), level_chart(table), plan_originals(self.files, self.root))
 
 
 def build_dossier(project: Project) -> Dossier:
@@ -354,4 +356,6 @@ def build_pdf(project: Project, html_out: Path | None = None, jobs: int = 1) -> 
         html = render_html(dossier)
         if html_out is not None:
             html_out.write_text(html, encoding="utf-8")
-        return render_pdf(html, dossier, bar, jobs, workers)
+        rendered = render_pdf(html, dossier, bar, jobs, workers)
+    pdf, warnings = fill_originals(rendered.pdf, dossier.originals, project.root)
+    return Rendered(pdf, rendered.pages, rendered.warnings + tuple(warnings))
