@@ -124,12 +124,24 @@ def _placed(source: Any) -> Any:
             .scale(scale, scale).translate(dx, dy))
 
 
+def _own_resources(page: Any) -> Any:
+    """A copy of a page's resources, one level deep (fonts, images …: the dictionaries the merge adds to)."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    own = DictionaryObject()
+    for key, value in page["/Resources"].get_object().items():
+        inner = value.get_object()
+        own[NameObject(key)] = DictionaryObject(inner) if isinstance(inner, DictionaryObject) else value
+    return own
+
+
 def fill_originals(pdf: bytes, originals: Sequence[Original], root: Path) -> tuple[bytes, list[str]]:
     """The dossier with every original page drawn into its placeholder; and warnings (in Chinese)."""
     printable = [o for o in originals if o.pages]
     if not printable:
         return pdf, []
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
 
     reader = PdfReader(io.BytesIO(pdf))
     targets = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()
@@ -145,8 +157,11 @@ def fill_originals(pdf: bytes, originals: Sequence[Original], root: Path) -> tup
                 warnings.append(f"{original.file.path} 第{page + 1}页：汇编中没有为它留出的页面")
                 continue
             try:
-                original_page = source.pages[page]
-                writer.pages[target].merge_transformed_page(original_page, _placed(original_page))
+                original_page, placeholder = source.pages[page], writer.pages[target]
+                # WeasyPrint's pages share one resource dictionary: the merge adds the original's fonts and
+                # images to a copy of its own, not to every other page's
+                placeholder[NameObject("/Resources")] = _own_resources(placeholder)
+                placeholder.merge_transformed_page(original_page, _placed(original_page))
             except Exception as exc:  # one unreadable page: its frame stays empty, the rest is printed
                 warnings.append(f"{original.file.path} 第{page + 1}页无法排入：{type(exc).__name__}")
     out = io.BytesIO()

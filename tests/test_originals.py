@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -111,3 +112,14 @@ def ended_with_label(pages: list[str]) -> list[tuple[int, str]]:
         if lines and lines[-1].endswith(("：", ":")):
             found.append((number, lines[-1]))
     return found
+
+
+def test_the_originals_fonts_are_on_their_pages_only(built: Built) -> None:
+    def fonts(page: int) -> set[str]:
+        resources: Any = built.reader.pages[page]["/Resources"].get_object()
+        return set((resources.get("/Font") or {}).keys())
+
+    body = next(i for i, p in enumerate(built.pages) if "原件1：" in p)
+    own = fonts(body) - fonts(0)
+    assert own, "the minutes bring their own fonts"
+    assert all(not own & fonts(page) for page in range(body))  # WeasyPrint's shared resources are left alone
