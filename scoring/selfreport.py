@@ -43,7 +43,7 @@ DOCX_NAME = "自评报告.docx"
 SOURCE_NAME = "自评报告.md"
 NUMERALS = "一二三四"
 HEADER = ("序号", "指标", "赋分", "自评得分", "失分原因", "印证材料")
-WIDTHS_MM = (12, 34, 12, 16, 42, 40)  # the 156 mm text block
+WIDTHS_MM = (12, 32, 12, 19, 41, 40)  # the 156 mm text block; 自评得分 on one line
 BEIJING = timezone(timedelta(hours=8))
 # A sentence of an evidence body that says what was or will be done about a shortfall.
 _REMEDY = re.compile(r"整改|下一步|今后|计划|将于|已补")
