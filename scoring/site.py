@@ -685,7 +685,8 @@ def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: H
     writer.write("check.md", "check.md.j2", key, warnings=[p for p in notes if p.severity == Severity.WARNING],
                  notices=[p for p in notes if p.severity == Severity.NOTICE])
     writer.write("rules.md", "rules.md.j2", key)
-    writer.pages[SELFREPORT_PAGE] = selfreport.markdown(selfreport.draft(project), md_text)  # cheap: never cached
+    report = selfreport.markdown(selfreport.draft(project), md_text)  # the page is its own key: kept like the others
+    writer.write(SELFREPORT_PAGE, "selfreport.md.j2", None if key is None else report, text=report)
 
 
 def _evidence_facts(ev: Evidence, scheme: Scheme) -> list[tuple[str, str, str]]:
