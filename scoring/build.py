@@ -85,6 +85,16 @@ def write_annual_report(project: Project, folder: Path, settings: Settings) -> W
     return Written((DOCX_NAME,), f"政府信息公开工作年度报告初稿 {DOCX_NAME}")
 
 
+def write_selfreport(project: Project, folder: Path, settings: Settings) -> Written:
+    from .selfreport import DOCX_NAME, SOURCE_NAME, draft, source, to_docx  # python-docx loads only when asked for
+
+    report = draft(project)
+    (folder / DOCX_NAME).write_bytes(to_docx(report))
+    (folder / SOURCE_NAME).write_text(source(report), encoding="utf-8")
+    kept = "，含 reports/自评报告.md 中的文字" if project.report.exists else "，文字全为草稿"
+    return Written((DOCX_NAME, SOURCE_NAME), f"自评报告 {DOCX_NAME}（及文字稿 {SOURCE_NAME}{kept}）")
+
+
 # Every output by name, in the order they are written. The preview is the site
 # in a folder of its own, so a running preview never replaces the built site.
 OUTPUTS: dict[str, Callable[[Project, Path, Settings], Written]] = {
@@ -92,6 +102,7 @@ OUTPUTS: dict[str, Callable[[Project, Path, Settings], Written]] = {
     "site": _site("site"),
     "pdf": write_pdf,
     "annual-report": write_annual_report,
+    "selfreport": write_selfreport,
     "preview": _site("preview"),
 }
 

@@ -129,8 +129,9 @@ COMMANDS_HELP = {
     "site": "生成审阅网站 build/site/",
     "pdf": "生成 PDF 材料汇编 build/dossier.pdf",
     "serve": "本地预览审阅网站，indicators/ 或 evidence/ 有改动时自动重新生成",
-    "all": "校验、计分，并一次写出得分表、审阅网站、PDF 材料汇编和政府信息公开工作年度报告初稿",
+    "all": "校验、计分，并一次写出得分表、审阅网站、PDF 材料汇编、自评报告和政府信息公开工作年度报告初稿",
     "annual-report": "由台账和考核结果起草政府信息公开工作年度报告，写出 build/annual-report.docx",
+    "self-report": "起草自评报告，写出 build/自评报告.docx 和可编辑的文字稿 自评报告.md",
     "diff": "比较两个版本（git 提交）的得分、证据文件和校验结果，输出 Markdown（或 --json）",
     "new": "为一项指标新建证据文件，列出该指标计分所需的全部事实，待填写",
     "import": "从考核组发来的考核表（Excel 或 Word）导入考核方案，写出 indicators/ 和导入报告",
@@ -148,8 +149,9 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "score": ("tables",),
     "site": ("site",),
     "pdf": ("pdf",),
-    "all": ("tables", "site", "pdf", "annual-report"),
+    "all": ("tables", "site", "pdf", "selfreport", "annual-report"),
     "annual-report": ("annual-report",),
+    "self-report": ("selfreport",),
 }
 # Commands that report every problem and what is still owed (the others print only warnings).
 REPORTS = ("check", "all")

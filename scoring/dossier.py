@@ -33,6 +33,7 @@ from .annualtables import COLUMN_HEADS, TABLE4_HEADS
 from .charts import level_chart
 from .model import IMAGE_SUFFIXES, Attachment, Evidence
 from .numbers import ZERO, cn_date, fmt, fmt_signed
+from .originals import Original, fill_originals, plan_originals
 from .output import collect_warnings
 from .project import WITHHELD, Edition, Project
 from .score import STATUS_LABELS, NodeScore, RowScore, ScoreTable
@@ -115,6 +116,7 @@ class Dossier:
     files: tuple[FileView, ...]
     chart: str
     annual: AnnualReport | None = None  # the 政府信息公开工作年度报告 draft (scoring/annualreport.py)
+    originals: tuple[Original, ...] = ()  # PDF attachments printed as pages (scoring/originals.py)
 
     @property
     def table(self) -> ScoreTable:
@@ -225,7 +227,8 @@ class _Builder:
         major = tuple(self.row(r, i) for i, r in enumerate(table.major, 1))
         return Dossier(self.project, build_meta(self.project), levels, comprehensive, major,
                        tuple(self.files), level_chart(table),
-                       annual_report(self.project) if self.project.registers.by_key else None)
+                       annual_report(self.project) if self.project.registers.by_key else None,
+                       plan_originals(self.files, self.root))
 
 
 def build_dossier(project: Project) -> Dossier:
@@ -360,4 +363,6 @@ def build_pdf(project: Project, html_out: Path | None = None, jobs: int = 1) -> 
         html = render_html(dossier)
         if html_out is not None:
             html_out.write_text(html, encoding="utf-8")
-        return render_pdf(html, dossier, bar, jobs, workers)
+        rendered = render_pdf(html, dossier, bar, jobs, workers)
+    pdf, warnings = fill_originals(rendered.pdf, dossier.originals, project.root)
+    return Rendered(pdf, rendered.pages, rendered.warnings + tuple(warnings))

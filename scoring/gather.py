@@ -15,7 +15,9 @@ from .gitrepo import build_info, last_changes
 from .history import history
 from .load import EvidenceMemo
 from .pipeline import check_and_score
+from .problems import DataError, has_errors, sort_problems
 from .project import BuildInfo, GitRecord, Project
+from .reporttext import load_report_text
 
 
 def gather(root: Path, *, strict: bool = False, as_of: date | None = None, info: BuildInfo | None = None,
@@ -28,7 +30,14 @@ def gather(root: Path, *, strict: bool = False, as_of: date | None = None, info:
     each file (for commands that show neither). ``memo`` keeps parsed evidence
     files between calls (the preview passes one; see ``EvidenceMemo``).
     """
-    checked = check_and_score(root, strict=strict, memo=memo)
+    report, report_problems = load_report_text(root)
+    try:
+        checked = check_and_score(root, strict=strict, memo=memo)
+    except DataError as exc:
+        raise DataError(sort_problems([*exc.problems, *report_problems])) from None
+    problems = sort_problems([*checked.problems, *report_problems])
+    if has_errors(report_problems, strict):
+        raise DataError(problems)
     info = info or build_info(root)
     record = GitRecord()
     if with_git:
@@ -36,7 +45,7 @@ def gather(root: Path, *, strict: bool = False, as_of: date | None = None, info:
     today = as_of is None and not info.commit and info.date.year == 1970  # outside git: no date to take
     if today:
         as_of = date.today()
-    return Project(root=root, scheme=checked.scheme, evidence=checked.evidence, problems=checked.problems,
+    return Project(root=root, scheme=checked.scheme, evidence=checked.evidence, problems=tuple(problems),
                    table=checked.table, info=info, as_of=as_of or info.date.date(), as_of_today=today,
                    bodies=checked.bodies, files=checked.files, git=record, verified=checked.verified,
-                   registers=checked.registers)
+                   registers=checked.registers, report=report)

@@ -22,7 +22,7 @@ not a leak.
 
 ``scan()`` reads every file of an output folder: HTML and XML with tags stripped and
 entities decoded (their attribute values searched too), JSON string by string (the search
-index place by place), ``.gz`` decompressed, every file by hash and by name, and PDFs page
+index place by place), ``.gz`` decompressed, Word and Excel files part by part, every file by hash and by name, and PDFs page
 by page, with their embedded files, metadata, bookmarks and links.
 
 The search is one pass per text over aligned blocks: a text is cut into blocks of ``N // 2``
@@ -43,6 +43,7 @@ import io
 import json
 import re
 import unicodedata
+import zipfile
 import zlib
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
@@ -72,7 +73,9 @@ _ATTR = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _DATA_URI = re.compile(r"data:[\w/+.-]*(?:;[\w=.-]+)*;base64,([A-Za-z0-9+/=\s]+)")
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
-_MARKUP_SUFFIXES = frozenset({".html", ".htm", ".xml", ".svg", ".xhtml"})
+_MARKUP_SUFFIXES = frozenset({".html", ".htm", ".xml", ".svg", ".xhtml", ".rels"})
+_OFFICE_SUFFIXES = frozenset({".docx", ".xlsx", ".pptx"})
+_OFFICE_PART_MAX = 256 * 1024 * 1024  # a part of an Office file this build wrote; larger is no text to read
 
 
 def normalise(text: str) -> str:
@@ -329,6 +332,9 @@ class _Scan:
         if suffix == ".pdf" or data[:5] == b"%PDF-":
             self.pdf(output, data)
             return
+        if suffix in _OFFICE_SUFFIXES and data[:4] == b"PK\x03\x04":
+            self.office(output, data)
+            return
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -340,6 +346,16 @@ class _Scan:
         else:
             self.text(output, "正文", text)
             self.data_uris(output, text)
+
+    def office(self, output: str, data: bytes) -> None:
+        """A Word or Excel file (the 自评报告, the score table): every part of its zip, read as its own kind."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for info in archive.infolist():
+                    if not info.is_dir() and info.file_size <= _OFFICE_PART_MAX:
+                        self.file(output, archive.read(info), info.filename)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+            self.text(output, "正文", data.decode("utf-8", "replace"))
 
     def markup(self, output: str, text: str) -> None:
         self.text(output, "正文", html.unescape(_TAG.sub(" ", text)))

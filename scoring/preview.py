@@ -136,7 +136,7 @@ def _watch(root: Path, changed: threading.Event) -> Any:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
-    watched = [root / "indicators", root / "evidence", root / "registers"]
+    watched = [root / "indicators", root / "evidence", root / "registers", root / "reports"]
 
     class OnChange(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:

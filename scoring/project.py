@@ -24,6 +24,7 @@ from urllib.parse import unquote
 from .model import Evidence, Scheme
 from .problems import Problem
 from .registers import Registers
+from .reporttext import ReportText
 from .score import ScoreTable
 from .verified import Verified
 
@@ -197,6 +198,7 @@ class Project:
     withheld: frozenset[str] = frozenset()
     verified: Verified | None = None  # the assessors' 核定分 (results/verified.yaml), when they came back
     registers: Registers = field(default_factory=lambda: Registers(0))  # the 台账 (scoring/registers.py)
+    report: ReportText = field(default_factory=ReportText)  # the staff's text of the 自评报告 (reports/自评报告.md), if any
 
     def body(self, evidence: Evidence) -> Body:
         return self.bodies.get(evidence.id, Body(""))

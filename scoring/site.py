@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import combine, envvars, fields
+from . import combine, envvars, fields, selfreport
 from .annualreport import PAGE as ANNUAL_PAGE
 from .annualreport import annual_page, register_href
 from .charts import history_chart, level_chart
@@ -563,9 +563,10 @@ def site_nav(scheme: Scheme) -> list[Any]:
         levels.append({"综合加分与重大扣分": TOTALS_PAGE})
     units: list[Any] = ["units/index.md", *({plain_title(u.name): Links.unit(u.id)} for u in scheme.real_units)]
     return [{"首页": "index.md"}, {"考核方案": levels}, {"责任单位": units}, {"证据材料": "evidence/index.md"},
-            {"方案核查": "check.md"}, {"计分说明": "rules.md"}, {"年度报告": ANNUAL_PAGE}]
+            {"自评报告": SELFREPORT_PAGE}, {"方案核查": "check.md"}, {"计分说明": "rules.md"}, {"年度报告": ANNUAL_PAGE}]
 
 
+SELFREPORT_PAGE = "selfreport.md"  # the 自评报告 as a page (scoring/selfreport.py)
 NOT_IN_NAV = "/evidence/*.md\n!/evidence/index.md\n"
 
 
@@ -704,6 +705,8 @@ def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: H
     # The annual report shows the registers too: its key adds them to the summary's.
     writer.write(ANNUAL_PAGE, "annual_report.md.j2", digest(key, repr(project.registers)) if key else None,
                  **annual_page(project))
+    report = selfreport.markdown(selfreport.draft(project), md_text)  # the page is its own key: kept like the others
+    writer.write(SELFREPORT_PAGE, "selfreport.md.j2", None if key is None else report, text=report)
 
 
 def _evidence_facts(ev: Evidence, scheme: Scheme) -> list[tuple[str, str, str]]:

@@ -28,6 +28,7 @@ from tqdm import tqdm
 from scoring import dossier
 from scoring.cli import main
 from scoring.gather import gather
+from scoring.originals import MARGIN_MM, PREFIX
 from scoring.project import BuildInfo, Edition, Project
 from scoring.score import RowScore, ScoreLine
 
@@ -193,13 +194,17 @@ def test_the_text_stays_inside_the_margins(built: Built) -> None:
     and the edition above it."""
     xml = poppler("pdftotext", "-bbox", str(built.path), "-")
     word = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    originals = {(built.reader.get_destination_page_number(d) or 0) + 1 for name, d in built.reader.named_destinations.items()
+                 if name.startswith(PREFIX)}
+    assert originals  # the sample's minutes: printed on the named page ``original``, its margins are its own
     for number, page in enumerate(xml.split("<page ")[1:], 1):
         width, height = (float(v) for v in re.findall(r'(?:width|height)="([\d.]+)"', page)[:2])
-        bottom = height - 35 * MM
+        top, right, low, left = MARGIN_MM if number in originals else (37, 26, 35, 28)
+        bottom = height - low * MM
         for x0, y0, x1, y1, text in re.findall(word, page):
-            assert float(x0) >= 28 * MM - 1 and float(x1) <= width - 26 * MM + 1, (number, text)
-            if float(y0) < 37 * MM - 8:  # above the text block: only the running header naming the edition
-                assert text == Edition.INTERNAL.note and float(y1) < 37 * MM - 4 * MM, (number, text)
+            assert float(x0) >= left * MM - 1 and float(x1) <= width - right * MM + 1, (number, text)
+            if float(y0) < top * MM - 8:  # above the text block: only the running header naming the edition
+                assert text == Edition.INTERNAL.note and float(y1) < top * MM - 4 * MM, (number, text)
                 continue
             if float(y1) > bottom + 2:  # below the text block: the page number, 7 mm down
                 assert re.fullmatch(r"—|\d+", text) and float(y0) > bottom + 4 * MM, (number, text)
@@ -396,3 +401,15 @@ def test_pages_render_to_png_for_a_look(built: Built, tmp_path: Path) -> None:
                         str(built.path), str(prefix)], check=True, timeout=120)
         image = prefix.with_suffix(".png").read_bytes()
         assert image.startswith(b"\x89PNG") and len(image) > 5000
+
+
+def test_no_page_ends_with_a_label_or_a_table_header(built: Built) -> None:
+    """"印证材料2份：" or a table's header row never ends a page: each goes with what it announces."""
+    ended = []
+    pages = poppler("pdftotext", "-layout", str(built.path), "-").split("\f")[:-1]
+    assert len(pages) == len(built.reader.pages)
+    for number, page in enumerate(pages, 1):
+        lines = [ln.strip() for ln in page.splitlines() if ln.strip() and not re.fullmatch(r"—\s*\d+\s*—", ln.strip())]
+        if lines and (lines[-1].endswith(("：", ":")) or re.fullmatch(r"序号\s+.*", lines[-1])):
+            ended.append((number, lines[-1]))
+    assert ended == []

@@ -20,6 +20,7 @@ from pypdf.generic import Destination
 from scoring import engine_weasyprint, pdfjobs
 from scoring.dossier import build_dossier, build_pdf, render_html
 from scoring.gather import gather
+from scoring.originals import PREFIX
 from scoring.project import BuildInfo, Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +77,10 @@ def test_the_document_is_cut_where_pages_break(project: Project) -> None:
     levels = len(project.table.levels)
     annual = 1 if "sec-annual" in html else 0  # the annual report's draft, when the project keeps registers
     assert annual == 1  # the sample does
-    assert len(parts) == 1 + 1 + 1 + levels + 2 + annual + 1  # front, summary, breakdown, 一级…, 综合, 重大, 年报, files
+    originals = len(build_dossier(project).originals)  # the minutes: 附：印证材料原件, then one part per original
+    assert originals == 1
+    # front, summary, breakdown, 一级…, 综合, 重大, 年报, files, 附：印证材料原件, each original
+    assert len(parts) == 1 + 1 + 1 + levels + 2 + annual + 1 + 1 + originals
     assert "目　录" in parts[0] and "sec-summary\">一、总体情况</h1>" in parts[1]
     chunks = pdfjobs.group(parts, 2)
     assert chunks[0] == parts[0] and "".join(chunks) == "".join(parts)
@@ -106,7 +110,11 @@ def test_parallel_pdf_is_deterministic(parallel: list[bytes]) -> None:
 def font_programs(reader: PdfReader) -> dict[str, set[int]]:
     """Each font (by family, without the subset tag) → the embedded programs its descriptors point at."""
     found: dict[str, set[int]] = {}
-    for page in reader.pages:
+    printed = {reader.get_destination_page_number(d) for name, d in reader.named_destinations.items()
+               if name.startswith(PREFIX)}
+    for number, page in enumerate(reader.pages):
+        if number in printed:  # an attached original, drawn with its own fonts (scoring/originals.py)
+            continue
         resources: Any = page["/Resources"].get_object()
         for font in (resources.get("/Font") or {}).values():
             for descendant in font.get_object().get("/DescendantFonts", []):
