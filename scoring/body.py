@@ -7,7 +7,9 @@ the line, so ``check`` refuses exactly what ``site`` and ``pdf`` would:
 
 - a link that is an absolute path, or that leaves ``evidence/``;
 - a link to a ``.md`` file that is not an evidence file;
-- a link to a file a browser would run (HTML, SVG, XML, scripts).
+- a link to a file a browser would run (HTML, SVG, XML, scripts);
+- a body nested deeper, or with a longer paragraph, than the renderers can
+  lay out (scoring/mdlimits.py), checked before anything renders it.
 
 A link to a file that does not exist is a warning, and dropped. Script, event
 attributes, ``javascript:`` links and frames are removed, with a warning. A body
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from . import filetypes
+from . import filetypes, mdlimits
 from .model import Evidence
 from .problems import Problem, error, warning
 from .project import LOCAL_SCHEME, Body
@@ -83,6 +85,11 @@ class BodyChecker:
 
     def body(self, ev: Evidence) -> Body:
         self._placeholder(ev)
+        too_deep = mdlimits.excesses(ev.body)
+        if too_deep:  # refused before any renderer sees it (scoring/mdlimits.py); the build stops on the error
+            for excess in too_deep:
+                self.problems.append(error(ev.path, ev.body_line + excess.line, excess.message(), "body-shape"))
+            return Body("")
         # Every alternative of the pattern needs a <, an = or a :, which no case folding makes.
         active = _ACTIVE_MARKUP.search(ev.body) if any(c in ev.body for c in "<=:") else None
         if active:
