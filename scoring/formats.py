@@ -75,7 +75,7 @@ def date_problem(value: Any) -> str | None:
 def _no_such_day(text: str) -> str:
     import calendar
 
-    year, month, day = (int(part) for part in text.split("-"))
+    year, month, _ = (int(part) for part in text.split("-"))
     low, high = SANE_DATES[0].year, SANE_DATES[1].year
     if not low <= year <= high:
         why = f"年份 {year:04d} 不在合理范围内（{low}—{high}年），请检查年份"
