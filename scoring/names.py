@@ -42,6 +42,15 @@ def _inside(real: str, folder: str) -> bool:
     return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+def _hops(path: str) -> int:
+    """How many symbolic links lead from ``path`` to a file that is not one (at most 40)."""
+    hops = 0
+    while os.path.islink(path) and hops < 40:
+        path = os.path.join(os.path.dirname(path), os.readlink(path))
+        hops += 1
+    return hops
+
+
 class Scan:
     """One walk of a data folder: the files to read, and the problems of what is not read."""
 
@@ -84,17 +93,22 @@ class Scan:
         return True
 
     def duplicates(self, files: list[Path]) -> list[Path]:
-        """``files`` less the links that lead to another of them (refused with both names)."""
-        real_of = {os.path.realpath(p): p for p in files if not os.path.islink(p)}
+        """``files`` less the links that lead to a file another of them reads (refused with both names).
+
+        Of the names of one file, the one with the fewest links on the way is kept: the file itself, else
+        the link straight to it."""
+        by_real: dict[str, Path] = {}
+        for path in sorted(files, key=lambda p: (_hops(os.fspath(p)), p)):
+            by_real.setdefault(os.path.realpath(path), path)
         kept = []
         for path in files:
-            other = real_of.get(os.path.realpath(path)) if os.path.islink(path) else None
-            if other is not None:
-                self.problems.append(error(_rel(self.root, os.fspath(path)), 0,
-                                           f"该符号链接指向 {printable(_rel(self.root, os.fspath(other)))}，"
-                                           "那个文件已按原位置读取，链接会使同一份材料读两次；请删除该链接", "symlink"))
-            else:
+            other = by_real[os.path.realpath(path)]
+            if other == path:
                 kept.append(path)
+                continue
+            self.problems.append(error(_rel(self.root, os.fspath(path)), 0,
+                                       f"该符号链接指向 {printable(_rel(self.root, os.fspath(other)))}，"
+                                       "那个文件已按原位置读取，链接会使同一份材料读两次；请删除该链接", "symlink"))
         return kept
 
 
