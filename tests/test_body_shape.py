@@ -1,11 +1,11 @@
 """``check`` refuses exactly the bodies a build would crash or stall on (scoring/mdlimits.py).
 
 The limits on inline data: each shape refused one past its limit, at its line,
-and accepted at it, in linear time. Then real builds: a body holding every
-shape at its limit builds the site and the PDF; and a Hypothesis test composes
+and accepted at it, in linear time. Then real builds: a Hypothesis test composes
 bodies from nesting and long runs, for each of which ``check`` refuses it, or
-``site`` and ``pdf`` build it, within a time bound. CI runs a few examples
-(derandomized); ``ZWGK_FUZZ_EXAMPLES=200`` runs a longer search.
+``site`` and ``pdf`` build it, within a time bound; its explicit example holds
+every shape at its limit and must build. CI runs that example and one generated
+one (derandomized); ``ZWGK_FUZZ_EXAMPLES=200`` runs a longer search.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from scoring import mdlimits
@@ -138,22 +138,21 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_a_body_with_every_shape_at_its_limit_builds(project: Path) -> None:
-    body = "\n\n".join(shape(kind, LIMITS[kind] if kind not in ("paragraph", "lines") else MAX_PARAGRAPH // 2)
-                       for kind in sorted(LIMITS))
-    assert check_or_build(project, body) == "built"
-
-
 KINDS = st.sampled_from(sorted(LIMITS))
 PIECES = st.lists(st.tuples(KINDS, st.integers(1, 3 * MAX_NESTING)), min_size=1, max_size=4)
 
 
-@settings(max_examples=int(os.environ.get("ZWGK_FUZZ_EXAMPLES", "2")), deadline=None, derandomize=True,
+AT_LIMITS = [(kind, LIMITS[kind]) for kind in sorted(LIMITS)]
+
+
+@settings(max_examples=int(os.environ.get("ZWGK_FUZZ_EXAMPLES", "1")), deadline=None, derandomize=True,
           database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(pieces=PIECES, long=st.sampled_from([0, MAX_PARAGRAPH // 3, MAX_PARAGRAPH + 1]))
+@example(pieces=AT_LIMITS, long=MAX_PARAGRAPH // 2)  # every shape at its limit, in one body: it must build
 def test_check_refuses_or_the_site_and_pdf_build(project: Path, pieces: list[tuple[str, int]], long: int) -> None:
     body = "\n\n".join(shape(kind, n if kind not in ("paragraph", "lines") else long or n) for kind, n in pieces)
     expected = "refused" if excesses(body) else "built"
+    assert expected == "built" or pieces != AT_LIMITS
     assert check_or_build(project, body) == expected
 
 
