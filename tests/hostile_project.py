@@ -83,6 +83,14 @@ def _record_class(cls: type, name: str) -> tuple[type | None, bool]:
     return None, False
 
 
+def text_keys() -> set[str]:
+    """Every declared key that holds free text, as ``Class.key``: what ``hostile_project`` must fill."""
+    classes = [cls for _, cls in formats.DOC_SECTIONS] + [rules.BaseRule]
+    return {f"{cls.__name__}.{p.name}" for cls in classes for p in params_of(cls)
+            if _kind(p.type) != "other" and (cls.__name__, p.name) not in REFERENCES and p.name not in STRUCTURE
+            and _record_class(cls, p.name)[0] is None}
+
+
 def _kind(ptype: Any) -> str:
     schema = ptype.schema()
     if schema == {"type": "string"} or schema == {"type": "string", "minLength": 1}:
@@ -148,7 +156,14 @@ def hostile_project(root: Path, png: bytes) -> tuple[Filler, list[str]]:
     fact_items: dict[str, str] = {}
     for path in sorted(ind.glob("0*.yaml")):
         level = _load(path)
+        if path.name.startswith("02"):  # the new spelling: an explicit group, its rows named by ``name``
+            for row in level["rows"]:
+                row["name"] = row.pop("level3")
+                del row["level2"]
+            level["rows"] = [{"name": "", "rows": level["rows"]}]
         _fill_node(formats.LevelFileKeys, level, filler, unclassified, renamed, fact_items)
+        for row in level["rows"][0]["rows"] if path.name.startswith("02") else ():
+            del row["level2"], row["level3"]  # the old spelling, filled in the first file's rows
         _dump(path, level)
 
     totals = _load(ind / "totals.yaml")
