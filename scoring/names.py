@@ -97,6 +97,8 @@ class Scan:
 
         Of the names of one file, the one with the fewest links on the way is kept: the file itself, else
         the link straight to it."""
+        if not any(os.path.islink(p) for p in files):
+            return files  # the usual case: no path to resolve
         by_real: dict[str, Path] = {}
         for path in sorted(files, key=lambda p: (_hops(os.fspath(p)), p)):
             by_real.setdefault(os.path.realpath(path), path)
