@@ -7,7 +7,9 @@ the line, so ``check`` refuses exactly what ``site`` and ``pdf`` would:
 
 - a link that is an absolute path, or that leaves ``evidence/``;
 - a link to a ``.md`` file that is not an evidence file;
-- a link to a file a browser would run (HTML, SVG, XML, scripts).
+- a link to a file a browser would run (HTML, SVG, XML, scripts);
+- a body nested deeper, or with a longer paragraph, than the renderers can
+  lay out (scoring/mdlimits.py), checked before anything renders it.
 
 A link to a file that does not exist is a warning, and dropped. Script, event
 attributes, ``javascript:`` links and frames are removed, with a warning. A body
@@ -20,11 +22,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
+from functools import partial
+from html import unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from . import filetypes
+from . import filetypes, mdlimits
 from .model import Evidence
 from .problems import Problem, error, warning
 from .project import LOCAL_SCHEME, Body
@@ -39,6 +43,7 @@ ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"co
 WEB_SCHEMES = frozenset({"http", "https", "mailto"})
 PLACEHOLDER = "待填写"  # what ``build.py new`` leaves for a person to replace
 Filter = Callable[[str, str, str], str | None]
+_URL_ATTRIBUTE = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _ACTIVE_MARKUP = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
 
 
@@ -63,11 +68,14 @@ def _web_only(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitise(text: str, keep: Filter = _web_only) -> str:
-    """Markdown → HTML through the one allowlist; ``keep`` decides each link and image."""
+def sanitise(text: str, keep: Filter = _web_only, before: Callable[[str], None] | None = None) -> str:
+    """Markdown → HTML through the one allowlist; ``keep`` decides each link and image (of an allowed
+    scheme, or none); ``before`` sees the HTML before anything is removed."""
     import nh3
 
     html = _markdown().reset().convert(text)
+    if before is not None:
+        before(html)
     return nh3.clean(html, tags=set(TAGS), attributes=ATTRIBUTES, attribute_filter=keep,
                      url_schemes=set(WEB_SCHEMES), link_rel=None)
 
@@ -83,6 +91,11 @@ class BodyChecker:
 
     def body(self, ev: Evidence) -> Body:
         self._placeholder(ev)
+        too_deep = mdlimits.excesses(ev.body)
+        if too_deep:  # refused before any renderer sees it (scoring/mdlimits.py); the build stops on the error
+            for excess in too_deep:
+                self.problems.append(error(ev.path, ev.body_line + excess.line, excess.message(), "body-shape"))
+            return Body("")
         # Every alternative of the pattern needs a <, an = or a :, which no case folding makes.
         active = _ACTIVE_MARKUP.search(ev.body) if any(c in ev.body for c in "<=:") else None
         if active:
@@ -98,7 +111,18 @@ class BodyChecker:
                 return value
             return self._local(ev, value, links)
 
-        return Body(sanitise(ev.body, keep), tuple(dict.fromkeys(links)))
+        return Body(sanitise(ev.body, keep, partial(self._schemes, ev)), tuple(dict.fromkeys(links)))
+
+    def _schemes(self, ev: Evidence, html: str) -> None:
+        """A warning for each link the sanitiser will drop for its scheme (file:, ftp:, C:\\…);
+        script links have their own (body-active)."""
+        for match in _URL_ATTRIBUTE.finditer(html):
+            url = unescape(match.group(2) if match.group(2) is not None else match.group(3))
+            scheme = urlsplit(url).scheme.lower() if ":" in url else ""
+            if scheme and scheme not in WEB_SCHEMES and scheme != "javascript":
+                where = "本机的文件路径" if scheme == "file" or len(scheme) == 1 else f" {scheme}: 地址"
+                self._refuse(ev, url, f"正文中的链接“{url}”是{where}，审阅网站和 PDF 的读者打不开，已略去；"
+                                      "请把文件作为附件放在 evidence/ 中并用相对路径引用，或使用 http(s):// 网址", warn=True)
 
     def _local(self, ev: Evidence, url: str, links: list[str]) -> str | None:
         parts = urlsplit(url)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .model import ROW, Indicator, Node, Scheme, normalise_name
 from .numbers import cn_date, fmt
-from .problems import Problem, error, notice
+from .problems import Problem, error, notice, warning
 from .rules import (
     Deadline,
     EarnFlag,
@@ -140,6 +140,21 @@ def _stated_points(scheme: Scheme) -> Iterator[Problem]:
                      f"但其{what}赋分合计为{fmt(total)}分；计分按各行合计，请核对方案原文", "level-points")
 
 
+def _same_names(scheme: Scheme) -> Iterator[Problem]:
+    """Two rows (or two groups) of one name side by side: the site, the PDF and the tables cannot tell them apart."""
+    for node in scheme.nodes():
+        first: dict[str, Node | Indicator] = {}
+        for child in node.children:
+            name = " ".join(child.name.split())
+            if name not in first:
+                first[name] = child
+                continue
+            other = first[name]
+            kind = "分组" if isinstance(child, Node) else "指标"
+            yield warning(child.path, child.line, f"“{node.name}”下有两个同名的{kind}“{name}”（{other.id} 和 {child.id}）："
+                         "网站、PDF 和得分表中无法区分；请核对方案原文，必要时在名称中注明区别", "same-name")
+
+
 def _bonus_possible(scheme: Scheme) -> bool:
     return bool(scheme.comprehensive) or any(r.gives_bonus for row in scheme.rows for r in walk(row.rules))
 
@@ -152,4 +167,5 @@ def check_scheme(scheme: Scheme) -> list[Problem]:
             problems.extend(_earned_total(row))
     problems.extend(_unit_names(scheme))
     problems.extend(_stated_points(scheme))
+    problems.extend(_same_names(scheme))
     return problems

@@ -275,7 +275,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except MemoryError:
+        print("错误：内存不足，构建已停止，未写出任何文件；请关闭其他程序后重试，或用 --jobs 1 少开进程", file=sys.stderr)
+        return 1
     except Exception as exc:  # last resort: a bug must still not show a user a traceback
+        if getattr(exc, "plain", False):  # a message that says what happened and what to do (pdfjobs.WorkerDied)
+            print(f"错误：{exc}", file=sys.stderr)
+            return 1
         if envvars.get("ZWGK_DEBUG"):
             raise
         print(f"内部错误：{type(exc).__name__}: {exc}\n这是程序的缺陷，不是您的数据问题；请把这条信息告诉维护人员"

@@ -72,7 +72,23 @@ def date_problem(value: Any) -> str | None:
         return None
     if isinstance(value, str) and re.match(r"^\d{4}-\d\d?-\d\d?[ Tt]\d", value.strip()):
         return f"“{value}”带有时刻：这里只能写日期 YYYY-MM-DD，如 2021-08-09"
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):  # the form, not a real day
+        return _no_such_day(value.strip())
     return f"“{value}”不是 YYYY-MM-DD 格式的日期，如 2021-12-10"
+
+
+def _no_such_day(text: str) -> str:
+    import calendar
+
+    year, month, _ = (int(part) for part in text.split("-"))
+    low, high = SANE_DATES[0].year, SANE_DATES[1].year
+    if not low <= year <= high:
+        why = f"年份 {year:04d} 不在合理范围内（{low}—{high}年），请检查年份"
+    elif not 1 <= month <= 12:
+        why = f"没有 {month} 月"
+    else:
+        why = f"{year}年{month}月只有 {calendar.monthrange(year, month)[1]} 天"
+    return f"日期 {text} 不存在：{why}"
 
 
 def _day(value: Any, env: Env) -> date:
@@ -505,6 +521,8 @@ class TotalsFileKeys:
 def _evidence_date(value: Any, env: Env) -> date:
     if not isinstance(value, date):
         problem = date_problem(value)
+        if problem and "不存在" in problem:
+            raise ValueError(problem)
         hint = f"：{problem}" if problem and "时刻" in problem else ""
         raise ValueError(f"日期“{value}”格式不对，应为 YYYY-MM-DD，如 2021-03-18{hint}")
     return value

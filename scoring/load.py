@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import fields, filetypes, formats, privacy
+from . import fields, filetypes, formats, hints, names, privacy
 from .combine import MODES
 from .formats import ID_RE, date_problem
 from .model import (
@@ -205,7 +205,9 @@ def _load_indicator(ctx: _Ctx, data: Any, section: str, place: _Place,
         return None
     ident = data.get("id")
     if not isinstance(ident, str) or not ID_RE.match(ident):
-        ctx.err(_line(data, "id"), f"指标编号 {ident!r} 无效：只能用小写字母、数字、点和横线", "indicator-id")
+        why = hints.ascii_only(ident) if isinstance(ident, str) else ""
+        ctx.err(_line(data, "id"), f"指标编号{hints.id_text(ident)}无效：只能用小写字母、数字、点和横线{why}",
+                "indicator-id")
         return None
     keys = formats.RowKeys if section == ROW else formats.ItemKeys
     values, _ = _read(ctx, keys, data, f"指标 {ident} ", _line(data))
@@ -365,7 +367,9 @@ def load_scheme(root: Path) -> tuple[Scheme | None, list[Problem]]:
         return None, problems
     limits = _limits(meta["limits"])
     units = _load_units(root, problems, limits)
-    parts = [_yaml_file(root, path, problems, limits) for path in sorted(ind.glob("*.yaml"))
+    part_files, refused = names.indicator_scan(root)
+    problems.extend(refused)
+    parts = [_yaml_file(root, path, problems, limits) for path in part_files
              if path.name not in ("scheme.yaml", "units.yaml")]
     if units is None or any(part is None for part in parts):
         return None, problems
@@ -466,12 +470,8 @@ def _node_id_problems(levels: list[Node], id_lines: dict[str, int]) -> list[Prob
 
 
 def evidence_files(root: Path) -> list[Path]:
-    base = root / "evidence"
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath) / f for f in sorted(filenames) if f.endswith(".md") and f != "README.md")
-    return sorted(found)
+    """The evidence files to read; links and names that are not read are reported by ``names.evidence_scan``."""
+    return names.evidence_scan(root)[0]
 
 
 def _fact_value(spec: FactSpec, value: Any, scheme: Scheme) -> FactValue:
@@ -618,8 +618,9 @@ def _indicator(data: LineDict, scheme: Scheme, ctx: _Ctx) -> Indicator | None:
     indicator_id = str(data["indicator"])
     indicator = scheme.indicator(indicator_id)
     if indicator is None:
-        ids = [i.id for i in scheme.all_indicators()]
-        ctx.err(data.line_of("indicator"), f"未知指标 {indicator_id}{suggest(indicator_id, ids)}", "unknown-indicator")
+        named = [(i.id, i.name) for i in scheme.all_indicators()]
+        ctx.err(data.line_of("indicator"), f"未知指标 {indicator_id}{hints.nearest_id(indicator_id, named)}",
+                "unknown-indicator")
     return indicator
 
 
@@ -827,7 +828,8 @@ def load_evidence(root: Path, scheme: Scheme, digests: Digests | None = None,
     tree = Tree(root)
     if memo is not None:
         memo.begin(scheme)
-    paths = evidence_files(root)
+    paths, refused = names.evidence_scan(root)
+    problems.extend(refused)
     for path in paths:
         if memo is not None:
             evidence = memo.load(root, path, scheme, problems, tree, digests)

@@ -339,6 +339,31 @@ class Mismatch(Exception):
     """Chunk 0 came out with another page count once its real page numbers were in."""
 
 
+_SOURCE = re.compile(r'<div class="evidence" id="[^"]*" data-source="([^"]*)"')
+_MEMORY = ("MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory")
+
+
+class WorkerDied(RuntimeError):
+    """A worker that failed or ended: its message names the evidence of its chunk, and memory when that ran out."""
+
+    plain = True  # the command line prints it as it is: it says what happened and what to do
+
+    def __init__(self, chunk_html: str, detail: str, code: int | None):
+        import html
+        import signal
+
+        sources = list(dict.fromkeys(html.unescape(m) for m in _SOURCE.findall(chunk_html)))
+        where = ("、".join(sources[:3]) + (f" 等 {len(sources)} 份证据" if len(sources) > 3 else "")
+                 if sources else "封面、目录或得分表")
+        memory = any(m in detail for m in _MEMORY) or code == -signal.SIGKILL
+        last = (detail.strip().splitlines() or [""])[-1][:300]
+        why = (f"，最后的信息：{last}" if last else "") + (f"，退出码 {code}" if code is not None else "")
+        advice = ("原因是内存不足：请关闭其他程序后重试，或用 --jobs 1 少开进程；仍不够时把很大的证据拆分"
+                  if memory else "请把这条信息告诉维护人员（设置环境变量 ZWGK_DEBUG=1 可看到详细信息）")
+        super().__init__(f"PDF 排版进程在排版 {where} 时{'出错' if detail else '意外结束'}{why}。{advice}")
+        self.memory = memory
+
+
 class _Run:
     def __init__(self, job: PdfJob, jobs: int, on_progress: Callable[[str, int], None]):
         head, parts, tail = split(job.html)
@@ -349,6 +374,18 @@ class _Run:
         self.front_pages: int | None = None
         self.warnings: list[str] = []
         self.started = time.perf_counter()
+        self.tasks: dict[int, int] = {}  # worker → the chunk it was last given
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def died(self, w: int, detail: str) -> WorkerDied:
+        code = None
+        if not detail and w < len(self.processes):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = self.processes[w].wait(timeout=5)
+        chunk = self.chunks[self.tasks.get(w, 0)]
+        if envvars.get("ZWGK_DEBUG") and detail:
+            print(detail, file=sys.stderr)
+        return WorkerDied(chunk.html, detail, code)
 
     def document(self, body: str) -> str:
         return self.head + body + self.tail
@@ -373,6 +410,7 @@ class _Run:
     def run(self, workers: Workers) -> Merged:
         conns = workers.conns[:self.jobs]
         workers.dismiss(len(conns))  # more workers than chunks: the rest leave now
+        self.processes = workers.processes[:len(conns)]
         for conn in conns:
             conn.send(self.job)
         self._schedule(conns)
@@ -406,17 +444,21 @@ class _Run:
             ready = [c for c in self.chunks[1:] if c.owner == w and c.pages is not None and not c.drawing
                      and not c.pdf and c.index in offsets]
             if not count_sent:
+                self.tasks[w] = 0
                 conns[w].send(("count", 0, self.document(with_page_numbers(self.chunks[0].html, None))))
                 count_sent = True
             elif ready:
                 ready[0].drawing = True
+                self.tasks[w] = ready[0].index
                 conns[w].send(("draw", ready[0].index, offsets[ready[0].index]))
             elif queue:
                 chunk = queue.pop(0)
                 chunk.owner = w
+                self.tasks[w] = chunk.index
                 conns[w].send(("layout", chunk.index, self.document(chunk.html)))
             elif not front_sent and all(c.pages is not None for c in self.chunks[1:]) and self.front_pages:
                 numbers = self.page_numbers()
+                self.tasks[w] = 0
                 conns[w].send(("front", 0, self.document(with_page_numbers(self.chunks[0].html, numbers))))
                 front_sent = True
             else:
@@ -434,12 +476,12 @@ class _Run:
                 try:
                     message = conn.recv()
                 except EOFError:
-                    raise RuntimeError("PDF worker process ended unexpectedly") from None
+                    raise self.died(w, "") from None
                 kind, index = message[0], message[1]
                 if _TRACE and kind != "page":
                     print(f"{time.perf_counter() - self.started:7.2f} w{w} {kind} {index}", file=sys.stderr)
                 if kind == "error":
-                    raise RuntimeError(f"PDF worker failed:\n{message[2]}")
+                    raise self.died(w, message[2])
                 chunk = self.chunks[index]
                 if kind == "page":
                     chunk.laid_page = max(chunk.laid_page, message[2])
@@ -496,9 +538,12 @@ class _Run:
             conns[w].send(("fonts", -1, ask))
         programs: dict[str, bytes] = {}
         for w in asks:
-            message = conns[w].recv()
+            try:
+                message = conns[w].recv()
+            except EOFError:
+                raise self.died(w, "") from None
             if message[0] == "error":
-                raise RuntimeError(f"PDF worker failed:\n{message[2]}")
+                raise self.died(w, message[2])
             programs.update(message[2])
         return programs
 

@@ -29,8 +29,26 @@ class Problem:
     code: str = ""
 
     def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity.value}：{self.message}"
+        """One line, whatever the path or the quoted values hold (``printable``)."""
+        where = f"{printable(self.path)}:{self.line}" if self.line else printable(self.path)
+        return f"{where}: {self.severity.value}：{printable(self.message)}"
+
+
+# Characters that could end a printed line, move the cursor, or reorder what a terminal or an editor
+# shows: C0 and C1 controls, DEL, and the bidirectional formatting characters.
+_UNPRINTABLE = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_UNPRINTABLE.update({c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                                                   *range(0x2066, 0x206A))})
+
+
+def printable(text: str) -> str:
+    """``text`` with every control and bidi character written as an escape (``\\x0a``, ``\\u202e``):
+    no file name or value can forge an output line or show itself reversed."""
+    return text.translate(_UNPRINTABLE)
+
+
+def unprintable(text: str) -> bool:
+    return printable(text) != text
 
 
 def error(path: str, line: int, message: str, code: str = "") -> Problem:

@@ -11,6 +11,7 @@ message that says what to do.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -85,6 +86,16 @@ class Tree:
         return real
 
 
+_REASONS = {errno.ELOOP: "符号链接形成循环或经过了符号链接", errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限",
+            errno.EPERM: "没有读取权限", errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "路径过长",
+            errno.EIO: "磁盘读取错误", errno.EMFILE: "同时打开的文件过多", errno.ENFILE: "同时打开的文件过多"}
+
+
+def os_reason(exc: OSError) -> str:
+    """The reason of an operating-system error in Chinese, never the system's English text."""
+    return _REASONS.get(exc.errno or 0, f"系统错误 {errno.errorcode.get(exc.errno or 0, exc.errno)}")
+
+
 def open_regular(root: Path | Tree, path: Path, limit: int, what: str = "文件") -> int:
     """A read-only descriptor of a regular file inside ``root`` no larger than ``limit``.
 
@@ -96,7 +107,7 @@ def open_regular(root: Path | Tree, path: Path, limit: int, what: str = "文件"
     try:
         fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise ReadRefused(0, f"无法读取该{what}（{exc.strerror}）") from None
+        raise ReadRefused(0, f"无法读取该{what}（{os_reason(exc)}）") from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
@@ -138,7 +149,9 @@ def read_head(root: Path | Tree, path: Path, limit: int, size: int = 8192) -> tu
 
 # C0 controls except tab, LF and CR; DEL; C1 controls. A form feed or a NUL in
 # a file a person wrote is a sign of a binary or damaged file.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+# The bidirectional embeddings, overrides and isolates show the text after them reversed or moved
+# ("Trojan Source"): a title that reads one way and is stored another.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def decode(data: bytes) -> str:
@@ -153,6 +166,8 @@ def decode(data: bytes) -> str:
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         code = ord(bad.group())
+        if code >= 0x202A:
+            raise ReadRefused(line, f"本行含有改变文字显示方向的控制字符（U+{code:04X}），会使文字显示颠倒或错位；请删除该字符")
         name = "空字符（NUL）" if code == 0 else f"控制字符（U+{code:04X}）"
         raise ReadRefused(line, f"本行含有{name}，文件可能已损坏或不是文本文件；请删除该字符，或重新以 UTF-8 文本保存")
     return text

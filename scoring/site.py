@@ -84,10 +84,15 @@ def plain_title(value: object) -> str:
 
     MkDocs keeps a page title's character references, and Material prints it
     through ``striptags`` (which unescapes) into ``<title>``: ``&#60;/title&#62;``
-    would come out as markup. Titles, nav entries, site name and footer therefore
-    carry no ``<``, ``>`` or ``&`` at all: they become their full-width forms.
+    would come out as markup. Material also prints the site name and page titles
+    unescaped inside attributes (``aria-label="…"``, ``title="…"``), where a quote
+    ends the attribute. Titles, nav entries, site name and footer therefore carry
+    no ``<``, ``>``, ``&``, ``"`` or ``'`` at all: they become their full-width forms.
     """
-    return " ".join(str(value).split()).replace("&", "＆").replace("<", "＜").replace(">", "＞")
+    return " ".join(str(value).split()).translate(_TITLE_FORMS)
+
+
+_TITLE_FORMS = str.maketrans({"&": "＆", "<": "＜", ">": "＞", '"': "＂", "'": "＇"})
 
 
 def meta_title(value: object) -> str:

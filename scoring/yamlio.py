@@ -201,14 +201,14 @@ def _load_yaml(text: str, line_offset: int, scan: bool) -> Any:
     except UnicodeError:  # a lone surrogate: never from a decoded file, but refused all the same
         raise YamlSyntaxError(line_offset + 1, "YAML 中含有无效字符，请以 UTF-8 重新保存") from None
     except yaml.MarkedYAMLError as exc:
-        raise YamlSyntaxError(_error_line(exc, line_offset), _describe(exc, text)) from None
+        raise YamlSyntaxError(_error_line(exc, line_offset, text), _describe(exc, text)) from None
     except yaml.YAMLError:
         raise YamlSyntaxError(line_offset + 1, "YAML 格式错误，请检查冒号、引号和缩进") from None
     loader.line_offset = line_offset
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        raise YamlSyntaxError(_error_line(exc, line_offset), _describe(exc, text)) from None
+        raise YamlSyntaxError(_error_line(exc, line_offset, text), _describe(exc, text)) from None
     except yaml.YAMLError:
         raise YamlSyntaxError(line_offset + 1, "YAML 格式错误，请检查冒号、引号和缩进") from None
     finally:
@@ -219,9 +219,9 @@ def _load_yaml(text: str, line_offset: int, scan: bool) -> Any:
 _AT_CONTEXT = ("while parsing a flow", "while scanning a quoted scalar", "while scanning a block scalar")
 
 
-def _error_line(exc: yaml.MarkedYAMLError, offset: int) -> int:
+def _error_line(exc: yaml.MarkedYAMLError, offset: int, text: str) -> int:
     mark = exc.problem_mark or exc.context_mark
-    if exc.context_mark is not None and (exc.context or "").startswith(_AT_CONTEXT):
+    if exc.context_mark is not None and ((exc.context or "").startswith(_AT_CONTEXT) or _long_key(exc, text)):
         mark = exc.context_mark
     return (int(mark.line) + 1 + offset) if mark else offset + 1
 
@@ -256,7 +256,23 @@ _HINTS = (
 )
 
 
+_MAX_KEY = 1024  # libyaml's longest simple key, in characters
+
+
+def _long_key(exc: yaml.MarkedYAMLError, text: str) -> int:
+    """The length of the key libyaml gave up on for being too long (it says only "could not find ':'"), or 0."""
+    if exc.context != "while scanning a simple key" or exc.context_mark is None:
+        return 0
+    line = _line_text(text, int(exc.context_mark.line))[int(exc.context_mark.column):]
+    key = line.split(":", 1)[0] if ":" in line else ""
+    return len(key.rstrip()) if len(key) > _MAX_KEY else 0
+
+
 def _describe(exc: yaml.MarkedYAMLError, text: str) -> str:
+    length = _long_key(exc, text)
+    if length:
+        return (f"YAML 格式错误：字段名过长（{length} 个字符，最多 {_MAX_KEY} 个）；"
+                "字段名应是方案规定的简短名称，较长的文字请写在冒号之后作为值")
     said = f"{exc.problem or ''} {exc.context or ''}"
     mark = exc.problem_mark
     if mark is not None and "\t" in _line_text(text, int(mark.line))[: int(mark.column) + 1]:

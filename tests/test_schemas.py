@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
 KEY_OR_TYPE = {"unknown-key", "missing-key", "bad-value"}
 # Cases whose one mistake is a key or a value's type: the loader must say so with one of those codes.
-KEY_CASES = {"bad-date", "evidence-unknown-key", "fact-type-typo", "impossible-date", "level-missing-name",
+KEY_CASES = {"bad-date", "date-no-such-day", "date-zero-year", "evidence-unknown-key", "fact-type-typo",
+             "impossible-date", "level-missing-name",
              "missing-field", "negative-cap", "negative-count-max", "negative-deduction", "negative-points",
              "percent-floor-above-100", "row-key-on-word", "row-quoted-points", "row-text-unknown-key",
              "row-unknown-key", "scheme-clamp-missing", "scheme-date-insane", "scheme-due-date-chinese",
