@@ -52,8 +52,11 @@ STRUCTURE = {"rows", "items", "rules", "facts", "units", "comprehensive", "major
              "reviewed_personal_data"}
 # Keys that must name something else in the project (an indicator, a fact, an item): a payload there is
 # an unknown-reference error, not text on a page. Their targets (fact names, item names) are filled instead.
+# A fact's `register:` names a register under registers/ and its columns (the registers' own cells are tested
+# in tests/test_registers.py); a fact with it would no longer be stated by the hostile evidence.
 REFERENCES = {("EvidenceKeys", "indicator"), ("EvidenceKeys", "id"), ("BaseRule", "overlaps"),
-              ("CorrectionKeys", "field"), ("SchemeKeys", "clamp")}
+              ("CorrectionKeys", "field"), ("SchemeKeys", "clamp"), ("FactKeys", "register"),
+              ("RegisterQueryKeys", "file"), ("RegisterQueryKeys", "filter"), ("RegisterQueryKeys", "sum")}
 
 
 class Filler:

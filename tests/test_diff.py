@@ -151,7 +151,10 @@ def test_a_revision_against_itself_is_empty(repo: Path, capsys: pytest.CaptureFi
     assert "得分有变化的指标" not in out
 
 
-def test_diff_leaves_the_repository_alone(repo: Path) -> None:
+def test_diff_leaves_the_repository_alone(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    private = tmp_path / "tmp"  # a temporary folder of its own: tests running beside this one make their own
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     (repo / "evidence" / "zonghe" / "bad.md").write_text(BROKEN, encoding="utf-8")  # untracked
     (repo / "evidence" / "zonghe" / "yanjiu.md").write_text(NEW_YANJIU, encoding="utf-8")  # modified
     git(repo, "add", "evidence/zonghe/yanjiu.md")  # staged
