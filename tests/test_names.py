@@ -14,9 +14,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def test_a_link_to_a_file_elsewhere_in_the_project_is_followed_once(tmp_path: Path) -> None:
     root = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", root)
-    (root / "shared").mkdir()
-    (root / "evidence" / "bgs" / "zixun.md").rename(root / "shared" / "zixun.md")
-    (root / "evidence" / "bgs" / "zixun.md").symlink_to("../../shared/zixun.md")
+    (root / "common").mkdir()
+    (root / "evidence" / "bgs" / "zixun.md").rename(root / "common" / "zixun.md")
+    (root / "evidence" / "bgs" / "zixun.md").symlink_to("../../common/zixun.md")
     (root / "evidence" / "bgs" / "again.md").symlink_to("zixun.md")  # a second name for the same file
     files, problems = evidence_scan(root)
     assert root / "evidence" / "bgs" / "zixun.md" in files
