@@ -229,7 +229,7 @@ def to_xlsx(c: Comparison) -> bytes:
 
     import openpyxl
 
-    from .officezip import normalise_zip
+    from .officezip import fixed_zip
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -253,4 +253,4 @@ def to_xlsx(c: Comparison) -> bytes:
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
-    return normalise_zip(buffer.getvalue(), "2000-01-01T00:00:00Z")
+    return fixed_zip(buffer.getvalue(), (2000, 1, 1, 0, 0, 0))

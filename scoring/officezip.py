@@ -1,7 +1,7 @@
 """Office files (.xlsx, .docx) written byte for byte the same from the same content.
 
-An Office file is a zip: its entries carry the clock's time, and openpyxl stamps the workbook's
-``dcterms:modified`` with the clock when it saves. Both are fixed here.
+An Office file is a zip: its entries carry the clock's time and come in the writer's order, and openpyxl
+stamps the workbook's ``dcterms:modified`` with the clock when it saves. All three are fixed here.
 """
 
 from __future__ import annotations
@@ -9,25 +9,29 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import datetime
 
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+Stamp = tuple[int, int, int, int, int, int]
+_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*")
 
 
-def normalise_zip(data: bytes, stamp: str) -> bytes:
-    """Rewrite a zip with fixed timestamps so that the same table gives the same bytes.
+def stamp_of(when: datetime) -> Stamp:
+    """A time as a zip entry's (zip dates start in 1980)."""
+    return (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
 
-    openpyxl sets the workbook's "modified" property to the clock when saving;
-    it becomes the commit's date here, like "created".
-    """
+
+def fixed_zip(data: bytes, stamp: Stamp, *, document_dates: bool = True) -> bytes:
+    """The file with every entry in name order and dated ``stamp``; with ``document_dates``, its created and
+    modified properties set to ``stamp`` too (openpyxl writes the clock there; python-docx writes what it is given)."""
+    iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*stamp)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, _ZIP_DATE)
+        for item in sorted(src.infolist(), key=lambda i: i.filename):
+            body = src.read(item.filename)
+            if document_dates and item.filename == "docProps/core.xml":
+                body = _DATES.sub(lambda m: m.group(1) + iso.encode(), body)
+            info = zipfile.ZipInfo(item.filename, stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            content = src.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
-            dst.writestr(info, content)
+            dst.writestr(info, body)
     return out.getvalue()

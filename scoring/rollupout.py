@@ -80,7 +80,7 @@ def _ranking_rows(r: Rollup) -> tuple[list[str], list[list[Any]]]:
 def to_xlsx(r: Rollup, stamp: datetime) -> bytes:
     import openpyxl
 
-    from .officezip import normalise_zip
+    from .officezip import fixed_zip, stamp_of
 
     book = openpyxl.Workbook()
     sheets: list[tuple[str, list[str], list[list[Any]]]] = [("排名", *_ranking_rows(r))]
@@ -105,7 +105,7 @@ def to_xlsx(r: Rollup, stamp: datetime) -> bytes:
     book.properties.created = book.properties.modified = stamp
     buffer = io.BytesIO()
     book.save(buffer)
-    return normalise_zip(buffer.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return fixed_zip(buffer.getvalue(), stamp_of(stamp))
 
 
 # --- the site -----------------------------------------------------------------------------------------

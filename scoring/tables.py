@@ -17,7 +17,7 @@ from typing import Any
 
 from .model import Scheme
 from .numbers import fmt, fmt_signed
-from .officezip import normalise_zip
+from .officezip import fixed_zip, stamp_of
 from .project import BuildInfo
 from .score import STATUS_LABELS, NodeScore, RowScore, ScoreLine, ScoreTable
 from .verified import Verified
@@ -267,7 +267,7 @@ def to_xlsx(table: ScoreTable, info: BuildInfo, verified: Verified | None = None
     book.properties.title = table.scheme.title
     buffer = io.BytesIO()
     book.save(buffer)
-    return normalise_zip(buffer.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return fixed_zip(buffer.getvalue(), stamp_of(stamp))
 
 
 

@@ -163,9 +163,9 @@ def export_table(table: ScoreTable) -> bytes:
     sheet.freeze_panes = "B2"
     buffer = io.BytesIO()
     book.save(buffer)
-    from .officezip import normalise_zip
+    from .officezip import fixed_zip
 
-    return normalise_zip(buffer.getvalue(), "2000-01-01T00:00:00Z")
+    return fixed_zip(buffer.getvalue(), (2000, 1, 1, 0, 0, 0))
 
 
 @dataclass

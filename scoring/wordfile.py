@@ -30,7 +30,6 @@ module's business. Use:
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Literal
@@ -47,6 +46,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+
+from .officezip import fixed_zip, stamp_of
 
 BODY_FACE = "仿宋_GB2312"
 TITLE_FACE = "方正小标宋简体"
@@ -291,12 +292,4 @@ def to_bytes(doc: Document, *, title: str, author: str, when: datetime) -> bytes
     props.last_printed = when
     raw = io.BytesIO()
     doc.save(raw)
-    out = io.BytesIO()
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
+    return fixed_zip(raw.getvalue(), stamp_of(when.replace(hour=0, minute=0, second=0)), document_dates=False)

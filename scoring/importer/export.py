@@ -20,11 +20,11 @@ from pathlib import Path
 
 from ..model import Indicator, Node, Scheme, walk
 from ..numbers import fmt
+from ..officezip import fixed_zip
 from .settings import HEADER as SETTINGS_HEADER
 from .settings import NOTE as SETTINGS_NOTE
 from .settings import SHEET as SETTINGS_SHEET
 from .settings import Entry, entries
-from .write import fixed_zip
 
 TEXT_COLUMNS = ("赋分", "扣分标准", "加分标准", "考核方式", "涉及内容", "责任单位", "备注")
 

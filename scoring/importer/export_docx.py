@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Scheme
+from ..officezip import fixed_zip
 from .export import columns, settings_entries, to_rows
 from .settings import HEADER as SETTINGS_HEADER
 from .settings import NOTE as SETTINGS_NOTE
 from .settings import SHEET as SETTINGS_SHEET
-from .write import fixed_zip
 
 WIDTH_CM = 24.0  # A4 landscape inside the default margins
 

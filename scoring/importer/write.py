@@ -81,27 +81,3 @@ def write_project(target: Path, files: dict[str, str], report: str) -> None:
             (evidence / "README.md").write_text("各单位的证据文件放在本目录下，见 CONTRIBUTING.md。\n", encoding="utf-8")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def fixed_zip(data: bytes, stamp: tuple[int, int, int, int, int, int]) -> bytes:
-    """An Office file with fixed zip timestamps and document dates, so the same content gives the same bytes.
-
-    openpyxl stamps ``dcterms:modified`` with the clock when it saves, whatever the
-    workbook's properties say; the date is rewritten here.
-    """
-    import io
-    import re
-    import zipfile
-
-    iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*stamp)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in sorted(src.infolist(), key=lambda i: i.filename):
-            body = src.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", lambda m: m.group(1) + iso.encode(), body)
-            info = zipfile.ZipInfo(item.filename, stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, body)
-    return out.getvalue()
