@@ -24,10 +24,8 @@ from pathlib import Path
 from .numbers import fmt, fmt_signed
 from .pipeline import Checked
 from .problems import Problem, error
-from .safeio import read_text
 from .score import RowScore, ScoreTable
-from .verified import Verified
-from .yamlio import LineDict, YamlSyntaxError, load_yaml
+from .verified import Verified, read_rows
 
 MAP_FILE = "results/lastyear-map.yaml"
 MIN_SIMILARITY = 0.6
@@ -110,22 +108,12 @@ class Comparison:
 
 def load_map(root: Path, now: ScoreTable, then: ScoreTable) -> tuple[dict[str, str | None], list[Problem]]:
     """results/lastyear-map.yaml, checked: each key a row this year, each value a row last year or null."""
-    path = root / MAP_FILE
-    if not path.exists():
-        return {}, []
-    try:
-        data = load_yaml(read_text(root, path, 1024 * 1024))
-    except YamlSyntaxError as exc:
-        return {}, [error(MAP_FILE, exc.line, exc.message, "yaml")]
-    except (OSError, ValueError) as exc:
-        return {}, [error(MAP_FILE, 0, str(exc), "read")]
-    rows = data.get("rows") if isinstance(data, dict) else None
-    if not isinstance(rows, LineDict):
-        return {}, [error(MAP_FILE, 1, "应有 rows:，其下每行写 今年指标编号: 上年指标编号（新增的行写 null）", "lastyear-map")]
+    _, rows, problems = read_rows(root, MAP_FILE, "今年指标编号: 上年指标编号（新增的行写 null）", "lastyear-map")
+    if rows is None:
+        return {}, problems
     ids_now = {r.indicator.id for r in now.rows}
     ids_then = {r.indicator.id for r in then.rows}
     found: dict[str, str | None] = {}
-    problems: list[Problem] = []
     for key, value in rows.items():
         line = rows.line_of(key)
         if str(key) not in ids_now:

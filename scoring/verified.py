@@ -93,21 +93,29 @@ def _row_problem(scheme: Scheme, rid: str, score: Decimal | None) -> str:
     return ""
 
 
-def load_verified(root: Path, scheme: Scheme) -> tuple[Verified | None, list[Problem]]:
-    """results/verified.yaml, checked against the scheme; None when the file is absent."""
-    path = root / VERIFIED_FILE
+def read_rows(root: Path, rel: str, shape: str, code: str) -> tuple[dict[str, Any], LineDict | None, list[Problem]]:
+    """A file of results/ (``rel``) holding ``rows:``: its mapping and its rows, or the problem (``shape``: what
+    each row should say). An absent file is no rows and no problem."""
+    path = root / rel
     if not path.exists():
-        return None, []
+        return {}, None, []
     try:
         data = load_yaml(read_text(root, path, LIMIT))
     except YamlSyntaxError as exc:
-        return None, [error(VERIFIED_FILE, exc.line, exc.message, "yaml")]
+        return {}, None, [error(rel, exc.line, exc.message, "yaml")]
     except (OSError, ValueError) as exc:
-        return None, [error(VERIFIED_FILE, 0, str(exc), "read")]
-    rows_data = data.get("rows") if isinstance(data, dict) else None
-    if not isinstance(rows_data, LineDict):
-        return None, [error(VERIFIED_FILE, 1, "应有 rows:，其下每行写 指标编号: {score: 核定得分, note: 核定意见}", "verified")]
-    problems: list[Problem] = []
+        return {}, None, [error(rel, 0, str(exc), "read")]
+    rows = data.get("rows") if isinstance(data, dict) else None
+    if not isinstance(rows, LineDict):
+        return {}, None, [error(rel, 1, f"应有 rows:，其下每行写 {shape}", code)]
+    return data, rows, []
+
+
+def load_verified(root: Path, scheme: Scheme) -> tuple[Verified | None, list[Problem]]:
+    """results/verified.yaml, checked against the scheme; None when the file is absent."""
+    data, rows_data, problems = read_rows(root, VERIFIED_FILE, "指标编号: {score: 核定得分, note: 核定意见}", "verified")
+    if rows_data is None:
+        return None, problems
     rows: dict[str, VerifiedRow] = {}
     for rid, item in rows_data.items():
         line = rows_data.line_of(rid)
