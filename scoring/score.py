@@ -338,6 +338,12 @@ def _grade(scheme: Scheme, value: Decimal) -> str:
     return scheme.grade_bands[-1].grade if scheme.grade_bands else ""
 
 
+def rated(scheme: Scheme, total: Decimal, full_marks: Decimal) -> tuple[Decimal | None, str]:
+    """A total's 100-point figure (when the scheme normalises) and its grade, by the scheme's bands."""
+    normalised = round_cent(total / full_marks * 100) if scheme.normalise and full_marks > 0 else None
+    return normalised, _grade(scheme, normalised if normalised is not None else total)
+
+
 def _units(scheme: Scheme, rows: tuple[RowScore, ...], evidence: tuple[Evidence, ...]) -> tuple[UnitScore, ...]:
     everyone_ids = {u.id for u in scheme.units if u.everyone}
     result = []
@@ -418,11 +424,8 @@ def score(scheme: Scheme, evidence: tuple[Evidence, ...],
     total = raw_total
     if scheme.total_floor is not None and total < scheme.total_floor:
         total = scheme.total_floor
-    normalised = None
     full_marks = sum((lv.points for lv in levels), ZERO)  # rows not applicable leave it
-    if scheme.normalise and full_marks > 0:
-        normalised = round_cent(total / full_marks * 100)
-    grade = _grade(scheme, normalised if normalised is not None else total)
+    normalised, grade = rated(scheme, total, full_marks)
     all_rows = tuple(r for lv in levels for r in lv.rows)
     deadlines = tuple(sorted((d for r in all_rows for d in _deadline_items(r)),
                              key=lambda d: (d.deadline, d.row.indicator.id)))

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from .model import Scheme
-from .numbers import ZERO, fmt, round_cent
+from .numbers import ZERO, fmt
 from .problems import Problem, UsageError, error
 from .safeio import read_text
-from .score import RowScore, ScoreTable
+from .score import RowScore, ScoreTable, rated
 from .yamlio import LineDict, YamlSyntaxError, load_yaml
 
 VERIFIED_FILE = "results/verified.yaml"
@@ -58,9 +58,7 @@ class Verified:
         total = self.total(table)
         if table.scheme.total_floor is not None:
             total = max(total, table.scheme.total_floor)
-        normalised = round_cent(total / table.full_marks * 100) if table.scheme.normalise and table.full_marks else None
-        value = normalised if normalised is not None else total
-        grade = next((band.grade for band in table.scheme.grade_bands if value >= band.min), "")
+        normalised, grade = rated(table.scheme, total, table.full_marks)
         return total, normalised, grade
 
     def differences(self, table: ScoreTable) -> list[tuple[RowScore, VerifiedRow, Decimal]]:
