@@ -11,24 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .model import ROW, Indicator, Node, Scheme, normalise_name
+from .model import ROW, Indicator, Node, Scheme, normalise_name, walk
 from .numbers import cn_date, fmt
 from .problems import Problem, error, notice, warning
-from .rules import (
-    Deadline,
-    EarnFlag,
-    EarnItems,
-    EarnPerItem,
-    Event,
-    Graded,
-    PerDeadline,
-    PerMissing,
-    RatioScore,
-    RatioThreshold,
-    Required,
-    Tiered,
-    walk,
-)
 
 
 def _policy_hint(scheme: Scheme) -> str:
@@ -44,25 +29,17 @@ def _row_checks(scheme: Scheme, row: Indicator) -> Iterator[Problem]:
         if points > 0 and cap is not None and cap > points and not rule.gives_bonus:
             yield notice(*where, f"指标 {row.id}（{row.name}）扣分上限{fmt(cap)}分超过本行赋分{fmt(points)}分；{hint}",
                          "cap-above-points")
-        fixed = None
-        if isinstance(rule, (Required, Deadline, Event, RatioThreshold)):
-            fixed = rule.deduct
-        elif isinstance(rule, (Tiered, Graded)):
-            fixed = rule.max_deduction(points)
+        fixed = rule.fixed_deduction(points)
         if points > 0 and fixed is not None and fixed > points:
             yield notice(*where, f"指标 {row.id}（{row.name}）一次扣{fmt(fixed)}分，超过本行赋分{fmt(points)}分；{hint}",
                          "fixed-above-points")
-        if isinstance(rule, (PerMissing, PerDeadline)) and cap is None:
-            n = len(rule.required) if isinstance(rule, PerMissing) else len(rule.deadlines)
-            worst = rule.per * n
-            if points > 0 and worst > points:
-                yield notice(*where, f"指标 {row.id}（{row.name}）未设扣分上限，最多可扣{n}×{fmt(rule.per)}="
-                             f"{fmt(worst)}分，超过本行赋分{fmt(points)}分；{hint}", "uncapped-above-points")
-        if isinstance(rule, RatioScore):
-            spec = row.fact(rule.numerator)
-            if spec is not None and spec.adverse and not rule.invert:
-                yield notice(*where, f"指标 {row.id}（{row.name}）的得分公式以“{rule.numerator}”为分子却未取（1−比率），"
-                             "不利情形越多得分越高，请与考核组确认", "formula-inverted")
+        uncapped = rule.uncapped_worst()
+        if uncapped is not None and points > 0 and uncapped[0] * uncapped[1] > points:
+            n, per = uncapped
+            yield notice(*where, f"指标 {row.id}（{row.name}）未设扣分上限，最多可扣{n}×{fmt(per)}="
+                         f"{fmt(per * n)}分，超过本行赋分{fmt(points)}分；{hint}", "uncapped-above-points")
+        for message, code in rule.notices(row):
+            yield notice(*where, f"指标 {row.id}（{row.name}）{message}", code)
         if rule.as_written:
             yield notice(*where, f"指标 {row.id}（{row.name}）原文为“{rule.as_written}”，本方案按文意计分："
                          f"{rule.describe()}，请与考核组确认", "as-written")
@@ -79,7 +56,7 @@ def _row_checks(scheme: Scheme, row: Indicator) -> Iterator[Problem]:
 
 def _earned_total(row: Indicator) -> Iterator[Problem]:
     """An additive (得分制) row: its earning items should add up to its points."""
-    earning = [r for r in row.rules if isinstance(r, (EarnItems, EarnFlag, EarnPerItem))]
+    earning = [r for r in row.rules if r.earns]
     total = sum((r.max_deduction(row.points) or Decimal(0) for r in earning), Decimal(0))
     if earning and total != row.points:
         yield notice(row.path, earning[0].line or row.line, f"指标 {row.id}（{row.name}）各得分项合计{fmt(total)}分，"
@@ -91,8 +68,7 @@ def _unit_names(scheme: Scheme) -> Iterator[Problem]:
     for row in scheme.all_indicators():
         names = list(row.units)
         for rule in walk(row.rules):
-            if isinstance(rule, PerMissing):
-                names.extend(unit for _, unit in rule.required if unit)
+            names.extend(rule.unit_names())
         for name in names:
             unit = scheme.unit_by_name(name)
             key = normalise_name(name)

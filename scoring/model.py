@@ -129,7 +129,7 @@ class Context:
 
 
 class Rule(Protocol):
-    """What the model, the check and the scorer ask of a rule; ``rules.py`` implements the kinds."""
+    """What the model, the check and the scorer ask of a rule; the package ``rules`` implements the kinds."""
 
     @property
     def kind(self) -> str: ...
@@ -184,6 +184,23 @@ class Rule(Protocol):
     def apply(self, ctx: Context) -> list[Line]:
         """Score lines from the facts given; pure."""
         ...
+
+    # What the check, the loader and the importer ask a kind (scoring/rules/base.py says more).
+
+    @property
+    def earns(self) -> bool: ...
+
+    def fixed_deduction(self, points: Decimal) -> Decimal | None: ...
+
+    def uncapped_worst(self) -> tuple[int, Decimal] | None: ...
+
+    def notices(self, row: Indicator) -> Iterator[tuple[str, str]]: ...
+
+    def unit_names(self) -> tuple[str, ...]: ...
+
+    def signature(self) -> tuple[Any, ...]: ...
+
+    def with_measures(self, facts: Mapping[str, FactSpec]) -> Rule: ...
 
 
 def walk(rules: tuple[Rule, ...]) -> Iterator[Rule]:

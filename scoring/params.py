@@ -44,6 +44,9 @@ class ParamType:
     schema: Callable[[], dict[str, Any]]  # a JSON Schema fragment for editors
     facts: tuple[str, ...] = ()  # for a fact reference: the fact types it accepts
     whole: bool = False  # its messages name the field themselves (日期“…”格式不对): shown as they are
+    # What the importer compares of a parsed value (importer/compare.py); None: a label a transcriber
+    # chooses (a fact name, a text), not compared.
+    compare: Callable[[Any], Any] | None = lambda value: value
 
 
 @dataclass(frozen=True)
@@ -262,7 +265,7 @@ def _number_schema() -> dict[str, Any]:
     return {"type": "number", "minimum": 0}
 
 
-TEXT = ParamType("文字", _str, _string_schema)
+TEXT = ParamType("文字", _str, _string_schema, compare=None)
 POINTS = ParamType("分值", _points, _number_schema)
 POSITIVE = ParamType("正数", _positive, lambda: {"type": "number", "exclusiveMinimum": 0})
 PERCENT = ParamType("百分数", _percent, lambda: {"type": "number", "minimum": 0, "maximum": 100})
@@ -270,7 +273,7 @@ BOOL = ParamType("true/false", _bool, lambda: {"type": "boolean"})
 DATE = ParamType("日期", _date, lambda: {"type": "string", "format": "date"})
 DATES = ParamType("日期列表（按先后）", _dates,
                   lambda: {"type": "array", "minItems": 1, "items": {"type": "string", "format": "date"}})
-TEXTS = ParamType("文字列表", _texts, lambda: {"type": "array", "items": {"type": "string"}})
+TEXTS = ParamType("文字列表", _texts, lambda: {"type": "array", "items": {"type": "string"}}, compare=len)
 
 
 def choice(*options: str) -> ParamType:
@@ -285,7 +288,7 @@ def choice(*options: str) -> ParamType:
 
 def fact(*types: str) -> ParamType:
     """A reference to a fact the row declares, of one of these fact types."""
-    return ParamType(f"事实名称（{'/'.join(types)}）", _str, _string_schema, types)
+    return ParamType(f"事实名称（{'/'.join(types)}）", _str, _string_schema, types, compare=None)
 
 
 def records(cls: type, what: str, shorthand: str = "") -> ParamType:
@@ -313,7 +316,13 @@ def records(cls: type, what: str, shorthand: str = "") -> ParamType:
         return {"type": "array", "minItems": 1,
                 "items": {"anyOf": [{"type": "string"}, obj]} if shorthand else obj}
 
-    return ParamType(f"列表，每项 {{{keys}}}", parse, schema)
+    return ParamType(f"列表，每项 {{{keys}}}", parse, schema,
+                     compare=lambda value: tuple(compared(item) for item in value))
+
+
+def compared(value: Any) -> tuple[Any, ...]:
+    """What the importer compares of a rule or a record: its declared parameters' values, labels left out."""
+    return tuple(p.type.compare(getattr(value, p.name)) for p in params_of(type(value)) if p.type.compare is not None)
 
 
 def object_schema(cls: type, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:

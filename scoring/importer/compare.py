@@ -27,72 +27,15 @@ from typing import Any
 import yaml
 
 from ..load import load_scheme
-from ..model import Indicator, Scheme
-from ..rules import (
-    BonusFlag,
-    BonusPerItem,
-    Deadline,
-    EarnFlag,
-    EarnItems,
-    EarnPerItem,
-    Event,
-    Followup,
-    Graded,
-    Group,
-    Manual,
-    PercentFloor,
-    PerDeadline,
-    PerMissing,
-    PerOccurrence,
-    RatioScore,
-    RatioThreshold,
-    Required,
-    Rule,
-    Tiered,
-)
+from ..model import Indicator, Rule, Scheme
+from ..params import params_of
+from ..rules import KINDS, Manual
 from .write import to_yaml
 
 
 def signature(rule: Rule) -> tuple[Any, ...]:
-    """What a rule computes, without its labels."""
-    head: tuple[Any, ...] = (rule.kind,)
-    if isinstance(rule, PerMissing):
-        return (*head, rule.per, rule.cap, len(rule.required))
-    if isinstance(rule, (PerOccurrence, BonusPerItem)):
-        return (*head, rule.per, rule.cap)
-    if isinstance(rule, PercentFloor):
-        return (*head, rule.floor, rule.step, rule.per, rule.cap, rule.rounding)
-    if isinstance(rule, RatioScore):
-        return (*head, rule.invert)
-    if isinstance(rule, RatioThreshold):
-        return (*head, rule.above, rule.below, rule.inclusive, rule.deduct)
-    if isinstance(rule, Event):
-        return (*head, rule.deduct)
-    if isinstance(rule, EarnItems):
-        return (*head, tuple(i.points for i in rule.items))
-    if isinstance(rule, EarnFlag):
-        return (*head, rule.points)
-    if isinstance(rule, EarnPerItem):
-        return (*head, rule.per, rule.max)
-    if isinstance(rule, Followup):
-        return (*head, signature(rule.first), signature(rule.then))
-    if isinstance(rule, PerDeadline):
-        return (*head, rule.deadlines, rule.per, rule.cap)
-    if isinstance(rule, Deadline):
-        return (*head, rule.deadline, rule.deduct)
-    if isinstance(rule, Required):
-        return (*head, rule.deduct)
-    if isinstance(rule, Graded):
-        return (*head, tuple((len(lv.missing), lv.match, lv.deduct) for lv in rule.levels))
-    if isinstance(rule, Tiered):
-        return (*head, tuple(t.deduct for t in rule.tiers))
-    if isinstance(rule, Group):
-        return (*head, rule.cap, tuple(signature(r) for r in rule.rules))
-    if isinstance(rule, Manual):
-        return (*head, rule.direction, rule.cap, rule.needs_review, len(rule.checklist))
-    if isinstance(rule, BonusFlag):
-        return (*head, rule.bonus)
-    return head
+    """What a rule computes, without its labels: every declared parameter but fact names and texts (the kind says)."""
+    return rule.signature()
 
 
 def _key(rule: Rule) -> str:
@@ -139,7 +82,8 @@ def load(root: Path) -> Scheme:
 
 
 def _fact_params(rule: dict[str, Any]) -> list[str]:
-    return [k for k in ("fact", "numerator", "denominator", "percent") if k in rule]
+    cls = KINDS.get(str(rule.get("kind")))
+    return [p.name for p in params_of(cls) if p.type.facts and p.name in rule] if cls else []
 
 
 def _items_of(rule: dict[str, Any]) -> list[str]:

@@ -5,14 +5,11 @@ from __future__ import annotations
 from ..rules import KINDS
 from .assemble import Assembled
 
-# Names as the report has always printed them; every other kind by its label in rules.py.
-_SHORT = {
-    "per_missing": "每缺一项扣分", "per_occurrence": "按次（件）扣分", "percent_floor": "比例下限按档扣分",
-    "ratio_score": "按比例计分", "per_deadline": "逐个时限扣分", "deadline": "限期完成", "required": "未完成即扣分",
-    "graded": "分档扣分", "tiered": "按层级扣分", "group": "多项共用扣分上限", "manual": "人工评定",
-    "bonus_per_item": "按项加分", "bonus_flag": "达到条件加分",
-}
-KIND_NAMES = {kind: _SHORT.get(kind, cls.label) for kind, cls in KINDS.items()}
+
+def kind_name(kind: str) -> str:
+    """A kind's name in the report: its ``short`` name where it has one, else its label (the kind when unknown)."""
+    cls = KINDS.get(kind)
+    return (cls.short or cls.label) if cls else kind
 
 
 def report(result: Assembled, source: str, table: str) -> str:
@@ -20,7 +17,7 @@ def report(result: Assembled, source: str, table: str) -> str:
              f"- 读取指标行：{result.rows} 行（含综合加分项、重大扣分项）",
              f"- 识别出的规则：{sum(result.kinds.values())} 条；需要人工核定：{len(result.reviews)} 条", ""]
     lines += ["## 按规则类型", "", "| 规则类型 | 条数 |", "|---|---|"]
-    lines += [f"| {KIND_NAMES.get(k, k)}（{k}） | {n} |" for k, n in sorted(result.kinds.items())]
+    lines += [f"| {kind_name(k)}（{k}） | {n} |" for k, n in sorted(result.kinds.items())]
     lines += ["", "## 需要人工核定的规则", ""]
     if result.reviews:
         lines += ["以下规则已按“人工评定”（manual）写入并标记 `needs_review: true`，原文照录。请对照考核方案改写为合适的规则，"
@@ -45,7 +42,7 @@ def _cell(text: str) -> str:
 
 
 def summary(result: Assembled, target: str) -> str:
-    kinds = "，".join(f"{KIND_NAMES.get(k, k)} {n}" for k, n in sorted(result.kinds.items()))
+    kinds = "，".join(f"{kind_name(k)} {n}" for k, n in sorted(result.kinds.items()))
     lines = [f"已导入 {result.rows} 行指标，识别规则 {sum(result.kinds.values())} 条（{kinds}）。"]
     if result.reviews:
         lines.append(f"需要人工核定 {len(result.reviews)} 条：")
