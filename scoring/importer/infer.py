@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from . import declared
 from .phrases import _AMOUNT, _SEP, ADVERSE, CLAUSES, MEASURES, NUM, Clause, Draft, Fact, Row, checklist, clauses, number
 
 EMPTY = {"", "-", "—", "－", "/", "／", "无", "——"}
@@ -139,7 +140,7 @@ def _earn_items(items: list[tuple[str, Decimal]], text: str, phrase: str) -> Dra
 
 def _classify(c: Clause, row: Row) -> list[Draft]:
     near = ""
-    for name, pattern, signs, build in CLAUSES:
+    for name, pattern, signs, build in [*declared.rows(), *CLAUSES]:
         if c.sign not in signs:
             continue
         m = pattern.search(c.text)
