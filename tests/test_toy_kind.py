@@ -53,6 +53,7 @@ class ToyThreshold(BaseRule, register=False):
     phrasings: ClassVar[tuple[str, ...]] = ("被通报超过3次的，扣2分",)
     import_phrases: ClassVar[tuple[Phrasing, ...]] = (
         Phrasing("超过次数扣分", r"超过\s*(?P<limit>\d+)\s*次", amount="deduct"),)
+    examples: ClassVar[tuple[str, ...]] = ("{kind: toy_threshold, fact: 被通报次数, limit: 3, deduct: 2}",)
     fact: str = field(metadata=param(fact("count"), "计数的事实：发生了几次"))
     limit: Decimal = field(metadata=param(TIMES, "不扣分的最多次数"))
     deduct: Decimal = field(metadata=param(POINTS, "超过时扣的分值，只扣一次"))
@@ -202,3 +203,4 @@ def test_the_schema_and_the_docs_table_list_the_toy_kind() -> None:
     docs = rules.docs_markdown()
     assert "| `toy_threshold` | 超过次数扣分 | 次数超过上限时扣固定分值一次 | 「被通报超过3次的，扣2分」 |" in docs
     assert "| `limit` | 次数 | 必填 | 不扣分的最多次数 |" in docs
+    assert "```yaml\n- {kind: toy_threshold, fact: 被通报次数, limit: 3, deduct: 2}\n```" in docs

@@ -58,6 +58,8 @@ class BaseRule:
     short: ClassVar[str] = ""  # the name in the import report, when it differs from ``label``
     summary: ClassVar[str] = ""  # what the kind computes, in general (docs, 计分说明)
     phrasings: ClassVar[tuple[str, ...]] = ()  # how real schemes word it (docs)
+    note: ClassVar[str] = ""  # how to write it, for the docs table (English)
+    examples: ClassVar[tuple[str, ...]] = ()  # YAML of a whole rule, in the docs and parsed by tests/test_rules.py
     import_phrases: ClassVar[tuple[Phrasing, ...]] = ()  # phrasings the importer reads as this kind
     is_bonus: ClassVar[bool] = False
     earns: ClassVar[bool] = False  # an earning (得分制) rule: its points are part of the row's points

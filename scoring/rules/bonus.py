@@ -19,6 +19,7 @@ class BonusPerItem(BaseRule):
     label: ClassVar[str] = "按项加分"
     summary: ClassVar[str] = "按证据给出的项数加分，每项加固定分值，可设加分上限"
     phrasings: ClassVar[tuple[str, ...]] = ("每一个领域拓展，加1分，加分上限为3分", "每一篇加2分", "每项加3分")
+    examples: ClassVar[tuple[str, ...]] = ("{kind: bonus_per_item, fact: 拓展领域数, per: 1, cap: 3}",)
     fact: str = field(metadata=param(fact("count"), "计数的事实：几项（篇、个）"))
     per: Decimal = field(metadata=param(POINTS, "每项加的分值"))
     cap: Decimal | None = field(default=None, metadata=param(POINTS, "加分上限；不写则不设上限"))
@@ -46,6 +47,7 @@ class BonusFlag(BaseRule):
     label: ClassVar[str] = "达到条件加分"
     summary: ClassVar[str] = "达到条件时加固定分值"
     phrasings: ClassVar[tuple[str, ...]] = ("…的加3分",)
+    examples: ClassVar[tuple[str, ...]] = ("{kind: bonus_flag, fact: 优秀并交流, bonus: 1}",)
     fact: str = field(metadata=param(fact("flag"), "是否达到条件（true 为达到）"))
     bonus: Decimal = field(metadata=param(POINTS, "达到时加的分值"))
 

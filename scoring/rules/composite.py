@@ -27,6 +27,11 @@ class Group(BaseRule):
     label: ClassVar[str] = "多项共用扣分上限"
     summary: ClassVar[str] = "几条扣分规则合计，共用一个扣分上限"
     phrasings: ClassVar[tuple[str, ...]] = ("…一次扣0.5分…有一项，扣1分…每通报一次扣3分。扣分上限为10分",)
+    note: ClassVar[str] = "「以上各项扣分上限为10分」: the clauses before it, under one cap"
+    examples: ClassVar[tuple[str, ...]] = (
+        "{kind: group, cap: 10, rules: [{kind: per_occurrence, fact: 通报次数, per: 0.5}, {kind: per_occurrence, "
+        "fact: 未整改项数, per: 1}]}",
+    )
     rules: tuple[Rule, ...] = field(metadata=param(RULES, "合计的各条规则"))
     cap: Decimal | None = field(default=None, metadata=param(POINTS, "各条合计的扣分上限"))
 
@@ -66,6 +71,11 @@ class Followup(BaseRule):
     label: ClassVar[str] = "在前一项基础上再扣"
     summary: ClassVar[str] = "前一条规则失分时，才检查后一条（“再扣”）；前一条未失分，后一条不适用"
     phrasings: ClassVar[tuple[str, ...]] = ("未按要求编写导致被退回且未及时修改的，再扣5分",)
+    note: ClassVar[str] = "`then` is checked only when `first` lost points"
+    examples: ClassVar[tuple[str, ...]] = (
+        "{kind: followup, first: {kind: event, fact: 被退回, deduct: 2, text: 未按要求编写导致被退回的，扣2分}, "
+        "then: {kind: event, fact: 退回后未及时修改, deduct: 5, text: 未及时修改的，再扣5分}}",
+    )
     first: Rule = field(metadata=param(RULE, "前一条规则"))
     then: Rule = field(metadata=param(RULE, "前一条失分时再检查的规则"))
 

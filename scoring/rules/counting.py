@@ -34,6 +34,10 @@ class PerMissing(BaseRule):
     summary: ClassVar[str] = "列出应有的事项，证据每缺一项扣固定分值，可设扣分上限"
     phrasings: ClassVar[tuple[str, ...]] = ("每少研究一项，扣1分，扣分上限为4分", "每缺1项，扣2分",
                                             "未建立在线服务和有效回应渠道的，各扣1分")
+    note: ClassVar[str] = "list the items under `required`"
+    examples: ClassVar[tuple[str, ...]] = (
+        "{kind: per_missing, fact: 研究事项, required: [政务服务公开, {item: 财政信息公开, unit: 财务科}], per: 1, cap: 4}",
+    )
     absence: ClassVar[str] = "itemised"
     fact: str = field(metadata=param(fact("items"), "列出已完成事项的事实"))
     required: tuple[tuple[str, str], ...] = field(metadata=param(REQUIRED_ITEMS, "应有的事项"))
@@ -76,6 +80,8 @@ class PerOccurrence(BaseRule):
     summary: ClassVar[str] = "按证据给出的次数（件数、处数）扣分，每次扣固定分值，可设扣分上限"
     phrasings: ClassVar[tuple[str, ...]] = ("每发现一处，扣0.5分，扣分上限为2分", "抽查…不规范的，每件扣1分",
                                             "每发现一起，在总得分的基础上扣10分")
+    note: ClassVar[str] = "a `count` fact"
+    examples: ClassVar[tuple[str, ...]] = ("{kind: per_occurrence, fact: 问题处数, per: 0.5, cap: 2}",)
     fact: str = field(metadata=param(fact("count"), "计数的事实：发生了几次（件、处）"))
     per: Decimal = field(metadata=param(POINTS, "每次扣的分值"))
     cap: Decimal | None = field(default=None, metadata=CAP)

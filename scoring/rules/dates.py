@@ -29,6 +29,9 @@ class PerDeadline(BaseRule):
     label: ClassVar[str] = "逐个时限扣分"
     summary: ClassVar[str] = "每个时限前（上一个时限之后）都应有一次记录，每缺一次扣固定分值"
     phrasings: ClassVar[tuple[str, ...]] = ("未于7月底、9月底、11月底开展…检查的，每次扣1分",)
+    examples: ClassVar[tuple[str, ...]] = (
+        "{kind: per_deadline, fact: 检查日期, deadlines: [2021-07-31, 2021-09-30, 2021-11-30], per: 1, cap: 3}",
+    )
     absence: ClassVar[str] = "itemised"
     fact: str = field(metadata=param(fact("date"), "记录完成日期的事实"))
     deadlines: tuple[date, ...] = field(metadata=param(DATES, "各个时限，按先后排列"))
@@ -75,6 +78,7 @@ class Deadline(BaseRule):
     label: ClassVar[str] = "限期完成"
     summary: ClassVar[str] = "应在时限前完成，未完成（或晚于时限）扣固定分值"
     phrasings: ClassVar[tuple[str, ...]] = ("9月底前完成…未完成的扣2分", "年底前提交推进情况报告，未提交的扣2分")
+    examples: ClassVar[tuple[str, ...]] = ("{kind: deadline, fact: 完成日期, deadline: 2021-09-30, deduct: 2}",)
     fact: str = field(metadata=param(fact("date"), "记录完成日期的事实"))
     deadline: date = field(metadata=param(DATE, "时限，当天完成也算按时"))
     deduct: Decimal = field(metadata=param(POINTS, "未按时完成扣的分值"))

@@ -18,16 +18,18 @@ def kind_params(cls: type[BaseRule]) -> tuple[Param, ...]:
 
 def docs_markdown() -> str:
     """The rule-kind reference of docs/scheme-format.md, generated from the declarations."""
-    out = ["| kind | 名称 | computes | phrasings in real schemes |", "|---|---|---|---|"]
+    out = ["| kind | 名称 | computes | phrasings in real schemes | note |", "|---|---|---|---|---|"]
     for kind, cls in KINDS.items():
         phr = "<br>".join(f"「{p}」" for p in cls.phrasings)
-        out.append(f"| `{kind}` | {cls.label} | {cls.summary} | {phr} |")
+        out.append(f"| `{kind}` | {cls.label} | {cls.summary} | {phr} | {cls.note} |")
     out.append("")
     for kind, cls in KINDS.items():
         out += [f"#### `{kind}`（{cls.label}）", "", "| parameter | type | default | meaning |", "|---|---|---|---|"]
         for p in kind_params(cls):
             out.append(f"| `{p.name}` | {p.type.label} | {p.default_text} | {p.help} |")
         out.append("")
+        if cls.examples:
+            out += ["```yaml", *(f"- {e}" for e in cls.examples), "```", ""]
     out += ["#### Every rule may also carry", "", "| parameter | type | default | meaning |", "|---|---|---|---|"]
     out += [f"| `{p.name}` | {p.type.label} | {p.default_text} | {p.help} |" for p in COMMON_PARAMS]
     return "\n".join(out) + "\n"

@@ -29,6 +29,10 @@ class EarnItems(BaseRule):
     label: ClassVar[str] = "逐项得分"
     summary: ClassVar[str] = "得分制：列出得分事项，证据做到一项得该项分值，没做到的不得分"
     phrasings: ClassVar[tuple[str, ...]] = ("是否建立…制度（0.5分）；是否公开…（0.5分）", "有…的得1分")
+    note: ClassVar[str] = "得分制: the row's points are earned item by item"
+    examples: ClassVar[tuple[str, ...]] = (
+        "{kind: earn_items, fact: 已落实, items: [{item: 建立制度, points: 0.5}, {item: 公开目录, points: 0.5}]}",
+    )
     earns: ClassVar[bool] = True
     absence: ClassVar[str] = "itemised"
     fact: str = field(metadata=param(fact("items"), "列出已做到事项的事实"))
@@ -63,6 +67,8 @@ class EarnFlag(BaseRule):
     label: ClassVar[str] = "做到即得分"
     summary: ClassVar[str] = "得分制：一个“是否…”的得分点，是则得分，否则不得分"
     phrasings: ClassVar[tuple[str, ...]] = ("是否按时发布年度报告：0.5分",)
+    note: ClassVar[str] = "得分制: the row's points are earned item by item"
+    examples: ClassVar[tuple[str, ...]] = ("{kind: earn_flag, fact: 按时发布年报, points: 0.5}",)
     earns: ClassVar[bool] = True
     absent_wording: ClassVar[str] = "不得分（{worst}分）"
     fact: str = field(metadata=param(fact("flag"), "是否做到（true 为做到）"))
@@ -87,6 +93,8 @@ class EarnPerItem(BaseRule):
     label: ClassVar[str] = "按数量得分"
     summary: ClassVar[str] = "得分制：每做到一次（一条、一篇）得固定分值，以满分为限"
     phrasings: ClassVar[tuple[str, ...]] = ("每发布1条得0.5分，最高2分",)
+    note: ClassVar[str] = "得分制"
+    examples: ClassVar[tuple[str, ...]] = ("{kind: earn_per_item, fact: 发布条数, per: 0.5, max: 2}",)
     earns: ClassVar[bool] = True
     absent_wording: ClassVar[str] = "不得分（{worst}分）"
     fact: str = field(metadata=param(fact("count"), "做到的次数（条数、篇数）"))

@@ -18,6 +18,8 @@ class Required(BaseRule):
     label: ClassVar[str] = "未完成即扣分"
     summary: ClassVar[str] = "一项应做的工作：做了不扣分，没做扣固定分值"
     phrasings: ClassVar[tuple[str, ...]] = ("未开展政策咨询服务的，扣3分", "未建立…制度的，扣1分")
+    note: ClassVar[str] = "the fact is the duty done: 已开展政策咨询"
+    examples: ClassVar[tuple[str, ...]] = ("{kind: required, fact: 已开展政策咨询, deduct: 3}",)
     absent_wording: ClassVar[str] = "扣{worst}分"
     fact: str = field(metadata=param(fact("flag"), "是否已完成这项工作（true 为已完成）"))
     deduct: Decimal = field(metadata=param(POINTS, "未完成扣的分值"))
@@ -45,6 +47,12 @@ class Event(BaseRule):
     summary: ClassVar[str] = ("一件不应发生的事：发生了（或所列情形出现任何一种）扣固定分值一次；"
                               "事实按方案的说法命名，如“发生泄密事件”")
     phrasings: ClassVar[tuple[str, ...]] = ("发生…的，扣N分", "存在任何一种情况扣0.5分", "出现…情形的，扣1分")
+    note: ClassVar[str] = ("the fact is named as the scheme names the event (发生泄密事件): "
+                           "a `flag`, the `items` that occurred, or a `count`")
+    examples: ClassVar[tuple[str, ...]] = (
+        "{kind: event, fact: 发生泄密事件, deduct: 5, text: 发生泄密事件的，扣5分}",
+        "{kind: event, fact: 存在以下情况, deduct: 0.5, text: 存在任何一种情况扣0.5分}",
+    )
     fact: str = field(metadata=param(
         fact("flag", "items", "count"),
         "按方案说法命名的事实：flag 为是否发生，items 为出现了哪些所列情形，count 为发生次数（大于0即扣）"))
@@ -79,6 +87,8 @@ class NotApplicable(BaseRule):
     summary: ClassVar[str] = ("证据说明本单位无此项工作时，该行不检查：不计得分，也不计入满分和百分制折算；"
                               "没有证据时照常计分")
     phrasings: ClassVar[tuple[str, ...]] = ("无此项工作的，不检查该项指标", "未涉及该项工作的不考核")
+    note: ClassVar[str] = "the row leaves the full marks and the normalisation"
+    examples: ClassVar[tuple[str, ...]] = ("{kind: not_applicable, fact: 无此项工作, text: 无此项工作的，不检查该项指标}",)
     absence: ClassVar[str] = "own"
     fact: str = field(metadata=param(fact("flag"), "按方案说法命名的事实，如“无此项工作”；true 时该行不检查"))
 

@@ -25,6 +25,10 @@ class Graded(BaseRule):
     label: ClassVar[str] = "分档扣分"
     summary: ClassVar[str] = "按缺少的事项分档，取扣分最多的一档"
     phrasings: ClassVar[tuple[str, ...]] = ("未公开“十四五”规划纲要…的扣2分　未公开历史规划…扣1分",)
+    examples: ClassVar[tuple[str, ...]] = (
+        "{kind: graded, fact: 已公开, levels: [{missing: [规划纲要, 专项规划], match: any, deduct: 2}, "
+        "{missing: [历史规划], deduct: 1}]}",
+    )
     absence: ClassVar[str] = "itemised"
     fact: str = field(metadata=param(fact("items"), "列出已完成事项的事实"))
     levels: tuple[Level, ...] = field(metadata=param(records(Level, "规则 graded 的 levels 每一档"), "各档"))
@@ -69,6 +73,7 @@ class Tiered(BaseRule):
     label: ClassVar[str] = "按层级扣分"
     summary: ClassVar[str] = "按出现的最高层级扣分（如被哪一级通报），只取最高的一级"
     phrasings: ClassVar[tuple[str, ...]] = ("被国家、省级…约谈或通报的，扣5分。被市…的，扣2分",)
+    examples: ClassVar[tuple[str, ...]] = ("{kind: tiered, fact: 通报层级, tiers: [{item: 国家省级, deduct: 5}, {item: 市级, deduct: 2}]}",)
     fact: str = field(metadata=param(fact("items"), "列出出现了哪些层级的事实"))
     tiers: tuple[Tier, ...] = field(metadata=param(records(Tier, "规则 tiered 的 tiers 每一层级"), "各层级"))
 

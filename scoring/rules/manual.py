@@ -19,6 +19,11 @@ class Manual(BaseRule):
     summary: ClassVar[str] = ("由考核组评定（方案写“根据工作情况”“……等”、无法逐项计算时），"
                               "每项调整须写明分值和理由；可列出对照的事项清单")
     phrasings: ClassVar[tuple[str, ...]] = ("根据工作情况扣分", "加分酌情而定", "未做好…、…、…等工作的，酌情扣分")
+    note: ClassVar[str] = "list the items of 「…等」 under `checklist`"
+    examples: ClassVar[tuple[str, ...]] = (
+        "{kind: manual, fact: 考核组调整, checklist: [政策解读, 回应关切, 平台建设]}",
+        "{kind: manual, fact: 酌情加分, direction: bonus}",
+    )
     absence: ClassVar[str] = "own"  # judged by a person: no evidence means no adjustment, in every section
     fact: str = field(metadata=param(fact("adjustments"), "记录人工调整（分值和理由）的事实"))
     direction: str = field(default="deduct", metadata=param(choice("deduct", "bonus"), "deduct 扣分，bonus 加分"))

@@ -76,6 +76,11 @@ class PercentFloor(RatioRule):
     short: ClassVar[str] = "比例下限按档扣分"
     summary: ClassVar[str] = "比例不得低于下限，每低一档（若干个百分点）扣固定分值，可设扣分上限"
     phrasings: ClassVar[tuple[str, ...]] = ("不得少于90%，每降低两个百分点，扣0.5分，扣分上限为4分",)
+    note: ClassVar[str] = "`numerator`/`denominator`, or `percent`"
+    examples: ClassVar[tuple[str, ...]] = (
+        "{kind: percent_floor, numerator: 多样化解读数, denominator: 政策文件数, floor: 90, step: 2, per: 0.5, cap: 4}",
+        "{kind: percent_floor, percent: 办件及时率, floor: 90, step: 2, per: 0.5}",
+    )
     floor: Decimal = field(metadata=param(PERCENT, "下限，百分数（写 90 表示 90%）"))
     step: Decimal = field(metadata=param(POSITIVE, "一档的百分点数"))
     per: Decimal = field(metadata=param(POINTS, "每档扣的分值"))
@@ -128,6 +133,11 @@ class RatioScore(RatioRule):
     label: ClassVar[str] = "按比例计分"
     summary: ClassVar[str] = "得分 = 比例 × 赋分（或（1 − 比例）× 赋分），保留两位小数"
     phrasings: ClassVar[tuple[str, ...]] = ("得分=合规率（合规数据量/报送数据总量）×5", "得分=（1-瞒报率）×5")
+    note: ClassVar[str] = "`invert: true` for an adverse ratio"
+    examples: ClassVar[tuple[str, ...]] = (
+        "{kind: ratio_score, numerator: 合规数据量, denominator: 报送数据总量}",
+        "{kind: ratio_score, percent: 及时率}",
+    )
     invert: bool = field(default=False, metadata=param(BOOL, "true：得分 =（1 − 比例）× 赋分，用于迟报率、瞒报率等不利比例"))
 
     def max_deduction(self, points: Decimal) -> Decimal | None:
@@ -174,6 +184,12 @@ class RatioThreshold(RatioRule):
     summary: ClassVar[str] = "比例高于（或低于）一条线时扣固定分值；不必为此另设一个相反的事实"
     phrasings: ClassVar[tuple[str, ...]] = ("纠错数高于申请总数15%的，扣1分", "按时办结率低于95%的，扣2分",
                                             "差评率达到5%以上的，扣1分")
+    note: ClassVar[str] = "`above` or `below`; `inclusive: true` for 以上、以下、达到"
+    examples: ClassVar[tuple[str, ...]] = (
+        "{kind: ratio_threshold, numerator: 纠错数, denominator: 申请总数, above: 15, deduct: 1, "
+        "text: 纠错数高于申请总数15%的，扣1分}",
+        "{kind: ratio_threshold, percent: 按时办结率, below: 95, deduct: 2}",
+    )
     above: Decimal | None = field(default=None, metadata=param(PERCENT, "比例高于此百分数时扣分（与 below 二选一）"))
     below: Decimal | None = field(default=None, metadata=param(PERCENT, "比例低于此百分数时扣分（与 above 二选一）"))
     inclusive: bool = field(default=False, metadata=param(
