@@ -3,7 +3,7 @@
 Each file, and each mapping inside one, is a dataclass whose fields carry a
 ``param(...)`` declaration (scoring/params.py): the key's name, type, default,
 whether it is required, a Chinese help text and an example. The rule kinds in
-scoring/rules.py are declared the same way. From these declarations come:
+scoring/rules/ are declared the same way. From these declarations come:
 
 - the loader's reading of every key (``read``): an unknown key, a value of the
   wrong type, a yes/no word where true/false is meant, or a missing required key

@@ -4,7 +4,7 @@ Loading turns files into these objects; scoring reads only these objects.
 
 The model also defines what scoring passes to a rule and gets back (``Given``,
 ``Context``, ``Line``) and what it asks of a rule (the ``Rule`` protocol). The
-rule kinds themselves live in ``rules.py``, which depends on this module and
+rule kinds themselves live in the package ``rules``, which depends on this module and
 never the other way round: the model knows a rule only by that protocol.
 """
 

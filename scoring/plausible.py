@@ -19,7 +19,7 @@ from .combine import Source
 from .model import Evidence, FactValue, Indicator, Scheme, walk
 from .numbers import fmt, to_decimal
 from .problems import Problem, error, warning
-from .rules import Manual, RatioRule
+from .rules import RatioRule
 from .score import combined, sources
 
 
@@ -85,7 +85,7 @@ def _duplicates(evidence: tuple[Evidence, ...]) -> Iterator[Problem]:
 def _needs_review(scheme: Scheme) -> Iterator[Problem]:
     for row in scheme.all_indicators():
         for rule in walk(row.rules):
-            if isinstance(rule, Manual) and rule.needs_review:
+            if getattr(rule, "needs_review", False):
                 yield warning(row.path, rule.line or row.line, f"指标 {row.id}（{row.name}）的规则标有 "
                               "needs_review：导入时未能识别原文，须人工核定后删去该标记", "needs-review")
 

@@ -1,7 +1,7 @@
 """The JSON Schemas in schemas/ and the loader agree.
 
 The schemas are generated from the same declarations the loader reads
-(scoring/formats.py, the rule kinds in scoring/rules.py). These tests hold
+(scoring/formats.py, the rule kinds in scoring/rules/). These tests hold
 the two together from outside: the files on disk are what the declarations
 give; every YAML file and evidence front matter in the repository validates;
 every key the loader accepts is in the schema; and over the bad-input cases,

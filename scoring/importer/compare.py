@@ -29,7 +29,7 @@ import yaml
 from ..load import load_scheme
 from ..model import Indicator, Rule, Scheme
 from ..params import params_of
-from ..rules import KINDS, Manual
+from ..rules import KINDS
 from .write import to_yaml
 
 
@@ -43,7 +43,7 @@ def _key(rule: Rule) -> str:
 
 
 def flagged(ind: Indicator) -> bool:
-    return any(isinstance(r, Manual) and r.needs_review for r in ind.rules)
+    return any(getattr(r, "needs_review", False) for r in ind.rules)
 
 
 @dataclass(frozen=True)
