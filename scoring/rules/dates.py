@@ -108,5 +108,4 @@ class Deadline(BaseRule):
         if dates:
             return [Line(-self.deduct, f"{cn_date(dates[0][0])}才完成，晚于{cn_date(self.deadline)}，"
                          f"扣{fmt(self.deduct)}分", tuple(e for _, e in dates), deadline=self.deadline)]
-        return [Line(-self.deduct, f"{absent(self.fact)}，{cn_date(self.deadline)}前未完成，"
-                     f"扣{fmt(self.deduct)}分", (), True, deadline=self.deadline)]
+        return self.absent_lines(ctx, [self.fact])  # given, but with no date: as if absent
