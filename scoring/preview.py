@@ -19,7 +19,7 @@ from . import envvars
 from .build import output_dir, site_cache
 from .gather import gather
 from .livesite import LiveSite
-from .load import EvidenceMemo
+from .loadevidence import EvidenceMemo
 from .problems import DataError, Problem, Severity, error
 from .site import TEMPLATES, template_env
 

@@ -15,7 +15,8 @@ from scoring import dossier, formats, site
 from scoring.check import check_scheme
 from scoring.cli import main
 from scoring.gather import gather
-from scoring.load import load_evidence, load_scheme
+from scoring.load import load_scheme
+from scoring.loadevidence import load_evidence
 from scoring.params import params_of
 from scoring.yamlio import load_yaml
 

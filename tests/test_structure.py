@@ -7,8 +7,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "scoring"
 RENDERERS = ("site", "dossier", "tables", "charts", "search")
-PIPELINE = ("load", "check", "body", "pipeline", "gather", "history", "gitrepo", "build", "cli",
-            "preview", "diff", "scaffold")
+PIPELINE = ("load", "loadbase", "loadnodes", "loadevidence", "evidencefile", "check", "body", "pipeline", "gather",
+            "history", "gitrepo", "build", "cli", "preview", "diff", "scaffold")
 # Cycles that are accepted for now; empty: none is.
 KNOWN_CYCLES: set[frozenset[str]] = set()
 
