@@ -115,7 +115,7 @@ def test_new_does_not_ask_for_a_fact_another_file_states_and_filling_the_rest_gi
 
 def test_the_row_page_says_which_file_states_each_fact_and_a_latest_fact_s_history() -> None:
     from scoring.gather import gather
-    from scoring.site import SiteModel
+    from scoring.sitemodel import SiteModel
 
     model = SiteModel(gather(ROOT, strict=True, as_of=date(2021, 12, 10)))
     facts = {f.spec.name: f for f in model.rows["zdgk.zhuanqu"].facts}

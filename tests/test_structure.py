@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "scoring"
-RENDERERS = ("site", "dossier", "tables", "charts", "search")
+RENDERERS = ("site", "sitetext", "sitemodel", "sitewriter", "sitepages", "dossier", "tables", "charts", "search")
 PIPELINE = ("load", "loadbase", "loadnodes", "loadevidence", "evidencefile", "check", "body", "pipeline", "gather",
             "history", "gitrepo", "build", "cli", "preview", "diff", "scaffold")
 # Cycles that are accepted for now; empty: none is.
