@@ -30,10 +30,10 @@ from .annualreport import PAGE as ANNUAL_PAGE
 from .forge import site_links as forge_links
 from .model import Scheme
 from .output import collect_warnings
+from .pagecache import digest
 from .problems import DataError, error
 from .project import Edition, Project
 from .search import TUNING, search_terms
-from .sitecache import digest
 from .sitemodel import SELFREPORT_PAGE, TOTALS_PAGE, Links
 from .sitepages import render_docs
 from .sitetext import DEFAULT_CONFIG, THEME_OVERRIDES, plain_title
@@ -97,7 +97,7 @@ def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,
 
 def mkdocs_build(cfg: Any, cache: Any = None, docs: Docs | None = None, placed: dict[str, str] | None = None,
                  tag_index: Any = None, jobs: int = 1) -> None:
-    """MkDocs' own build; with a ``sitecache.PageCache``, the same build reusing the pages it holds, reading
+    """MkDocs' own build; with a ``pagecache.PageCache``, the same build reusing the pages it holds, reading
     the docs from ``docs`` (in memory) rather than from the docs dir (``placed``, ``tag_index``, ``jobs``: see
     ``sitecache.build``)."""
     from mkdocs.commands.build import build
@@ -156,7 +156,7 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
     """
     from mkdocs.exceptions import MkDocsException
 
-    from . import engine_mkdocs, sitecache
+    from . import engine_mkdocs, pagecache
 
     config = config_file(project.root)
     if cache is not None and not engine_mkdocs.GATE.open():
@@ -167,7 +167,7 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
         with mkdocs_session(project.info.date) as messages:
             try:
                 cfg = mkdocs_config(config, docs, target, project.scheme, project.edition)
-                compiled = sitecache.compiled_templates(cache)
+                compiled = pagecache.compiled_templates(cache)
                 if cache is not None:  # the pages' Markdown kept beside the site cache, for the next process too
                     memo = memo or MarkdownMemo()
                     memo.folder = cache.parent / "markdown" / cache.name
@@ -182,7 +182,7 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
                     mkdocs_build(cfg)
                     TUNING.index_words(target / "search" / "search_index.json")
                 else:  # the index is tagged before it is written, not read back
-                    pages = sitecache.PageCache(cache, sitecache.base_key(cfg, extra=[*terms, _overrides_digest()]))
+                    pages = pagecache.PageCache(cache, pagecache.base_key(cfg, extra=[*terms, _overrides_digest()]))
                     mkdocs_build(cfg, pages, made, placed, TUNING.tag, jobs)
                     plan = SitePlan(plan.pages, plan.evidence_pages, pages.reused, pages.processes)
             except MkDocsException as exc:

@@ -16,10 +16,10 @@ from .annualreport import annual_page
 from .charts import history_chart, level_chart
 from .forge import ForgeLinks
 from .model import Evidence, Scheme
+from .pagecache import digest
 from .problems import Severity
 from .project import WITHHELD, History, Project
 from .score import STATUS_LABELS, ScoreLine
-from .sitecache import digest
 from .sitemodel import SELFREPORT_PAGE, TOTALS_PAGE, Copies, Links, RowView, SiteModel, body_html
 from .sitetext import fact_text, md_text
 from .sitewriter import Docs, MarkdownMemo, PageWriter, SitePlan, template_env

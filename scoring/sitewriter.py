@@ -14,7 +14,7 @@ import jinja2
 from . import sitetext
 from .model import Evidence
 from .numbers import cn_date, fmt, fmt_signed
-from .sitecache import digest
+from .pagecache import digest
 from .sitetext import file_url, md_lines, md_text, meta_title, url_path
 
 
