@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import fields, filetypes, formats, hints, privacy
-from .formats import ID_RE, date_problem
+from . import evidencekeys, fields, filetypes, hints, privacy
+from .formattypes import ID_RE, date_problem
 from .loadbase import Ctx, Digests, checked_text, read_keys, rel_path
 from .model import ROW, Adjustment, Attachment, Evidence, FactSpec, FactValue, Indicator, Scheme, Unit
 from .numbers import to_decimal
@@ -112,7 +112,7 @@ def load_evidence_file(root: Path, path: Path, scheme: Scheme, problems: list[Pr
     if parsed is None:
         return None
     data, body, body_line = parsed
-    present, _ = read_keys(ctx, formats.EvidenceKeys, data, "", 2)
+    present, _ = read_keys(ctx, evidencekeys.EvidenceKeys, data, "", 2)
     ident = _evidence_id(data, path, ctx)
     indicator = _indicator(data, scheme, ctx) if "indicator" in present else None
     unit = _unit(data, scheme, indicator, ctx) if "unit" in present else None

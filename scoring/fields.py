@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .formats import FACT_TYPES as _DECLARED_FACT_TYPES
-from .formats import EvidenceKeys
+from .evidencekeys import EvidenceKeys
+from .formattypes import FACT_TYPES as _DECLARED_FACT_TYPES
 from .params import params_of
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import formats, hints
 from .combine import MODES
-from .formats import ID_RE
+from .formattypes import ID_RE
 from .loadbase import Ctx, read_keys, yaml_line
 from .model import BONUS, ROW, Correction, FactSpec, Indicator, Node, Texts, Unit, normalise_name, unit_index
 from .problems import suggest

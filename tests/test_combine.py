@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring import formats
+from scoring import formattypes
 from scoring.combine import ALL_MODES, MODES, Source, combine, default_mode
 from scoring.model import FactSpec
 from scoring.pipeline import check_and_score
@@ -34,8 +34,8 @@ def src(ident: str, value: object, day: int = 1, unit: str = "") -> Source:
 
 
 def test_modes_are_declared_once_and_every_type_has_a_default() -> None:
-    assert set(ALL_MODES) == set(formats.COMBINE_MODES)
-    assert set(MODES) == set(formats.FACT_TYPES)
+    assert set(ALL_MODES) == set(formattypes.COMBINE_MODES)
+    assert set(MODES) == set(formattypes.FACT_TYPES)
     assert [default_mode(t) for t in ("count", "number", "flag", "items", "date")] == \
         ["sum", "once", "any", "union", "collect"]
 
