@@ -22,7 +22,7 @@ class FieldSpec:
     example: str = ""
 
 
-# The evidence front matter's keys, as declared in formats.EvidenceKeys.
+# The evidence front matter's keys, as declared in evidencekeys.EvidenceKeys.
 EVIDENCE_FIELDS: tuple[FieldSpec, ...] = tuple(
     FieldSpec(p.name, p.required, p.type.label, p.help, p.example) for p in params_of(EvidenceKeys))
 
