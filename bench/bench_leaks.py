@@ -31,7 +31,9 @@ from common import ROOT
 sys.path.insert(0, str(ROOT))
 
 from scoring.gather import gather
-from scoring.leaks import Internal, file_hashes, fingerprints, pdf_text, scan
+from scoring.leaks import Internal, fingerprints
+from scoring.leakscan import file_hashes, scan
+from scoring.pdftext import pdf_text
 
 
 def main() -> None:

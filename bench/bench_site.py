@@ -40,7 +40,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 import mkdocs.commands.build, mkdocs.config  # imports before the clock, in both
-from scoring import site
+from scoring import site, sitepages
 from scoring.gather import gather
 from scoring.project import BuildInfo
 info = BuildInfo("", datetime(2021, 12, 1, tzinfo=timezone.utc), False)
@@ -59,7 +59,7 @@ _elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
 _children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the helpers rendering pages (none before the clock)
 cpu += _children.ru_utime + _children.ru_stime
 t1 = time.perf_counter()
-site.generate_docs(project, Path({docs!r}))  # the same pages, kept for the plain build
+sitepages.generate_docs(project, Path({docs!r}))  # the same pages, kept for the plain build
 _extra = {{"pages": plan.pages, "gen_s": time.perf_counter() - t1, "cpu_s": cpu, "processes": plan.processes,
           "helper_mb": _children.ru_maxrss / 1024}}
 """

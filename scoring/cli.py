@@ -222,6 +222,43 @@ def run(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def _dispatch(root: Path, args: argparse.Namespace) -> int:
+    """Run the command ``args`` names on the project at ``root``; the build commands go through ``run``."""
+    if args.command == "serve":  # keeps running and shows errors instead of stopping on them
+        from .preview import serve
+
+        return serve(root, args)
+    if args.command == "diff":  # scores two git revisions, each gathered on its own
+        from .diff import cmd_diff
+
+        return cmd_diff(root, args)
+    if args.command == "import":  # reads a table, writes a new scheme; needs no project
+        from .importer import cmd_import
+
+        return cmd_import(args)
+    if args.command == "export-scheme":  # needs only the scheme
+        from .importer import cmd_export
+
+        return cmd_export(root, args)
+    if args.command in ("verified-export", "verified-import"):  # the assessors' 核定分, both ways
+        from .verified_commands import cmd_verified_export, cmd_verified_import
+
+        return (cmd_verified_export if args.command == "verified-export" else cmd_verified_import)(root, args)
+    if args.command == "compare-last":  # this year against last year
+        from .lastyear_command import cmd_compare_last
+
+        return cmd_compare_last(root, args)
+    if args.command == "rollup":  # reads other bureaus' published scores; needs no project
+        from .rollupout import cmd_rollup
+
+        return cmd_rollup(root, args)
+    if args.command == "new":  # needs only the scheme, and works while evidence has errors
+        from .scaffold import cmd_new
+
+        return cmd_new(root, args)
+    return run(root, args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # numpy (under the score tables) starts a BLAS thread pool as it loads. Nothing here does linear algebra, and a
     # process of one thread may fork the helpers that render the site's pages (scoring/sitecache.py).
@@ -231,39 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = args.project.resolve()
         if not root.is_dir():
             raise UsageError(f"项目目录 {args.project} 不存在")
-        if args.command == "serve":  # keeps running and shows errors instead of stopping on them
-            from .preview import serve
-
-            return serve(root, args)
-        if args.command == "diff":  # scores two git revisions, each gathered on its own
-            from .diff import cmd_diff
-
-            return cmd_diff(root, args)
-        if args.command == "import":  # reads a table, writes a new scheme; needs no project
-            from .importer import cmd_import
-
-            return cmd_import(args)
-        if args.command == "export-scheme":  # needs only the scheme
-            from .importer import cmd_export
-
-            return cmd_export(root, args)
-        if args.command in ("verified-export", "verified-import"):  # the assessors' 核定分, both ways
-            from .verified_commands import cmd_verified_export, cmd_verified_import
-
-            return (cmd_verified_export if args.command == "verified-export" else cmd_verified_import)(root, args)
-        if args.command == "compare-last":  # this year against last year
-            from .lastyear_command import cmd_compare_last
-
-            return cmd_compare_last(root, args)
-        if args.command == "rollup":  # reads other bureaus' published scores; needs no project
-            from .rollupout import cmd_rollup
-
-            return cmd_rollup(root, args)
-        if args.command == "new":  # needs only the scheme, and works while evidence has errors
-            from .scaffold import cmd_new
-
-            return cmd_new(root, args)
-        return run(root, args)
+        return _dispatch(root, args)
     except UsageError as exc:
         print(f"用法错误：{exc}\n运行 python build.py --help 查看用法", file=sys.stderr)
         return 2

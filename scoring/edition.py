@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from . import leaks
+from . import leaks, leakscan
 from .annualreport import report_title
 from .fields import EVIDENCE_FIELDS, FACT_TYPE_HELP
 from .model import Adjustment, Evidence, FactValue
@@ -152,7 +152,7 @@ def theme_hashes() -> frozenset[str]:
     spec = find_spec("material")
     if spec is None or spec.origin is None:
         return frozenset()
-    return leaks.file_hashes([Path(spec.origin).parent / "templates" / "assets"])
+    return leakscan.file_hashes([Path(spec.origin).parent / "templates" / "assets"])
 
 
 @dataclass(frozen=True)
@@ -199,8 +199,8 @@ class LeakGuard:
         start = time.perf_counter()
         fp = self.fingerprints()
         try:
-            hits = leaks.scan(folder, fp, trusted=theme_hashes())
-        except leaks.LeakCheckError as exc:
+            hits = leakscan.scan(folder, fp, trusted=theme_hashes())
+        except leakscan.LeakCheckError as exc:
             raise DataError([error(folder.name, 0, f"泄露检查无法完成：{exc}；未发布", "leak-check")]) from None
         if hits:
             raise DataError([_problem(hit) for hit in hits])

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .formats import FACT_TYPES as _DECLARED_FACT_TYPES
-from .formats import EvidenceKeys
+from .evidencekeys import EvidenceKeys
+from .formattypes import FACT_TYPES as _DECLARED_FACT_TYPES
 from .params import params_of
 
 
@@ -22,7 +22,7 @@ class FieldSpec:
     example: str = ""
 
 
-# The evidence front matter's keys, as declared in formats.EvidenceKeys.
+# The evidence front matter's keys, as declared in evidencekeys.EvidenceKeys.
 EVIDENCE_FIELDS: tuple[FieldSpec, ...] = tuple(
     FieldSpec(p.name, p.required, p.type.label, p.help, p.example) for p in params_of(EvidenceKeys))
 

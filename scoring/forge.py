@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from . import scaffold
-from .load import evidence_files
+from .loadevidence import evidence_files
 from .model import Evidence, Indicator, Scheme, Unit
 from .problems import DataError, error
 from .project import Edition, Project

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +28,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .evidencekeys import EvidenceKeys
+from .formattypes import (
+    COMBINE_HELP,
+    COMBINE_MODES,
+    COUNT,
+    DAY,
+    FACT_TYPES,
+    FILLED,
+    IDENT,
+    YEAR,
+    any_mapping,
+    limit_mb,
+    raw_list,
+    record,
+    record_list,
+    record_map,
+)
 from .model import CLAMP_POLICIES, DEFAULT_LEVELS
 from .params import (
     BOOL,
@@ -46,181 +62,6 @@ from .params import (
     params_of,
     read_fields,
 )
-from .safeio import LIMIT_CEILINGS_MB
-
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-ID_PATTERN = "^[a-z0-9][a-z0-9._-]*$"
-# Dates anywhere in a scheme or evidence: a year outside this is a typing slip (2201, 0021).
-SANE_DATES = (date(1990, 1, 1), date(2099, 12, 31))
-DATE_PATTERN = r"^(199\d|20\d\d)-\d\d-\d\d$"  # as SANE_DATES: 1990 to 2099
-FACT_TYPES = ("items", "count", "number", "flag", "date", "adjustments")
-COMBINE_MODES = ("sum", "once", "latest", "any", "all", "union", "collect")  # as scoring/combine.py
-COMBINE_HELP = ("多个证据文件写了同一事实时如何合并：sum 相加（各报各的次数），once 只能由一个文件写明（全年总数、比率、分母），"
-                "latest 以日期最晚的一份为准（会变化的状态），any 任一单位为是即可，all 每个单位都须为是，"
-                "union 名称合并，collect 全部保留；不写则按类型：count 为 sum，number 为 once，flag 为 any"
-                "（责任单位为“各组”等全体单位的行为 all），items 为 union，date、adjustments 为 collect")
-
-
-# --- value types that only files use ----------------------------------------
-
-
-def date_problem(value: Any) -> str | None:
-    """Why a YAML value is not a usable date, or None."""
-    if isinstance(value, date):
-        if not SANE_DATES[0] <= value <= SANE_DATES[1]:
-            return f"日期 {value.isoformat()} 不在合理范围内（{SANE_DATES[0].year}—{SANE_DATES[1].year}年），请检查年份"
-        return None
-    if isinstance(value, str) and re.match(r"^\d{4}-\d\d?-\d\d?[ Tt]\d", value.strip()):
-        return f"“{value}”带有时刻：这里只能写日期 YYYY-MM-DD，如 2021-08-09"
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):  # the form, not a real day
-        return _no_such_day(value.strip())
-    return f"“{value}”不是 YYYY-MM-DD 格式的日期，如 2021-12-10"
-
-
-def _no_such_day(text: str) -> str:
-    import calendar
-
-    year, month, _ = (int(part) for part in text.split("-"))
-    low, high = SANE_DATES[0].year, SANE_DATES[1].year
-    if not low <= year <= high:
-        why = f"年份 {year:04d} 不在合理范围内（{low}—{high}年），请检查年份"
-    elif not 1 <= month <= 12:
-        why = f"没有 {month} 月"
-    else:
-        why = f"{year}年{month}月只有 {calendar.monthrange(year, month)[1]} 天"
-    return f"日期 {text} 不存在：{why}"
-
-
-def _day(value: Any, env: Env) -> date:
-    problem = date_problem(value)
-    if problem is not None:
-        raise ValueError(problem)
-    assert isinstance(value, date)
-    return value
-
-
-def _ident(value: Any, env: Env) -> str:
-    if not isinstance(value, str) or not ID_RE.match(value):
-        raise ValueError(f"“{value}”无效：只能用小写字母、数字、点和横线，以字母或数字开头")
-    return value
-
-
-def _year(value: Any, env: Env) -> int:
-    low, high = SANE_DATES[0].year, SANE_DATES[1].year
-    if isinstance(value, bool) or not isinstance(value, int):
-        digits = re.sub(r"\D", "", str(value))[:4]
-        example = digits if len(digits) == 4 else "2021"
-        raise ValueError(f"应为四位数字的年份，如 {example}，而不是“{str(value)[:40]}”（不要写“年”“年度”等文字）")
-    if not low <= value <= high:
-        raise ValueError(f"年份 {value} 不在合理范围内（{low}—{high}），请检查")
-    return value
-
-
-def _count(value: Any, env: Env) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"应为非负整数，而不是“{str(value)[:40]}”")
-    return value
-
-
-def _text_or_texts(value: Any, env: Env) -> tuple[str, ...]:
-    items = value if isinstance(value, list) else [value]
-    return tuple(_str(v, env) for v in items)
-
-
-def _filled(value: Any, env: Env) -> str:
-    text = _str(value, env)
-    if not text.strip():
-        raise ValueError("不能为空")
-    return text
-
-
-def _url(value: Any, env: Env) -> str:
-    if not (isinstance(value, str) and re.match(r"^https?://\S+$", value)):
-        raise ValueError("网址应以 http:// 或 https:// 开头，且不含空格")
-    return value
-
-
-def _any_list(value: Any, env: Env) -> list[Any]:
-    if not isinstance(value, list):
-        raise ValueError("应为列表（每项以“- ”开头，或写成 [ … ]）")
-    return value
-
-
-def _any_mapping(value: Any, env: Env) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ValueError("应为“名称: 值”的映射")
-    return value
-
-
-DAY = ParamType("日期 YYYY-MM-DD", _day, lambda: {"type": "string", "pattern": DATE_PATTERN, "format": "date"})
-IDENT = ParamType("编号（小写字母、数字、点、横线）", _ident, lambda: {"type": "string", "pattern": ID_PATTERN})
-YEAR = ParamType("年份（四位数字）", _year, lambda: {"type": "integer", "minimum": SANE_DATES[0].year,
-                                                    "maximum": SANE_DATES[1].year})
-COUNT = ParamType("非负整数", _count, lambda: {"type": "integer", "minimum": 0})
-FILLED = ParamType("文字（不能为空）", _filled, lambda: {"type": "string", "minLength": 1})
-URL = ParamType("网址", _url, lambda: {"type": "string", "pattern": r"^https?://\S+$"}, whole=True)
-TEXT_OR_TEXTS = ParamType("文字或文字列表", _text_or_texts, lambda: {
-    "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
-
-
-def raw_list(label: str, items: Any) -> ParamType:
-    """A list the loader reads item by item itself (rows, rules, items): each with its own line."""
-    return ParamType(label, _any_list, lambda: {"type": "array", "items": items() if callable(items) else items})
-
-
-def _read_record(cls: type, value: Any, env: Env, shape: str, what: str) -> Any:
-    if not isinstance(value, Mapping):
-        raise ValueError(f"应写成 {shape}，而不是“{str(value)[:40]}”")
-    values, problems = read_fields(cls, value, Env(getattr(value, "line", env.line)), what)
-    if problems:
-        raise problems[0]
-    return cls(**values)
-
-
-def record(cls: type, shape: str, what: str) -> ParamType:
-    """One mapping read into ``cls`` by its own declared keys; ``shape`` shows how to write it,
-    ``what`` names it in messages (考核期 period)."""
-    return ParamType(f"映射 {shape}", lambda v, env: _read_record(cls, v, env, shape, what),
-                     lambda: object_schema(cls))
-
-
-def record_list(cls: type, shape: str, what: str, allow_empty: bool = True) -> ParamType:
-    """A list of mappings, each read into ``cls``."""
-
-    def parse(value: Any, env: Env) -> tuple[Any, ...]:
-        if not isinstance(value, list) or (not value and not allow_empty):
-            raise ValueError(f"应为{'' if allow_empty else '非空'}列表，每项写成 {shape}")
-        return tuple(_read_record(cls, item, Env(getattr(item, "line", env.line)), shape, what) for item in value)
-
-    return ParamType(f"列表，每项 {shape}", parse, lambda: {"type": "array", "items": object_schema(cls)})
-
-
-def record_map(cls: type, shape: str, what: str) -> ParamType:
-    """A mapping of names (chosen by the author) to mappings read into ``cls``; ``what`` takes the name."""
-
-    def parse(value: Any, env: Env) -> dict[str, Any]:
-        if not isinstance(value, Mapping):
-            raise ValueError(f"应为映射：名称 → {shape}")
-        line_of = getattr(value, "line_of", None)
-        return {str(k): _read_record(cls, v, Env(line_of(k) if line_of else env.line), shape, what.format(k))
-                for k, v in value.items()}
-
-    return ParamType(f"映射：名称 → {shape}", parse, lambda: {"type": "object",
-                                                              "additionalProperties": object_schema(cls)})
-
-
-def _limit_mb(key: str) -> ParamType:
-    ceiling = LIMIT_CEILINGS_MB[key]
-
-    def parse(value: Any, env: Env) -> Decimal:
-        number = POINTS.parse(value, env)
-        if not 0 < number <= ceiling:
-            raise ValueError(f"应大于0且不超过 {ceiling}（单位 MB）")
-        return Decimal(number)
-
-    return ParamType(f"MB（大于0，不超过 {ceiling}）", parse,
-                     lambda: {"type": "number", "exclusiveMinimum": 0, "maximum": ceiling})
-
 
 # --- scheme.yaml -------------------------------------------------------------
 
@@ -240,11 +81,11 @@ class GradeBandKeys:
 @dataclass(frozen=True, kw_only=True)
 class LimitKeys:
     yaml_mb: Decimal | None = field(default=None, metadata=param(
-        _limit_mb("yaml_mb"), "每个 YAML 文件和每份 front matter 的大小上限（MB），默认 1"))
+        limit_mb("yaml_mb"), "每个 YAML 文件和每份 front matter 的大小上限（MB），默认 1"))
     body_mb: Decimal | None = field(default=None, metadata=param(
-        _limit_mb("body_mb"), "每份证据正文的大小上限（MB），默认 2"))
+        limit_mb("body_mb"), "每份证据正文的大小上限（MB），默认 2"))
     attachment_mb: Decimal | None = field(default=None, metadata=param(
-        _limit_mb("attachment_mb"), "每个附件的大小上限（MB），默认 50"))
+        limit_mb("attachment_mb"), "每个附件的大小上限（MB），默认 50"))
 
 
 PERIOD_SHAPE = "{start: 2021-01-01, end: 2021-12-31}"
@@ -510,77 +351,9 @@ class MajorKeys:
 @dataclass(frozen=True, kw_only=True)
 class TotalsFileKeys:
     comprehensive: Mapping[str, Any] | None = field(default=None, metadata=param(
-        ParamType("映射 {cap, items}", _any_mapping, lambda: {"$ref": "#/$defs/comprehensive"}), "综合加分项"))
+        ParamType("映射 {cap, items}", any_mapping, lambda: {"$ref": "#/$defs/comprehensive"}), "综合加分项"))
     major: Mapping[str, Any] | None = field(default=None, metadata=param(
-        ParamType("映射 {text, items}", _any_mapping, lambda: {"$ref": "#/$defs/major"}), "重大扣分项"))
-
-
-# --- evidence front matter ---------------------------------------------------
-
-
-def _evidence_date(value: Any, env: Env) -> date:
-    if not isinstance(value, date):
-        problem = date_problem(value)
-        if problem and "不存在" in problem:
-            raise ValueError(problem)
-        hint = f"：{problem}" if problem and "时刻" in problem else ""
-        raise ValueError(f"日期“{value}”格式不对，应为 YYYY-MM-DD，如 2021-03-18{hint}")
-    return value
-
-
-def _attachment_names(value: Any, env: Env) -> tuple[str, ...]:
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(isinstance(n, str) and n.strip() for n in items):
-        raise ValueError("attachments 应为文件名列表，如 [jiyao.pdf]")
-    return tuple(items)
-
-
-VISIBILITIES = ("internal", "public")
-
-
-@dataclass(frozen=True, kw_only=True)
-class EvidenceKeys:
-    id: str | None = field(default=None, metadata=param(
-        TEXT, "证据编号，只用小写字母、数字、点、横线；不填则取文件名（不含 .md）", "zzld-yjbz-2021-03"))
-    indicator: str = field(metadata=param(FILLED, "所印证的指标编号（见“考核方案”各行的编号），或综合加分项、重大扣分项的编号",
-                                          "zzld.yjbz"))
-    unit: str = field(metadata=param(FILLED, "提交材料的责任组（科室、单位）名称，须为单位名录中的名称或别名", "综合组"))
-    date: date = field(metadata=param(
-        ParamType("日期", _evidence_date, lambda: {"type": "string", "pattern": DATE_PATTERN, "format": "date"},
-                  whole=True),
-        "事情发生或材料形成的日期（不是提交日期），格式 YYYY-MM-DD", "2021-03-18"))
-    title: str = field(metadata=param(FILLED, "材料标题，一句话说明做了什么", "局党组会议研究政务公开工作"))
-    kind: str = field(metadata=param(FILLED, "材料类型，如 会议纪要、台账、发文卡、网页截图、通报", "会议纪要"))
-    url: str = field(default="", metadata=param(URL, "可在线核实的网页地址，以 http:// 或 https:// 开头",
-                                                "https://xzspj.jcgov.gov.cn/"))
-    attachments: tuple[str, ...] = field(default=(), metadata=param(
-        ParamType("文件名列表", _attachment_names, TEXT_OR_TEXTS.schema, whole=True),
-        "附件文件名列表，路径相对于本文件，且须在 evidence/ 目录内", "[jiyao.pdf]"))
-    facts: Mapping[str, Any] | None = field(default=None, metadata=param(
-        ParamType("映射", lambda v, env: _facts_mapping(v), lambda: {"type": "object"}, whole=True),
-        "计分所需的事实，名称和类型见所印证指标的“所需事实”", "{研究事项: [政务服务公开]}"))
-    visibility: str = field(default="internal", metadata=param(
-        ParamType("internal / public", lambda v, env: _visibility(v), lambda: {"enum": list(VISIBILITIES)},
-                  whole=True),
-        "公开范围：internal（仅内部，默认）或 public（可公开）", "internal"))
-    reviewed_personal_data: tuple[Any, ...] = field(default=(), metadata=param(
-        ParamType("列表", _any_list, lambda: {"type": "array", "items": {
-            "type": "object", "properties": {"内容": {"type": "string"}, "理由": {"type": "string"}},
-            "required": ["内容", "理由"], "additionalProperties": False}}),
-        "已复核、确认可以公开的个人信息（检查提示“疑似个人信息”时填写），每项写明内容（或提示中的 sha256 指纹）和理由",
-        "[{内容: zwgk@example.gov.cn, 理由: 单位公开的政务公开信箱}]"))
-
-
-def _facts_mapping(value: Any) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ValueError("facts 应为“事实名称: 值”的映射")
-    return value
-
-
-def _visibility(value: Any) -> str:
-    if value not in VISIBILITIES:
-        raise ValueError("visibility 应为 internal（仅内部）或 public（可公开）")
-    return str(value)
+        ParamType("映射 {text, items}", any_mapping, lambda: {"$ref": "#/$defs/major"}), "重大扣分项"))
 
 
 # --- reading ----------------------------------------------------------------

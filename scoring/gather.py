@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .gitrepo import build_info, last_changes
 from .history import history
-from .load import EvidenceMemo
+from .loadevidence import EvidenceMemo
 from .pipeline import check_and_score
 from .problems import DataError, has_errors, sort_problems
 from .project import BuildInfo, GitRecord, Project

@@ -36,7 +36,8 @@ from pathlib import Path
 
 from .output import discard, lock, recover, stage_dir
 from .project import Project
-from .site import MarkdownMemo, SitePlan, build_site
+from .site import build_site
+from .sitewriter import MarkdownMemo, SitePlan
 
 # What a site path holds: ("link", cache file, inode, size, mtime) for a page from the cache,
 # ("copy", source, inode, size, mtime) for a static file, ("bytes", sha256) for what a build wrote.

@@ -19,7 +19,9 @@ from . import invariants
 from .annualtables import read_registers
 from .body import check_bodies
 from .check import check_scheme
-from .load import Digests, EvidenceMemo, load_evidence, load_scheme
+from .load import load_scheme
+from .loadbase import Digests
+from .loadevidence import EvidenceMemo, load_evidence
 from .model import Evidence, Scheme
 from .problems import DataError, Problem, error, has_errors, sort_problems
 from .project import Body, FileFacts

@@ -19,9 +19,10 @@ from . import envvars
 from .build import output_dir, site_cache
 from .gather import gather
 from .livesite import LiveSite
-from .load import EvidenceMemo
+from .loadevidence import EvidenceMemo
 from .problems import DataError, Problem, Severity, error
-from .site import TEMPLATES, template_env
+from .sitetext import TEMPLATES
+from .sitewriter import template_env
 
 PREVIEW_PATH = "/__zwgk__/"
 PREVIEW_SCRIPT = f'<script src="{PREVIEW_PATH}preview.js"></script>'

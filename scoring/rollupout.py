@@ -21,7 +21,7 @@ from .numbers import fmt, fmt_signed
 from .output import Staging
 from .problems import UsageError
 from .rollup import Rollup, RollupError, rank, read_all
-from .site import DEFAULT_CONFIG, TEMPLATES, md_text, plain_title
+from .sitetext import DEFAULT_CONFIG, TEMPLATES, md_text, plain_title
 
 ROLLUP_VERSION = 1
 TIE_RULE = "同分者名次相同，其后的名次顺延（如 1、2、2、4）；同分者按单位代码、再按单位名称排列"

@@ -27,7 +27,8 @@ import yaml
 from . import fields
 from .body import PLACEHOLDER
 from .combine import mode_of, stated_by, stated_note
-from .load import evidence_files, load_evidence, load_scheme
+from .load import load_scheme
+from .loadevidence import evidence_files, load_evidence
 from .model import ROW, FactSpec, Indicator, Scheme, Unit
 from .problems import DataError, UsageError, sort_problems, suggest
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from scoring import formats, rules
+from scoring import evidencekeys, formats, rules
 from scoring.model import DEFAULT_LEVELS
 from scoring.params import params_of
 
@@ -222,7 +222,7 @@ def _fill_evidence(path: Path, filler: Filler, unclassified: list[str], renamed:
     _, head, body = path.read_text(encoding="utf-8").split("---\n", 2)
     front = yaml.safe_load(head)
     unit = renamed[front["unit"]]
-    fill(formats.EvidenceKeys, front, filler, unclassified)
+    fill(evidencekeys.EvidenceKeys, front, filler, unclassified)
     front["unit"] = unit
     front["url"] = filler.url("EvidenceKeys.url")
     front["visibility"] = "public"

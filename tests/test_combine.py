@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring import formats
+from scoring import formattypes
 from scoring.combine import ALL_MODES, MODES, Source, combine, default_mode
 from scoring.model import FactSpec
 from scoring.pipeline import check_and_score
@@ -34,8 +34,8 @@ def src(ident: str, value: object, day: int = 1, unit: str = "") -> Source:
 
 
 def test_modes_are_declared_once_and_every_type_has_a_default() -> None:
-    assert set(ALL_MODES) == set(formats.COMBINE_MODES)
-    assert set(MODES) == set(formats.FACT_TYPES)
+    assert set(ALL_MODES) == set(formattypes.COMBINE_MODES)
+    assert set(MODES) == set(formattypes.FACT_TYPES)
     assert [default_mode(t) for t in ("count", "number", "flag", "items", "date")] == \
         ["sum", "once", "any", "union", "collect"]
 
@@ -115,7 +115,7 @@ def test_new_does_not_ask_for_a_fact_another_file_states_and_filling_the_rest_gi
 
 def test_the_row_page_says_which_file_states_each_fact_and_a_latest_fact_s_history() -> None:
     from scoring.gather import gather
-    from scoring.site import SiteModel
+    from scoring.sitemodel import SiteModel
 
     model = SiteModel(gather(ROOT, strict=True, as_of=date(2021, 12, 10)))
     facts = {f.spec.name: f for f in model.rows["zdgk.zhuanqu"].facts}

@@ -22,7 +22,7 @@ import pytest
 from pypdf import PdfReader
 from test_build import tree_hash
 
-from scoring import edition, site
+from scoring import edition, sitetext
 from scoring.cli import main
 from scoring.gather import gather
 from scoring.model import Evidence
@@ -230,10 +230,10 @@ def test_a_template_that_prints_an_internal_body_fails_the_public_build(mini: Pa
     assert main(["all", "--project", str(mini), "--out", str(out), "--edition", "public"]) == 0
     before = tree_hash(out)
     templates = tmp_path / "templates"
-    shutil.copytree(site.TEMPLATES, templates)
+    shutil.copytree(sitetext.TEMPLATES, templates)
     index = templates / "evidence_index.md.j2"
     index.write_text(index.read_text(encoding="utf-8") + LEAKING_LINE, encoding="utf-8")
-    monkeypatch.setattr(site, "TEMPLATES", templates)
+    monkeypatch.setattr(sitetext, "TEMPLATES", templates)  # read at each build, never copied
     monkeypatch.setattr(edition, "withhold", lambda ev, show_title: ev)
     capsys.readouterr()
     assert main(["site", "--project", str(mini), "--out", str(out), "--edition", "public"]) == 1
@@ -251,10 +251,10 @@ def test_the_same_template_passes_the_internal_build(mini: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     templates = tmp_path / "templates"
-    shutil.copytree(site.TEMPLATES, templates)
+    shutil.copytree(sitetext.TEMPLATES, templates)
     index = templates / "evidence_index.md.j2"
     index.write_text(index.read_text(encoding="utf-8") + LEAKING_LINE, encoding="utf-8")
-    monkeypatch.setattr(site, "TEMPLATES", templates)
+    monkeypatch.setattr(sitetext, "TEMPLATES", templates)  # read at each build, never copied
     assert main(["site", "--project", str(mini), "--out", str(tmp_path / "out")]) == 0
     assert "会议研究了甲、乙两项" in (tmp_path / "out" / "site" / "evidence" / "index.html").read_text(encoding="utf-8")
 

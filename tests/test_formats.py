@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from scoring import dossier, formats, site
+from scoring import dossier, formats, sitepages
 from scoring.check import check_scheme
 from scoring.cli import main
 from scoring.gather import gather
-from scoring.load import load_evidence, load_scheme
+from scoring.load import load_scheme
+from scoring.loadevidence import load_evidence
 from scoring.params import params_of
 from scoring.yamlio import load_yaml
 
@@ -58,7 +59,7 @@ def test_a_scheme_without_due_date_checks_scores_and_renders(mini: Path, tmp_pat
     written = json.loads((out / "scores.json").read_text(encoding="utf-8"))
     assert written["scheme"]["due_date"] is None
     docs = tmp_path / "docs"
-    site.generate_docs(project, docs)
+    sitepages.generate_docs(project, docs)
     index = (docs / "index.md").read_text(encoding="utf-8")
     assert "完成时限 未规定" in index and "方案未规定完成时限" in index
     html = dossier.render_html(dossier.build_dossier(project))

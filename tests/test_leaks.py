@@ -26,10 +26,10 @@ from scoring.leaks import (
     Internal,
     fingerprints,
     normalise,
-    pdf_text,
-    scan,
     sha256,
 )
+from scoring.leakscan import scan
+from scoring.pdftext import pdf_text
 
 SECRET = "局党组会议议定：对拟提拔的王某同志暂缓公示，待纪检组函复后再议。"
 QUOTED = "对照政务服务事项清单更新办事指南，在大厅和门户网站同步公开"  # the scheme's own words

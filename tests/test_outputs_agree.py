@@ -97,7 +97,7 @@ def test_scores_xlsx_adds_up_in_libreoffice(tmp_path: Path) -> None:
 
 
 def test_a_site_built_without_the_pdf_has_no_link_to_it(mini: Path, tmp_path: Path) -> None:
-    from scoring.site import render_docs
+    from scoring.sitepages import render_docs
 
     project = gather(mini, as_of=date(2021, 12, 1))
     alone = render_docs(project).pages["index.md"]
@@ -107,7 +107,7 @@ def test_a_site_built_without_the_pdf_has_no_link_to_it(mini: Path, tmp_path: Pa
 
 
 def test_a_unit_s_to_do_list_gives_every_point_lost_or_at_risk_with_reason_file_and_fact(mini: Path) -> None:
-    from scoring.site import render_docs
+    from scoring.sitepages import render_docs
 
     (mini / "evidence" / "bgs" / "zixun.md").unlink()
     project = gather(mini, as_of=date(2021, 12, 1))

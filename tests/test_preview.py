@@ -11,7 +11,7 @@ import pytest
 from test_build import EPOCH, clean_build, snapshot
 from test_sitecache import assert_same, edit
 
-from scoring import load
+from scoring import loadevidence
 from scoring.build import build
 from scoring.gather import gather
 from scoring.preview import PreviewState
@@ -27,7 +27,7 @@ def test_each_rebuild_parses_what_changed_and_serves_a_clean_build(mini: Path, t
     tells an edit: each edit below changes the file's size, mtime and ctime)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     if not racy:
-        monkeypatch.setattr(load, "_RACY_NS", -(10**18))
+        monkeypatch.setattr(loadevidence, "_RACY_NS", -(10**18))
     state = PreviewState(mini, tmp_path / "out", argparse.Namespace(strict=False, as_of=None))
     evidence = mini / "evidence"
     files = len(list(evidence.rglob("*.md")))

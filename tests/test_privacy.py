@@ -8,7 +8,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scoring.load import load_evidence, load_scheme
+from scoring.load import load_scheme
+from scoring.loadevidence import load_evidence
 from scoring.privacy import (
     BANK_CARD,
     EMAIL,

@@ -24,7 +24,7 @@ from test_browser import Chromium, chromium, serving
 
 from scoring.cli import main
 from scoring.problems import error, warning
-from scoring.site import template_env
+from scoring.sitewriter import template_env
 
 ROOT = Path(__file__).resolve().parent.parent
 # Found without importing the package (which would import playwright): only its JS file is used.

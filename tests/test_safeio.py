@@ -86,7 +86,9 @@ def test_the_active_markup_pre_check_skips_only_bodies_it_cannot_match(text: str
 
 def test_file_facts_from_the_loader_equal_reading_again(tree_dir: Path) -> None:
     """The sizes and digests the loader keeps are those file_facts reads itself, links left out alike."""
-    from scoring.load import Digests, load_evidence, load_scheme
+    from scoring.load import load_scheme
+    from scoring.loadbase import Digests
+    from scoring.loadevidence import load_evidence
     from scoring.pipeline import check_and_score, file_facts
 
     root = Path(__file__).resolve().parent.parent

@@ -24,7 +24,8 @@ import pytest
 from test_bad_input import CASES, FIXTURES, lay_case
 
 from scoring import formats
-from scoring.load import evidence_files, load_evidence, load_scheme
+from scoring.load import load_scheme
+from scoring.loadevidence import evidence_files, load_evidence
 from scoring.params import params_of
 from scoring.yamlio import FrontMatterError, YamlSyntaxError, load_yaml, split_front_matter
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from scoring.gather import gather
-from scoring.load import load_evidence, load_scheme
+from scoring.load import load_scheme
+from scoring.loadevidence import load_evidence
 from scoring.score import COMPLETE, MISSING, ScoreTable, score
 
 D = Decimal

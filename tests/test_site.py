@@ -21,7 +21,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from scoring import engine_jieba, search, site
+from scoring import engine_jieba, search, sitetext
 from scoring.cli import main
 from scoring.gather import gather
 from scoring.numbers import fmt
@@ -414,9 +414,9 @@ def test_the_compounds_to_split_are_those_holding_a_head_after_their_first_chara
 
 
 def test_markdown_escaping_keeps_text_verbatim() -> None:
-    assert site.md_text("7*24小时 [a](b) <i>x</i>\n{: #y}") == (
+    assert sitetext.md_text("7*24小时 [a](b) <i>x</i>\n{: #y}") == (
         "7&#42;24小时 &#91;a&#93;&#40;b&#41; &#60;i&#62;x&#60;/i&#62; &#123;&#58; &#35;y&#125;")
-    assert site.plain_title("a</title><b>&") == "a＜/title＞＜b＞＆"
+    assert sitetext.plain_title("a</title><b>&") == "a＜/title＞＜b＞＆"
 
 
 # --- live preview -----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from test_build import EPOCH, clean_build, snapshot
 from scoring import sitecache
 from scoring.build import site_cache
 from scoring.cli import main
-from scoring.sitecache import FORMAT
+from scoring.pagecache import FORMAT
 
 ROOT = Path(__file__).resolve().parent.parent
 

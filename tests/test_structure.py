@@ -6,9 +6,9 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "scoring"
-RENDERERS = ("site", "dossier", "tables", "charts", "search")
-PIPELINE = ("load", "check", "body", "pipeline", "gather", "history", "gitrepo", "build", "cli",
-            "preview", "diff", "scaffold")
+RENDERERS = ("site", "sitetext", "sitemodel", "sitewriter", "sitepages", "dossier", "tables", "charts", "search")
+PIPELINE = ("load", "loadbase", "loadnodes", "loadevidence", "evidencefile", "check", "body", "pipeline", "gather",
+            "history", "gitrepo", "build", "cli", "preview", "diff", "scaffold")
 # Cycles that are accepted for now; empty: none is.
 KNOWN_CYCLES: set[frozenset[str]] = set()
 
@@ -75,3 +75,25 @@ def test_no_import_cycles_beyond_the_known_one() -> None:
     for start in graph:
         visit(start, [start])
     assert cycles <= KNOWN_CYCLES, cycles - KNOWN_CYCLES
+
+
+MAX_MODULE_LINES = 600
+MAX_FUNCTION_LINES = 60
+# Modules and functions above the limits for now, to be split by their owners; empty once they are.
+KNOWN_OVERSIZED: set[str] = {"rules", "pdfjobs", "pdfjobs._worker", "pdfjobs._schedule"}
+
+
+def test_modules_and_functions_stay_small() -> None:
+    """A module a reader can hold (≤ 600 lines), a function that fits on a screen (≤ 60 lines, decorators and
+    docstring included)."""
+    oversized: set[str] = set()
+    for module, path in module_names().items():
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            oversized.add(module)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                if (node.end_lineno or node.lineno) - first + 1 > MAX_FUNCTION_LINES:
+                    oversized.add(f"{module}.{node.name}")
+    assert oversized <= KNOWN_OVERSIZED, sorted(oversized - KNOWN_OVERSIZED)
