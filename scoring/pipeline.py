@@ -19,6 +19,7 @@ from . import invariants
 from .annualtables import read_registers
 from .body import check_bodies
 from .check import check_scheme
+from .gitrepo import DATA_DIRS
 from .load import Digests, EvidenceMemo, load_evidence, load_scheme
 from .model import Evidence, Scheme
 from .problems import DataError, Problem, error, has_errors, sort_problems
@@ -26,8 +27,6 @@ from .project import Body, FileFacts
 from .registers import Registers
 from .score import ScoreTable, score
 from .verified import Verified, load_verified
-
-DATA_DIRS = ("indicators", "evidence", "registers")
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class Checked:
 
 
 def file_facts(root: Path, known: Digests | None = None) -> dict[str, FileFacts]:
-    """Size and SHA-256 of every regular file under indicators/ and evidence/ (hidden ones aside), by path.
+    """Size and SHA-256 of every regular file of the data folders (``DATA_DIRS``; hidden ones aside), by path.
 
     ``known`` holds the size and digest of files the loader has just read (by the same relative
     path, so the same regular file): those are not read a second time.
