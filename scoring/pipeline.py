@@ -20,6 +20,7 @@ from .annualtables import read_registers
 from .body import check_bodies
 from .check import check_scheme
 from .gitrepo import DATA_DIRS
+from .lastyearfile import LastYear, load_lastyear
 from .load import Digests, EvidenceMemo, load_evidence, load_scheme
 from .model import Evidence, Scheme
 from .problems import DataError, Problem, error, has_errors, sort_problems
@@ -42,6 +43,7 @@ class Checked:
     files: dict[str, FileFacts]
     registers: Registers = field(default_factory=lambda: Registers(0))
     verified: Verified | None = None  # the assessors' 核定分 (results/verified.yaml), when they came back
+    lastyear: LastYear | None = None  # last year's figures (results/lastyear.yaml), when compare-last wrote them
 
 
 def file_facts(root: Path, known: Digests | None = None) -> dict[str, FileFacts]:
@@ -82,10 +84,12 @@ def _digest(path: str, rel: str) -> FileFacts:
     return FileFacts(rel, size, digest.hexdigest())
 
 
-def check_and_score(root: Path, *, strict: bool = False, memo: EvidenceMemo | None = None) -> Checked:
+def check_and_score(root: Path, *, strict: bool = False, memo: EvidenceMemo | None = None,
+                    with_lastyear: bool = True) -> Checked:
     """Load, check and score a project, or raise ``DataError`` with every problem.
 
     ``memo``: parsed evidence files kept between calls by a long-lived caller (scoring/load.py).
+    ``with_lastyear=False`` leaves results/lastyear.yaml unread (compare-last, which rewrites it).
     """
     problems: list[Problem] = []
     if not (root / "indicators").is_dir():
@@ -104,9 +108,11 @@ def check_and_score(root: Path, *, strict: bool = False, memo: EvidenceMemo | No
     problems.extend(register_problems)
     verified, verified_problems = load_verified(root, scheme)
     problems.extend(verified_problems)
+    lastyear, lastyear_problems = load_lastyear(root, scheme) if with_lastyear else (None, [])
+    problems.extend(lastyear_problems)
     ordered = sort_problems(problems)
     if has_errors(ordered, strict):
         raise DataError(ordered)
     table = invariants.check(score(scheme, evidence, counted))  # a broken invariant is a bug: 内部错误, never a wrong figure
     return Checked(root, scheme, evidence, tuple(ordered), table, bodies,
-                   file_facts(root, digests), registers, verified)
+                   file_facts(root, digests), registers, verified, lastyear)

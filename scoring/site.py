@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import combine, envvars, fields, selfreport
+from . import combine, envvars, fields, selfreport, siteresults
 from .annualreport import PAGE as ANNUAL_PAGE
 from .annualreport import annual_page, register_href
 from .charts import history_chart, level_chart
@@ -555,7 +555,7 @@ class Docs:
                 shutil.copyfile(source, dest)
 
 
-def site_nav(scheme: Scheme) -> list[Any]:
+def site_nav(scheme: Scheme, results: list[Any] | None = None) -> list[Any]:
     """The global navigation: section pages only; evidence pages stay off it.
 
     MkDocs and Material render the whole navigation into every page, so a
@@ -567,7 +567,7 @@ def site_nav(scheme: Scheme) -> list[Any]:
     if scheme.comprehensive or scheme.major:
         levels.append({"综合加分与重大扣分": TOTALS_PAGE})
     units: list[Any] = ["units/index.md", *({plain_title(u.name): Links.unit(u.id)} for u in scheme.real_units)]
-    return [{"首页": "index.md"}, {"考核方案": levels}, {"责任单位": units}, {"证据材料": "evidence/index.md"},
+    return [{"首页": "index.md"}, *(results or []), {"考核方案": levels}, {"责任单位": units}, {"证据材料": "evidence/index.md"},
             {"自评报告": SELFREPORT_PAGE}, {"方案核查": "check.md"}, {"计分说明": "rules.md"}, {"年度报告": ANNUAL_PAGE}]
 
 
@@ -595,7 +595,8 @@ def render_docs(project: Project, *, directory_urls: bool = True, compiled: Path
     pages = {ev.path: Links.evidence(ev.id) for ev in shown}
     common = {"scheme": model.scheme, "table": model.table, "info": project.info, "as_of": project.as_of,
               "links": model.links, "model": model, "labels": STATUS_LABELS, "withheld": project.withheld,
-              "WITHHELD": WITHHELD, "edition": project.edition, "forge": forge, "dossier": dossier}
+              "WITHHELD": WITHHELD, "edition": project.edition, "forge": forge, "dossier": dossier,
+              **siteresults.context(project)}
     writer = PageWriter(template_env(compiled), common, memo)
     keys = _Keys(project, directory_urls, memo, forge) if memo is not None else None
     if memo is not None:
@@ -655,7 +656,7 @@ class _Keys:
         # Summary pages show the whole model but no evidence body (their templates never read one).
         self.summary = digest(self.shared, repr(replace(table, evidence=())),
                                *(memo.evidence_digest(ev, body=False) for ev in table.evidence), repr(project.problems),
-                               repr(project.info), repr(project.as_of), repr(project.git))
+                               repr(project.info), repr(project.as_of), repr(project.git), siteresults.key(project))
         self.rows: dict[str, str] = {}
         self.lines: dict[int, tuple[str, int]] = {}  # a score line → (its row's digest, its place in the row)
 
@@ -707,6 +708,7 @@ def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: H
     writer.write("check.md", "check.md.j2", key, warnings=[p for p in notes if p.severity == Severity.WARNING],
                  notices=[p for p in notes if p.severity == Severity.NOTICE])
     writer.write("rules.md", "rules.md.j2", key)
+    siteresults.write_pages(writer, project, key)
     # The annual report shows the registers too: its key adds them to the summary's.
     writer.write(ANNUAL_PAGE, "annual_report.md.j2", digest(key, repr(project.registers)) if key else None,
                  **annual_page(project))
@@ -740,7 +742,7 @@ def mkdocs_session(when: datetime) -> Iterator[list[str]]:
 
 
 def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,
-                  edition: Edition = Edition.INTERNAL) -> Any:
+                  edition: Edition = Edition.INTERNAL, results: list[Any] | None = None) -> Any:
     """MkDocs' configuration; the footer of every page says which edition it is (the public one's header too)."""
     from mkdocs.config import load_config
 
@@ -748,7 +750,7 @@ def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,
     if name and edition is Edition.PUBLIC:
         name += f"（{edition.label}）"
     cfg = load_config(str(config), docs_dir=str(docs), site_dir=str(site_dir), strict=True,
-                      site_name=name or None, nav=site_nav(scheme), not_in_nav=NOT_IN_NAV)
+                      site_name=name or None, nav=site_nav(scheme, results), not_in_nav=NOT_IN_NAV)
     if cfg.theme.name == "material":  # after a project's own custom_dir, which may override ours
         cfg.theme.dirs.insert(1 if cfg.theme.custom_dir else 0, str(THEME_OVERRIDES))
     if not cfg.copyright and scheme.issuer:
@@ -830,7 +832,7 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
     try:
         with mkdocs_session(project.info.date) as messages:
             try:
-                cfg = mkdocs_config(config, docs, target, project.scheme, project.edition)
+                cfg = mkdocs_config(config, docs, target, project.scheme, project.edition, siteresults.nav(project))
                 compiled = sitecache.compiled_templates(cache)
                 if cache is not None:  # the pages' Markdown kept beside the site cache, for the next process too
                     memo = memo or MarkdownMemo()
