@@ -203,7 +203,9 @@ def recorded(c: Comparison) -> LastYear:
         rows.append(LastRow(row.indicator.id, row.indicator.name, row.points, row.score, v.score if v else None,
                             now, pair.matched_by if pair is not None and now is not None else ""))
     summary = then.verified.summary(then.table) if then.verified else None
-    return LastYear(then.label, tuple(rows), then.table.total, then.table.grade,
+    # Named by its year (and the revision when it was one), never by a folder of this machine: the label is shown.
+    source = f"{then.table.scheme.year}年度" + (f"（{then.label}）" if then.label.startswith("版本") else "")
+    return LastYear(source, tuple(rows), then.table.total, then.table.grade,
                     summary[0] if summary else None, summary[2] if summary else "")
 
 
