@@ -209,7 +209,8 @@ def test_portable_to_gitea_and_forgejo() -> None:
 def test_rollup_matrix_builds_each_bureau_and_ranks_them_in_one_job() -> None:
     wf = load("rollup-matrix.yml")
     assert set(wf["on"]) == {"workflow_dispatch"}
-    assert "python3 scripts/rollup_sources.py rollup-sources.yml" in runs(wf, "sources")
+    assert wf["on"]["workflow_dispatch"]["inputs"]["sources"]["default"] == "rollup-sources.yml"
+    assert 'python3 scripts/rollup_sources.py "$SOURCES"' in runs(wf, "sources")
     build = wf["jobs"]["build"]
     assert build["needs"] == "sources" and build["strategy"]["fail-fast"] is False
     assert build["strategy"]["matrix"]["bureau"] == "${{ fromJSON(needs.sources.outputs.bureaus) }}"
