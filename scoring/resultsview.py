@@ -35,11 +35,6 @@ class RowResult:
         return self.score is not None
 
     @property
-    def final(self) -> Decimal:
-        """The figure that counts: the 核定分, else the self-score."""
-        return self.score if self.score is not None else self.own
-
-    @property
     def difference(self) -> Decimal | None:
         return None if self.score is None else self.score - self.own
 
