@@ -40,7 +40,7 @@ class Side:
     commit: str  # "" for the working tree
     table: ScoreTable | None  # None when the side did not pass its check
     problems: tuple[Problem, ...]
-    files: dict[str, str]  # path under indicators/ or evidence/ → sha256 of its bytes
+    files: dict[str, str]  # path under a data folder (gitrepo.DATA_DIRS) → sha256 of its bytes
 
     @property
     def errors(self) -> int:
@@ -129,6 +129,7 @@ class ScoreDiff:
     new_problems: tuple[Problem, ...]
     fixed_problems: tuple[Problem, ...]
     code_changes: tuple[str, ...] = ()  # program or configuration files changed: a maintainer must review
+    results: FileChanges = FileChanges()  # results/: the assessors' 核定分, the comparison with last year
 
     @property
     def total_changed(self) -> bool:
@@ -139,7 +140,7 @@ class ScoreDiff:
 
     @property
     def unchanged(self) -> bool:
-        return not (self.total_changed or self.levels or self.rows or self.evidence or self.scheme
+        return not (self.total_changed or self.levels or self.rows or self.evidence or self.scheme or self.results
                     or self.new_problems or self.fixed_problems)
 
 
@@ -232,6 +233,7 @@ def compare(base: Side, head: Side) -> ScoreDiff:
         evidence=compare_files(base.files, head.files, "evidence"),
         scheme=compare_files(base.files, head.files, "indicators"),
         new_problems=new_problems, fixed_problems=fixed,
+        results=compare_files(base.files, head.files, "results"),
     )
 
 
@@ -360,6 +362,8 @@ def to_markdown(d: ScoreDiff) -> str:
         sections.append(_file_lines("证据文件变化", d.evidence))
     if d.scheme:
         sections.append(_file_lines("考核方案文件变化", d.scheme))
+    if d.results:
+        sections.append(_file_lines("核定分与上年比较文件变化（results/）", d.results))
     if d.fixed_problems:
         sections.append(_problem_lines("本次已解决的错误和警告", d.fixed_problems))
     for section in sections:
@@ -406,7 +410,7 @@ def to_json(d: ScoreDiff) -> str:
                   "delta": _num(r.delta), "status_before": r.status_before or None, "status_after": r.status_after or None,
                   "removed": [{"amount": _num(ln.amount), "reason": ln.reason} for ln in r.removed],
                   "added": [{"amount": _num(ln.amount), "reason": ln.reason} for ln in r.added]} for r in d.rows],
-        "evidence": _files_json(d.evidence), "scheme": _files_json(d.scheme),
+        "evidence": _files_json(d.evidence), "scheme": _files_json(d.scheme), "results": _files_json(d.results),
         "new_problems": [_problem_json(p) for p in d.new_problems],
         "fixed_problems": [_problem_json(p) for p in d.fixed_problems],
         "code_changes": list(d.code_changes),

@@ -31,11 +31,13 @@ from . import pdfjobs
 from .annualreport import FORMAT_SOURCE, SECTIONS, AnnualReport, annual_report
 from .annualtables import COLUMN_HEADS, TABLE4_HEADS
 from .charts import level_chart
+from .lastyearfile import LastYearView, lastyear_view
 from .model import IMAGE_SUFFIXES, Attachment, Evidence
 from .numbers import ZERO, cn_date, fmt, fmt_signed
 from .originals import Original, fill_originals, plan_originals
 from .output import collect_warnings
 from .project import WITHHELD, Edition, Project
+from .resultsview import VerifiedView, verified_view
 from .score import STATUS_LABELS, NodeScore, RowScore, ScoreTable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "dossier"
@@ -117,6 +119,8 @@ class Dossier:
     chart: str
     annual: AnnualReport | None = None  # the 政府信息公开工作年度报告 draft (scoring/annualreport.py)
     originals: tuple[Original, ...] = ()  # PDF attachments printed as pages (scoring/originals.py)
+    results: VerifiedView | None = None  # the assessors' 核定分 (scoring/resultsview.py), when they came back
+    lastyear: LastYearView | None = None  # the comparison with last year (results/lastyear.yaml), when made
 
     @property
     def table(self) -> ScoreTable:
@@ -228,7 +232,8 @@ class _Builder:
         return Dossier(self.project, build_meta(self.project), levels, comprehensive, major,
                        tuple(self.files), level_chart(table),
                        annual_report(self.project) if self.project.registers.by_key else None,
-                       plan_originals(self.files, self.root))
+                       plan_originals(self.files, self.root), verified_view(self.project.verified, table),
+                       lastyear_view(self.project.lastyear, table, self.project.verified))
 
 
 def build_dossier(project: Project) -> Dossier:

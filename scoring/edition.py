@@ -40,6 +40,7 @@ from .model import Adjustment, Evidence, FactValue
 from .problems import DataError, Problem, error
 from .project import LOCAL_SCHEME, WITHHELD, Body, Edition, GitRecord, Project
 from .registers import personal_cells, without_personal
+from .resultsview import public_results
 
 PUBLIC = "public"  # the visibility: value of a file the public edition may show
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
@@ -181,6 +182,7 @@ class LeakGuard:
         for ev in internal:
             allowed += [ev.id, ev.unit, ev.kind, *([ev.title] if show_title else [])]
         allowed.append(report_title(project.scheme, project.registers.year))  # issuer and year: public
+        allowed += public_results(project)  # the assessors' remarks and last year's row names (scoring/resultsview.py)
         return cls(project.root, internal, shown, tuple(a for a in allowed if a), show_title,
                    tuple(personal_cells(project.registers).items()))
 

@@ -48,4 +48,5 @@ def gather(root: Path, *, strict: bool = False, as_of: date | None = None, info:
     return Project(root=root, scheme=checked.scheme, evidence=checked.evidence, problems=tuple(problems),
                    table=checked.table, info=info, as_of=as_of or info.date.date(), as_of_today=today,
                    bodies=checked.bodies, files=checked.files, git=record, verified=checked.verified,
+                   lastyear=checked.lastyear,
                    registers=checked.registers, report=report)

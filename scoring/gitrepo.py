@@ -22,7 +22,10 @@ from . import envvars
 from .problems import UsageError
 from .project import BuildInfo, Change
 
-DATA_DIRS = ("indicators", "evidence", "registers")  # registers/: the 台账 (scoring/registers.py)
+# The folders holding the project's data, declared once: what the build reads (pipeline.file_facts), what a
+# revision's export holds, and what the dirty flag, the score history and ``diff`` look at. registers/: the 台账
+# (scoring/registers.py); results/: what comes back, the assessors' 核定分 and the comparison with last year.
+DATA_DIRS = ("indicators", "evidence", "registers", "results")
 
 
 class GitError(Exception):
@@ -115,7 +118,7 @@ def _plain_members(archive: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
 
 
 def export(root: Path, commit: str, dest: Path) -> None:
-    """Write the revision's indicators/ and evidence/ into ``dest`` (the index is not used)."""
+    """Write the revision's data folders (``DATA_DIRS``) into ``dest`` (the index is not used)."""
     prefix = git_prefix(root)
     top = Path(git(root, "rev-parse", "--show-toplevel").strip())  # archive and ls-tree: from the top
     tree = f"{commit}:{prefix}" if prefix else commit

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from .lastyearfile import LastRow, LastYear
 from .numbers import fmt, fmt_signed
 from .pipeline import Checked
 from .problems import Problem, error
@@ -188,6 +189,24 @@ def compare(now: Year, then: Year, fixed: Mapping[str, str | None] | None = None
 
 
 # --- outputs ------------------------------------------------------------------------------------
+
+
+def recorded(c: Comparison) -> LastYear:
+    """Last year's figures and the matching, as results/lastyear.yaml keeps them for every build."""
+    became = {p.then.indicator.id: p for p in c.pairs if p.then is not None}
+    then = c.then
+    rows = []
+    for row in then.table.rows:
+        pair = became.get(row.indicator.id)
+        v = then.verified.of(row) if then.verified else None
+        now = pair.now.indicator.id if pair is not None and pair.now is not None else None
+        rows.append(LastRow(row.indicator.id, row.indicator.name, row.points, row.score, v.score if v else None,
+                            now, pair.matched_by if pair is not None and now is not None else ""))
+    summary = then.verified.summary(then.table) if then.verified else None
+    # Named by its year (and the revision when it was one), never by a folder of this machine: the label is shown.
+    source = f"{then.table.scheme.year}年度" + (f"（{then.label}）" if then.label.startswith("版本") else "")
+    return LastYear(source, tuple(rows), then.table.total, then.table.grade,
+                    summary[0] if summary else None, summary[2] if summary else "")
 
 
 def _num(value: Decimal | None) -> str:

@@ -19,6 +19,8 @@ from . import invariants
 from .annualtables import read_registers
 from .body import check_bodies
 from .check import check_scheme
+from .gitrepo import DATA_DIRS
+from .lastyearfile import LastYear, load_lastyear
 from .load import load_scheme
 from .loadbase import Digests
 from .loadevidence import EvidenceMemo, load_evidence
@@ -28,8 +30,6 @@ from .project import Body, FileFacts
 from .registers import Registers
 from .score import ScoreTable, score
 from .verified import Verified, load_verified
-
-DATA_DIRS = ("indicators", "evidence", "registers")
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,11 @@ class Checked:
     files: dict[str, FileFacts]
     registers: Registers = field(default_factory=lambda: Registers(0))
     verified: Verified | None = None  # the assessors' 核定分 (results/verified.yaml), when they came back
+    lastyear: LastYear | None = None  # last year's figures (results/lastyear.yaml), when compare-last wrote them
 
 
 def file_facts(root: Path, known: Digests | None = None) -> dict[str, FileFacts]:
-    """Size and SHA-256 of every regular file under indicators/ and evidence/ (hidden ones aside), by path.
+    """Size and SHA-256 of every regular file of the data folders (``DATA_DIRS``; hidden ones aside), by path.
 
     ``known`` holds the size and digest of files the loader has just read (by the same relative
     path, so the same regular file): those are not read a second time.
@@ -85,10 +86,12 @@ def _digest(path: str, rel: str) -> FileFacts:
     return FileFacts(rel, size, digest.hexdigest())
 
 
-def check_and_score(root: Path, *, strict: bool = False, memo: EvidenceMemo | None = None) -> Checked:
+def check_and_score(root: Path, *, strict: bool = False, memo: EvidenceMemo | None = None,
+                    with_lastyear: bool = True) -> Checked:
     """Load, check and score a project, or raise ``DataError`` with every problem.
 
     ``memo``: parsed evidence files kept between calls by a long-lived caller (scoring/load.py).
+    ``with_lastyear=False`` leaves results/lastyear.yaml unread (compare-last, which rewrites it).
     """
     problems: list[Problem] = []
     if not (root / "indicators").is_dir():
@@ -107,9 +110,11 @@ def check_and_score(root: Path, *, strict: bool = False, memo: EvidenceMemo | No
     problems.extend(register_problems)
     verified, verified_problems = load_verified(root, scheme)
     problems.extend(verified_problems)
+    lastyear, lastyear_problems = load_lastyear(root, scheme) if with_lastyear else (None, [])
+    problems.extend(lastyear_problems)
     ordered = sort_problems(problems)
     if has_errors(ordered, strict):
         raise DataError(ordered)
     table = invariants.check(score(scheme, evidence, counted))  # a broken invariant is a bug: 内部错误, never a wrong figure
     return Checked(root, scheme, evidence, tuple(ordered), table, bodies,
-                   file_facts(root, digests), registers, verified)
+                   file_facts(root, digests), registers, verified, lastyear)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote
 
+from .lastyearfile import LastYear
 from .model import Evidence, Scheme
 from .problems import Problem
 from .registers import Registers
@@ -197,6 +198,7 @@ class Project:
     # WITHHELD and the id where they are cited, and give them no page, link, file or text.
     withheld: frozenset[str] = frozenset()
     verified: Verified | None = None  # the assessors' 核定分 (results/verified.yaml), when they came back
+    lastyear: LastYear | None = None  # last year's figures (results/lastyear.yaml), when compare-last wrote them
     registers: Registers = field(default_factory=lambda: Registers(0))  # the 台账 (scoring/registers.py)
     report: ReportText = field(default_factory=ReportText)  # the staff's text of the 自评报告 (reports/自评报告.md), if any
 

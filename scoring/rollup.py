@@ -7,7 +7,8 @@ addresses with a timeout and retries. A source that cannot be read or does not v
 
 Ranking (docs/results.md): when every bureau was assessed under the same scheme (same fingerprint), by the
 total, with each top-level node's score beside it; otherwise by the score on a 100-point scale
-(total / full marks × 100), and the page says so. Equal scores share a rank and the next rank is skipped
+(total / full marks × 100), and the page says so. A bureau whose scores.json carries the assessors' 核定 total
+(``total.verified``) is ranked by it, and marked so. Equal scores share a rank and the next rank is skipped
 (1, 2, 2, 4); within a tie, bureaus are listed by their code, then their name.
 """
 
@@ -78,6 +79,10 @@ class Entry:
     top_level: str  # the name of the scheme's outermost level (一级指标, 类别)
     site: str  # the published site's address; "" for a folder
     dossier: str  # the dossier's address; "" when none is published
+    # The assessors' 核定分 came back (scores.json's total.verified): total, normalised and grade are the 核定
+    # figures, and own_total is the self-assessed total. Node and row figures stay the self-assessed ones.
+    verified: bool = False
+    own_total: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,11 @@ class Rollup:
     @property
     def by(self) -> str:
         return "总分" if self.shared_scheme else "百分制得分"
+
+    @property
+    def verified(self) -> int:
+        """How many bureaus are ranked by their 核定 figure."""
+        return sum(1 for x in self.ranked if x.entry.verified)
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -210,7 +220,12 @@ def _entry(source: str, scores: dict[str, Any], manifest: dict[str, Any], site: 
         raise ValueError("scores.json 没有写明被考核单位（bureau.name 或 scheme.issuer）")
     total = _get(scores, "total", "total", kind=Decimal)
     full = _get(scores, "total", "full_marks", kind=Decimal)
+    grade, own_total = str(scores["total"].get("grade") or ""), None
     normalised = scores["total"].get("normalised")
+    verified = scores["total"].get("verified")
+    if isinstance(verified, dict):  # the assessors' figures rank instead of the self-assessed ones
+        own_total, total = total, _get(scores, "total", "verified", "total", kind=Decimal)
+        normalised, grade = verified.get("normalised"), str(verified.get("grade") or "")
     if not isinstance(normalised, Decimal):
         normalised = (total / full * HUNDRED).quantize(CENT) if full else total
     nodes, rows = [], []
@@ -230,8 +245,9 @@ def _entry(source: str, scores: dict[str, Any], manifest: dict[str, Any], site: 
         source=source, bureau=name, code=str(bureau.get("code") or ""),
         year=int(_get(scores, "scheme", "year", kind=Decimal)), scheme_title=str(scores["scheme"].get("title", "")),
         fingerprint=str(scores["scheme"].get("fingerprint") or ""), total=total, full_marks=full,
-        normalised=normalised, grade=str(scores["total"].get("grade") or ""), nodes=tuple(nodes), rows=tuple(rows),
-        top_level=str((scores.get("levels") or ["一级指标"])[0]), site=site, dossier=dossier_url)
+        normalised=normalised, grade=grade, nodes=tuple(nodes), rows=tuple(rows),
+        top_level=str((scores.get("levels") or ["一级指标"])[0]), site=site, dossier=dossier_url,
+        verified=own_total is not None, own_total=own_total)
 
 
 def read_one(source: str) -> Entry | Failed:

@@ -20,7 +20,7 @@ from typing import Any
 from .numbers import fmt, fmt_signed
 from .output import Staging
 from .problems import UsageError
-from .rollup import Rollup, RollupError, rank, read_all
+from .rollup import Entry, Rollup, RollupError, rank, read_all
 from .sitetext import DEFAULT_CONFIG, TEMPLATES, md_text, plain_title
 
 ROLLUP_VERSION = 1
@@ -39,6 +39,7 @@ def _num(value: Decimal | None) -> int | float | None:
 def to_json(r: Rollup) -> str:
     doc: dict[str, Any] = {
         "rollup": ROLLUP_VERSION, "complete": r.complete, "shared_scheme": r.shared_scheme, "by": r.by,
+        "verified": r.verified,
         "tie_rule": TIE_RULE,
         "ranking": [{
             "rank": x.rank, "bureau": x.entry.bureau, "code": x.entry.code or None, "year": x.entry.year,
@@ -48,6 +49,7 @@ def to_json(r: Rollup) -> str:
             "site": x.entry.site or None, "dossier": x.entry.dossier or None,
             "nodes": {n.id: _num(n.score) for n in x.entry.nodes} if r.shared_scheme else None,
             "last_rank": x.last_rank, "last_value": _num(x.last_value),
+            "verified": x.entry.verified, "self_total": _num(x.entry.own_total if x.entry.verified else x.entry.total),
         } for x in r.ranked],
         "grades": [{"grade": g, "count": n} for g, n in r.grades],
         "lost_rows": [{"id": w.id, "name": w.name, "points": _num(w.points), "bureaus": w.bureaus,
@@ -62,12 +64,12 @@ def to_json(r: Rollup) -> str:
 
 def _ranking_rows(r: Rollup) -> tuple[list[str], list[list[Any]]]:
     nodes = r.ranked[0].entry.nodes if r.shared_scheme and r.ranked else ()
-    heads = ["名次", "单位", "单位代码", "年度", r.by, "等次", *(n.name for n in nodes)]
+    heads = ["名次", "单位", "单位代码", "年度", r.by, "等次", "依据", *(n.name for n in nodes)]
     if r.has_last:
         heads += ["上年名次", "名次变化", "得分变化"]
     rows = []
     for x in r.ranked:
-        row: list[Any] = [x.rank, x.entry.bureau, x.entry.code, x.entry.year, _num(x.value), x.entry.grade,
+        row: list[Any] = [x.rank, x.entry.bureau, x.entry.code, x.entry.year, _num(x.value), x.entry.grade, _basis(x.entry),
                           *(_num(n.score) for n in x.entry.nodes[: len(nodes)])]
         if r.has_last:
             moved = x.last_rank - x.rank if x.last_rank is not None else None
@@ -111,6 +113,10 @@ def to_xlsx(r: Rollup, stamp: datetime) -> bytes:
 # --- the site -----------------------------------------------------------------------------------------
 
 
+def _basis(entry: Entry) -> str:
+    return "核定" if entry.verified else "自评"
+
+
 def _cell(value: Any) -> str:
     return html.escape(fmt(value) if isinstance(value, Decimal) else ("" if value is None else str(value)))
 
@@ -138,14 +144,15 @@ def _index(r: Rollup) -> str:
         out.append(f"各单位使用同一考核方案，按总分排名，并列出各{md_text(_top_name(r))}得分。")
     else:
         out.append("各单位的考核方案不同，只比较折算为百分制的得分（总分 ÷ 满分 × 100），各项得分不作比较。")
-    out += ["", f"并列规则：{TIE_RULE}。", ""]
+    out += ["", _verified_note(r), "", f"并列规则：{TIE_RULE}。", ""]
     links = any(x.entry.site for x in r.ranked)  # folders have no address: no empty columns for them
     heads = ["名次", "单位", r.by, "等次", *(_cell(n.name) for n in nodes), *(["网站", "材料汇编"] if links else [])]
     if r.has_last:
         heads[3:3] = ["上年名次", "变化"]
     rows = []
     for x in r.ranked:
-        cells = [str(x.rank), _cell(x.entry.bureau), _cell(x.value), _cell(x.entry.grade),
+        mark = ' <span class="zwgk-verified-badge">核定</span>' if x.entry.verified else ""
+        cells = [str(x.rank), _cell(x.entry.bureau) + mark, _cell(x.value), _cell(x.entry.grade),
                  *(_cell(n.score) for n in x.entry.nodes[: len(nodes)])]
         if links:
             cells += [_link("网站", x.entry.site) if x.entry.site else "",
@@ -158,6 +165,16 @@ def _index(r: Rollup) -> str:
     out += ["## 等次分布", ""]
     out += _table(["等次", "单位数"], [[_cell(g) or "（无等次）", str(n)] for g, n in r.grades])
     return "\n".join(out) + "\n"
+
+
+def _verified_note(r: Rollup) -> str:
+    """Which figure the ranking used: the assessors' 核定 figures where they came back, else the self-score."""
+    if not r.verified:
+        return "各单位均按自评得分排名（各单位的 scores.json 都没有考核组核定分）。"
+    if r.verified == len(r.ranked):
+        return "各单位均按考核组核定得分排名（单位名称后标「核定」）；各项得分为自评得分。"
+    return (f"{r.verified} 个单位按考核组核定得分排名（单位名称后标「核定」），其余 {len(r.ranked) - r.verified} 个单位"
+            "尚无核定分，按自评得分排名；各项得分为自评得分。")
 
 
 def _top_name(r: Rollup) -> str:

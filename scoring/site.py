@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import envvars
+from . import envvars, siteresults
 from .annualreport import PAGE as ANNUAL_PAGE
 from .forge import site_links as forge_links
 from .model import Scheme
@@ -40,7 +40,7 @@ from .sitetext import DEFAULT_CONFIG, THEME_OVERRIDES, plain_title
 from .sitewriter import Docs, MarkdownMemo, SitePlan
 
 
-def site_nav(scheme: Scheme) -> list[Any]:
+def site_nav(scheme: Scheme, results: list[Any] | None = None) -> list[Any]:
     """The global navigation: section pages only; evidence pages stay off it.
 
     MkDocs and Material render the whole navigation into every page, so a
@@ -52,7 +52,7 @@ def site_nav(scheme: Scheme) -> list[Any]:
     if scheme.comprehensive or scheme.major:
         levels.append({"综合加分与重大扣分": TOTALS_PAGE})
     units: list[Any] = ["units/index.md", *({plain_title(u.name): Links.unit(u.id)} for u in scheme.real_units)]
-    return [{"首页": "index.md"}, {"考核方案": levels}, {"责任单位": units}, {"证据材料": "evidence/index.md"},
+    return [{"首页": "index.md"}, *(results or []), {"考核方案": levels}, {"责任单位": units}, {"证据材料": "evidence/index.md"},
             {"自评报告": SELFREPORT_PAGE}, {"方案核查": "check.md"}, {"计分说明": "rules.md"}, {"年度报告": ANNUAL_PAGE}]
 
 
@@ -76,7 +76,7 @@ def mkdocs_session(when: datetime) -> Iterator[list[str]]:
 
 
 def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,
-                  edition: Edition = Edition.INTERNAL) -> Any:
+                  edition: Edition = Edition.INTERNAL, results: list[Any] | None = None) -> Any:
     """MkDocs' configuration; the footer of every page says which edition it is (the public one's header too)."""
     from mkdocs.config import load_config
 
@@ -84,7 +84,7 @@ def mkdocs_config(config: Path, docs: Path, site_dir: Path, scheme: Scheme,
     if name and edition is Edition.PUBLIC:
         name += f"（{edition.label}）"
     cfg = load_config(str(config), docs_dir=str(docs), site_dir=str(site_dir), strict=True,
-                      site_name=name or None, nav=site_nav(scheme), not_in_nav=NOT_IN_NAV)
+                      site_name=name or None, nav=site_nav(scheme, results), not_in_nav=NOT_IN_NAV)
     if cfg.theme.name == "material":  # after a project's own custom_dir, which may override ours
         cfg.theme.dirs.insert(1 if cfg.theme.custom_dir else 0, str(THEME_OVERRIDES))
     if not cfg.copyright and scheme.issuer:
@@ -166,7 +166,7 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
     try:
         with mkdocs_session(project.info.date) as messages:
             try:
-                cfg = mkdocs_config(config, docs, target, project.scheme, project.edition)
+                cfg = mkdocs_config(config, docs, target, project.scheme, project.edition, siteresults.nav(project))
                 compiled = pagecache.compiled_templates(cache)
                 if cache is not None:  # the pages' Markdown kept beside the site cache, for the next process too
                     memo = memo or MarkdownMemo()

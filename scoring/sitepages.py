@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import selfreport, sitetext
+from . import selfreport, siteresults, sitetext
 from .annualreport import PAGE as ANNUAL_PAGE
 from .annualreport import annual_page
 from .charts import history_chart, level_chart
@@ -52,7 +52,8 @@ def render_docs(project: Project, *, directory_urls: bool = True, compiled: Path
     pages = {ev.path: Links.evidence(ev.id) for ev in shown}
     common = {"scheme": model.scheme, "table": model.table, "info": project.info, "as_of": project.as_of,
               "links": model.links, "model": model, "labels": STATUS_LABELS, "withheld": project.withheld,
-              "WITHHELD": WITHHELD, "edition": project.edition, "forge": forge, "dossier": dossier}
+              "WITHHELD": WITHHELD, "edition": project.edition, "forge": forge, "dossier": dossier,
+              **siteresults.context(project)}
     writer = PageWriter(template_env(compiled), common, memo)
     keys = _Keys(project, directory_urls, memo, forge) if memo is not None else None
     if memo is not None:
@@ -112,7 +113,7 @@ class _Keys:
         # Summary pages show the whole model but no evidence body (their templates never read one).
         self.summary = digest(self.shared, repr(replace(table, evidence=())),
                                *(memo.evidence_digest(ev, body=False) for ev in table.evidence), repr(project.problems),
-                               repr(project.info), repr(project.as_of), repr(project.git))
+                               repr(project.info), repr(project.as_of), repr(project.git), siteresults.key(project))
         self.rows: dict[str, str] = {}
         self.lines: dict[int, tuple[str, int]] = {}  # a score line → (its row's digest, its place in the row)
 
@@ -164,6 +165,7 @@ def _write_pages(writer: PageWriter, model: SiteModel, project: Project, past: H
     writer.write("check.md", "check.md.j2", key, warnings=[p for p in notes if p.severity == Severity.WARNING],
                  notices=[p for p in notes if p.severity == Severity.NOTICE])
     writer.write("rules.md", "rules.md.j2", key)
+    siteresults.write_pages(writer, project, key)
     # The annual report shows the registers too: its key adds them to the summary's.
     writer.write(ANNUAL_PAGE, "annual_report.md.j2", digest(key, repr(project.registers)) if key else None,
                  **annual_page(project))

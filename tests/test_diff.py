@@ -15,6 +15,7 @@ import pytest
 
 from scoring.cli import main
 from scoring.diff import diff_revisions, to_markdown
+from scoring.gitrepo import build_info, recent_revisions
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -170,7 +171,7 @@ def test_json_shape(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "HEAD~1", "HEAD", "--json", "--project", str(repo)]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert set(doc) == {"schema", "unchanged", "base", "head", "total_delta", "levels", "rows",
-                        "evidence", "scheme", "new_problems", "fixed_problems", "code_changes"}
+                        "evidence", "scheme", "results", "new_problems", "fixed_problems", "code_changes"}
     assert doc["code_changes"] == []
     assert doc["base"]["total"] == 7.9 and doc["head"]["total"] == 8.9 and doc["total_delta"] == 1
     assert doc["head"]["levels"] == {"zuzhi": 3, "gongkai": 5.9}
@@ -179,6 +180,21 @@ def test_json_shape(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (row["id"], row["before"], row["after"], row["delta"]) == ("zuzhi.yanjiu", 1, 2, 1)
     assert [ln["amount"] for ln in row["removed"]] == [-1] and [ln["amount"] for ln in row["added"]] == [0]
     assert doc["evidence"] == {"added": ["evidence/zonghe/yanjiu-2.md"], "changed": [], "removed": [], "renamed": []}
+
+
+def test_a_commit_changing_only_the_verified_scores_shows(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """results/ is a data folder: a commit touching only results/verified.yaml is a change, not 无变化."""
+    (repo / "results").mkdir()
+    (repo / "results" / "verified.yaml").write_text("source: 核定表.xlsx\nrows:\n  zuzhi.yanjiu: {score: 1}\n",
+                                                    encoding="utf-8")
+    assert build_info(repo).dirty  # the dirty flag sees the uncommitted file
+    commit_all(repo, "考核组核定分", "2021-12-20T10:00:00+08:00")
+    assert not build_info(repo).dirty
+    assert main(["diff", "HEAD~1", "HEAD", "--project", str(repo)]) == 0
+    text = capsys.readouterr().out
+    assert "**无变化**" not in text
+    assert "### 核定分与上年比较文件变化（results/）\n\n- 新增 `results/verified.yaml`" in text
+    assert [c.commit for c in recent_revisions(repo, 5)][-1] == git(repo, "rev-parse", "HEAD").strip()
 
 
 def test_renamed_and_changed_files(repo: Path) -> None:

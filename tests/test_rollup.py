@@ -164,3 +164,31 @@ def test_schemes_that_differ_are_compared_on_a_hundred_point_scale(outputs: dict
     r = rank(read_all([str(outputs["甲局"]), str(other)]))
     assert not r.shared_scheme and r.by == "百分制得分" and not r.lost_rows
     assert [(x.entry.bureau, str(x.value)) for x in r.ranked] == [("甲局", "96.33"), ("己局", "90.00")]
+
+
+def test_a_bureau_with_the_assessors_figures_is_ranked_by_them(outputs: dict[str, Path], tmp_path: Path) -> None:
+    """戊局's assessors gave back bzgf.shiji's 2 points (its self-score 0: the evidence was removed): its 核定 total
+    81.88 ties 甲局 and 乙局 at the top (listed by code), where its self-score 79.88 would tie 丙局 at 3."""
+    project = tmp_path / "project-A005"
+    shutil.copytree(outputs["戊局"].parent / "project-A005", project)
+    (project / "results").mkdir()
+    (project / "results" / "verified.yaml").write_text(
+        "source: 核定表.xlsx\nrows:\n  bzgf.shiji: {score: 2, note: 目录已制定}\n  bzgf.xianji: {score: 2}\n",
+        encoding="utf-8")
+    verified = tmp_path / "out-A005"
+    assert cli.main(["score", "--project", str(project), "--out", str(verified), "--as-of", "2021-12-31"]) == 0
+    out = tmp_path / "rollup"
+    sources = [str(outputs[name]) for name in ("甲局", "乙局", "丙局", "丁局")] + [str(verified)]
+    assert cli.main(["rollup", *sources, "--out", str(out)]) == 0
+    doc = json.loads((out / "rollup.json").read_text(encoding="utf-8"))
+    assert doc["verified"] == 1
+    assert [(x["rank"], x["bureau"], x["value"], x["grade"], x["verified"], x["self_total"]) for x in doc["ranking"]] == [
+        (1, "甲局", 81.88, "优秀", False, 81.88), (1, "乙局", 81.88, "优秀", False, 81.88),
+        (1, "戊局", 81.88, "优秀", True, 79.88), (4, "丙局", 79.88, "优秀", False, 79.88),
+        (5, "丁局", 74.94, "良好", False, 74.94)]
+    sheet = openpyxl.load_workbook(out / "rollup.xlsx")["排名"]
+    assert [(row[1], row[6]) for row in sheet.iter_rows(min_row=2, values_only=True)][2] == ("戊局", "核定")
+    page = (out / "site" / "index.html").read_text(encoding="utf-8")
+    assert "1 个单位按考核组核定得分排名（单位名称后标「核定」），其余 4 个单位尚无核定分，按自评得分排名" in page
+    assert page.count('<span class="zwgk-verified-badge">核定</span>') == 1
+    assert page.index("乙局") < page.index("zwgk-verified-badge") < page.index("丙局")

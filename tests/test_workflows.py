@@ -25,12 +25,14 @@ ALWAYS_AFTER_SETUP = "!cancelled() && steps.setup.outcome == 'success'"
 # github.com runs only the current artifact actions; Gitea and Forgejo refuse v4 and later (GHESNotSupportedError).
 UPLOAD_GITHUB = "actions/upload-artifact@v6"
 UPLOAD_ELSEWHERE = "actions/upload-artifact@v3"
+DOWNLOAD_GITHUB = "actions/download-artifact@v7"
+DOWNLOAD_ELSEWHERE = "actions/download-artifact@v3"
 # Actions that Gitea and Forgejo Actions also run; anything else must sit in a job or step kept to github.com.
-PORTABLE = {"actions/checkout@v5", "actions/cache@v5", UPLOAD_ELSEWHERE}
+PORTABLE = {"actions/checkout@v5", "actions/cache@v5", UPLOAD_ELSEWHERE, DOWNLOAD_ELSEWHERE}
 # The inputs actions/upload-artifact@v3 accepts; the two uploads of one artifact take the same inputs.
 UPLOAD_V3_INPUTS = {"name", "path", "if-no-files-found", "retention-days"}
-# The only finding ignored: upload-artifact@v3 is retired on github.com, where its steps never run (test below).
-IGNORE = ["-ignore", r'^the runtime or service used by "actions/upload-artifact@v3" action is retired on GitHub\.com']
+# The only finding ignored: the v3 artifact actions are retired on github.com, where their steps never run (test below).
+IGNORE = ["-ignore", r'^the runtime or service used by "actions/(upload|download)-artifact@v3" action is retired on GitHub\.com']
 
 
 def load(name: str) -> dict[str, Any]:
@@ -102,12 +104,12 @@ def test_actionlint_flags_deprecated_action_runtimes(tmp_path: Path) -> None:
 
 
 def test_only_the_gitea_forgejo_upload_is_exempt_from_the_linter() -> None:
-    """The one ignored finding is upload-artifact@v3, and every use of it is kept off github.com."""
+    """The one ignored finding is the v3 artifact actions, and every use of them is kept off github.com."""
     for path in sorted(WORKFLOWS.glob("*.yml")):
         for name, job in load(path.name)["jobs"].items():
             for step in job["steps"]:
                 uses = str(step.get("uses", ""))
-                if uses == UPLOAD_ELSEWHERE:
+                if uses in (UPLOAD_ELSEWHERE, DOWNLOAD_ELSEWHERE):
                     assert condition(step) in (NOT_GITHUB, f"{NOT_GITHUB} && {ALWAYS_AFTER_SETUP}"), (path, name)
                 elif uses == UPLOAD_GITHUB:
                     assert condition(step) in (ON_GITHUB, f"{ON_GITHUB} && {ALWAYS_AFTER_SETUP}"), (path, name)
@@ -182,7 +184,7 @@ def test_portable_to_gitea_and_forgejo() -> None:
             elsewhere: list[dict[str, Any]] = []
             for step in job["steps"]:
                 if condition(step).startswith(ON_GITHUB):
-                    assert step["uses"] == UPLOAD_GITHUB, f"{path.name}:{name}: {step}"
+                    assert step["uses"] in (UPLOAD_GITHUB, DOWNLOAD_GITHUB), f"{path.name}:{name}: {step}"
                     github_only.append(step)
                     continue
                 if "uses" in step:
@@ -190,11 +192,56 @@ def test_portable_to_gitea_and_forgejo() -> None:
                 if step.get("uses") == UPLOAD_ELSEWHERE:
                     assert set(step["with"]) <= UPLOAD_V3_INPUTS, f"{path.name}:{name}: input not in v3"
                     elsewhere.append(step)
+                if step.get("uses") == DOWNLOAD_ELSEWHERE:  # v3 takes a name or none (all), and a path
+                    assert set(step["with"]) <= {"name", "path"}, f"{path.name}:{name}: input not in v3"
+                    elsewhere.append(step)
                 assert "github.rest" not in str(step.get("run", ""))
             # every artifact is uploaded on both kinds of host, with the same inputs
             assert github_only, f"{path.name}:{name}"
-            assert [s["with"] for s in github_only] == [s["with"] for s in elsewhere], f"{path.name}:{name}"
+            assert [s["with"] for s in github_only if s["uses"] == UPLOAD_GITHUB] == [
+                s["with"] for s in elsewhere if s["uses"] == UPLOAD_ELSEWHERE], f"{path.name}:{name}"
+            # and every artifact downloaded on both, into the same folder
+            assert [s["with"]["path"] for s in github_only if s["uses"] == DOWNLOAD_GITHUB] == [
+                s["with"]["path"] for s in elsewhere if s["uses"] == DOWNLOAD_ELSEWHERE], f"{path.name}:{name}"
             assert [condition(s).replace(ON_GITHUB, NOT_GITHUB) for s in github_only] == [condition(s) for s in elsewhere]
+
+
+def test_rollup_matrix_builds_each_bureau_and_ranks_them_in_one_job() -> None:
+    wf = load("rollup-matrix.yml")
+    assert set(wf["on"]) == {"workflow_dispatch"}
+    assert wf["on"]["workflow_dispatch"]["inputs"]["sources"]["default"] == "rollup-sources.yml"
+    assert 'python3 scripts/rollup_sources.py "$SOURCES"' in runs(wf, "sources")
+    build = wf["jobs"]["build"]
+    assert build["needs"] == "sources" and build["strategy"]["fail-fast"] is False
+    assert build["strategy"]["matrix"]["bureau"] == "${{ fromJSON(needs.sources.outputs.bureaus) }}"
+    checkout = next(s for s in steps(wf, "build") if s.get("uses") == "actions/checkout@v5")
+    assert checkout["with"]["repository"] == "${{ matrix.bureau.repo }}" and checkout["with"]["lfs"] is True
+    assert "python build.py all --edition public" in runs(wf, "build")
+    assert uploads(wf, "build") == {"bureau-${{ strategy.job-index }}": "build/"}
+    rollup = wf["jobs"]["rollup"]
+    assert rollup["needs"] == ["sources", "build"] and "!cancelled()" in rollup["if"]
+    script = runs(wf, "rollup")
+    # every place in the list is a source, so a bureau whose build failed is listed as unreadable, not left out
+    assert 'sources+=("bureaus/bureau-$i")' in script and 'python build.py rollup "${sources[@]}"' in script
+    assert uploads(wf, "rollup") == {"rollup": "build/rollup"}
+
+
+def test_rollup_sources_are_read_for_the_matrix_and_a_list_too_long_is_refused(tmp_path: Path) -> None:
+    script = [sys.executable, str(ROOT / "scripts" / "rollup_sources.py")]
+    good = tmp_path / "good.yml"
+    good.write_text("# 本市各单位\nbureaus:\n  - jcs/shenpiju   # 审批局\n  - jcs/gonganju@2021\n", encoding="utf-8")
+    done = subprocess.run([*script, str(good)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ('bureaus=[{"repo":"jcs/shenpiju","ref":""},{"repo":"jcs/gonganju","ref":"2021"}]\n'
+                           "count=2\n")
+    bad = tmp_path / "bad.yml"
+    bad.write_text("bureaus:\n  - jcs/shenpiju\n  - 公安局\n", encoding="utf-8")
+    done = subprocess.run([*script, str(bad)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and f"{bad}:3：应为" in done.stderr and "这里是“- 公安局”" in done.stderr
+    many = tmp_path / "many.yml"
+    many.write_text("bureaus:\n" + "".join(f"  - city/b{i}\n" for i in range(255)), encoding="utf-8")
+    done = subprocess.run([*script, str(many)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "列出了 255 个仓库，一次运行的矩阵最多 254 个" in done.stderr
 
 
 # --- the comment step, run for real against a fake REST API --------------------------------
