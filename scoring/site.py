@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import combine, envvars, fields, selfreport
+from . import combine, engine_search, envvars, fields, selfreport
 from .annualreport import PAGE as ANNUAL_PAGE
 from .annualreport import annual_page, register_href
 from .charts import history_chart, level_chart
@@ -630,6 +630,7 @@ def render_docs(project: Project, *, directory_urls: bool = True, compiled: Path
     for asset in sorted(assets.rglob("*")):
         if asset.is_file():
             files["assets/" + asset.relative_to(assets).as_posix()] = asset
+    files.update(engine_search.worker_files())  # the theme's search worker with the site's ranking
     return Docs(writer.pages, files, SitePlan(writer.count, len(shown)))
 
 
