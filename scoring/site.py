@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import combine, engine_search, envvars, fields, selfreport
+from . import combine, engine_search, envvars, fields, selfreport, wordbreak
 from .annualreport import PAGE as ANNUAL_PAGE
 from .annualreport import annual_page, register_href
 from .charts import history_chart, level_chart
@@ -401,7 +401,7 @@ def template_env(compiled: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     )
     env.filters.update(t=md_text, lines=md_lines, url=url_path, file_url=file_url, pts=fmt, signed=fmt_signed, cn_date=cn_date,
-                       meta_title=meta_title)
+                       meta_title=meta_title, words=wordbreak.name_words)
     return env
 
 
@@ -837,11 +837,11 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
                     memo = memo or MarkdownMemo()
                     memo.folder = cache.parent / "markdown" / cache.name
                 forge = forge_links(cfg, config, project)
+                terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
+                _tune(terms, cache.parent / "jieba" if cache is not None else None)  # first: loads jieba (wordbreak)
                 made = render_docs(project, directory_urls=bool(cfg.use_directory_urls), compiled=compiled, memo=memo,
                                    forge=forge, dossier=dossier)
                 plan = made.plan
-                terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
-                _tune(terms, cache.parent / "jieba" if cache is not None else None)
                 if cache is None:
                     made.write(docs)
                     mkdocs_build(cfg)
