@@ -401,7 +401,7 @@ def template_env(compiled: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     )
     env.filters.update(t=md_text, lines=md_lines, url=url_path, file_url=file_url, pts=fmt, signed=fmt_signed, cn_date=cn_date,
-                       meta_title=meta_title, words=wordbreak.name_words)
+                       meta_title=meta_title, words=functools.partial(wordbreak.name_words, escapes=_MD_ESCAPES))
     return env
 
 

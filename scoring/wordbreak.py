@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 
 import jieba
 
@@ -61,12 +62,10 @@ def _plain(text: str) -> bool:
     return not _HAN.search(text) and not (set(text) & (_OPENING | _CLOSING | _DASHES))
 
 
-def name_words(value: object) -> str:
-    """The Jinja2 filter ``words``: like ``t`` (verbatim Markdown), its words joined with ``<wbr>``."""
-    from .site import _MD_ESCAPES, md_text  # site.py registers this filter
-
+def name_words(value: object, escapes: Mapping[int, str]) -> str:
+    """The Jinja2 filter ``words`` (scoring/site.py gives it ``escapes``, the ``t`` filter's: every character Markdown
+    could act on, as a character reference): the text on one line, its words joined with ``<wbr>``."""
     text = " ".join(str(value).split())
     if not _HAN.search(text):
-        return md_text(text)
-    # Each word as ``md_text`` gives it: every character Markdown could act on as a character reference.
-    return '<span class="zwgk-words">' + "<wbr>".join(w.translate(_MD_ESCAPES) for w in words(text)) + "</span>"
+        return text.translate(escapes)
+    return '<span class="zwgk-words">' + "<wbr>".join(w.translate(escapes) for w in words(text)) + "</span>"

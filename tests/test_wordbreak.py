@@ -7,6 +7,7 @@ import jieba
 
 from scoring import engine_jieba, wordbreak
 from scoring.search import TUNING
+from scoring.site import _MD_ESCAPES, md_text
 
 
 def test_a_name_is_cut_into_jiebas_words_with_its_punctuation() -> None:
@@ -17,12 +18,12 @@ def test_a_name_is_cut_into_jiebas_words_with_its_punctuation() -> None:
 
 
 def test_the_filter_joins_words_with_wbr_and_keeps_every_character_verbatim() -> None:
-    assert wordbreak.name_words("对市政府的函询回复情况") == (
+    assert wordbreak.name_words("对市政府的函询回复情况", _MD_ESCAPES) == (
         '<span class="zwgk-words">对<wbr>市政府<wbr>的<wbr>函询<wbr>回复<wbr>情况</span>')
-    hostile = wordbreak.name_words("审批<script>x</script>[链接](http://a)")
+    hostile = wordbreak.name_words("审批<script>x</script>[链接](http://a)", _MD_ESCAPES)
     assert "<script>" not in hostile and "[" not in hostile and "](" not in hostile
     assert hostile.startswith('<span class="zwgk-words">审批<wbr>&#60;script&#62;')
-    assert wordbreak.name_words("Office  2021") == "Office 2021"  # no Han: as the ``t`` filter gives it
+    assert wordbreak.name_words("Office  2021", _MD_ESCAPES) == md_text("Office  2021") == "Office 2021"  # as ``t``
 
 
 def test_the_cut_ignores_the_search_tuning() -> None:
