@@ -174,3 +174,22 @@ class PublicDictionary:
         source.close()
         jieba.set_dictionary(path)
         jieba.initialize()
+
+
+def untuned(saved: Mapping[str, int | None], state: Start | None) -> Tokenizer:
+    """A tokenizer of its own over jieba's dictionary as loaded, whatever a search tuning changed in ``jieba.dt``
+    (``saved`` and ``state`` as ``restore`` takes them; ``state`` None: not tuned). A copy of the counts, not a
+    second load of the dictionary; for the names' line breaks (scoring/wordbreak.py)."""
+    dt = tokenizer()
+    dt.check_initialized()
+    freq, total = dict(dt.FREQ), dt.total
+    if state is not None:
+        for word, value in saved.items():
+            if value is None:
+                freq.pop(word, None)
+            else:
+                freq[word] = value
+        total = state.total
+    plain = cast(Tokenizer, jieba.Tokenizer())
+    plain.FREQ, plain.total, plain.initialized = freq, total, True
+    return plain

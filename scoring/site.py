@@ -172,11 +172,11 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
                     memo = memo or MarkdownMemo()
                     memo.folder = cache.parent / "markdown" / cache.name
                 forge = forge_links(cfg, config, project)
+                terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
+                _tune(terms, cache.parent / "jieba" if cache is not None else None)  # first: loads jieba (wordbreak)
                 made = render_docs(project, directory_urls=bool(cfg.use_directory_urls), compiled=compiled, memo=memo,
                                    forge=forge, dossier=dossier)
                 plan = made.plan
-                terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
-                _tune(terms, cache.parent / "jieba" if cache is not None else None)
                 if cache is None:
                     made.write(docs)
                     mkdocs_build(cfg)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import selfreport, siteresults, sitetext
+from . import engine_search, selfreport, siteresults, sitetext
 from .annualreport import PAGE as ANNUAL_PAGE
 from .annualreport import annual_page
 from .charts import history_chart, level_chart
@@ -88,6 +88,7 @@ def render_docs(project: Project, *, directory_urls: bool = True, compiled: Path
     for asset in sorted(assets.rglob("*")):
         if asset.is_file():
             files["assets/" + asset.relative_to(assets).as_posix()] = asset
+    files.update(engine_search.worker_files())  # the theme's search worker with the site's ranking
     return Docs(writer.pages, files, SitePlan(writer.count, len(shown)))
 
 

@@ -12,7 +12,7 @@ import jieba.finalseg
 import pytest
 from test_build import EPOCH, snapshot
 
-from scoring import engine_jieba, engine_mkdocs, engine_weasyprint, search, sitecache
+from scoring import engine_jieba, engine_mkdocs, engine_search, engine_weasyprint, search, sitecache
 from scoring.cli import main
 from scoring.engine_gate import Gate
 
@@ -48,7 +48,7 @@ def normal(project: Path) -> dict[str, bytes]:
 
 
 def test_the_gates_open_on_the_versions_installed_here() -> None:
-    for gate in (engine_mkdocs.GATE, engine_weasyprint.GATE, engine_jieba.GATE):
+    for gate in (engine_mkdocs.GATE, engine_weasyprint.GATE, engine_jieba.GATE, engine_search.GATE):
         assert gate.differences() == [] and gate.open()
 
 
@@ -109,3 +109,21 @@ def test_search_with_another_jieba_takes_jiebas_public_api(project: Path, tmp_pa
         jieba.finalseg.Force_Split_Words.clear()  # the words the public path deleted, which nothing public restores
         jieba.finalseg.Force_Split_Words.update(forced)
     assert jieba.lcut("绩效考核") == ["绩效考核"]
+
+
+def test_search_with_another_material_ranks_with_the_themes_own_worker(project: Path, normal: dict[str, bytes],
+                                                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The site's ranking is Material 9.8.1's worker changed (scoring/engine_search.py): with another version the
+    site serves the theme's own worker (`site` here: no PDF)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    worker = engine_search.WORKER
+    assert normal[worker] == engine_search.WORKER_FILE.read_bytes() != engine_search.theme_worker().encode("utf-8")
+    force_mismatch(monkeypatch, engine_search.GATE, "mkdocs-material")
+    capsys.readouterr()
+    assert main(["site", "--project", str(project), "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().err
+    assert printed.count("提示：已安装的 mkdocs-material 为 9.8.1（验证过的是 0.0）；网站搜索改用主题自带的排序") == 1, printed
+    site = snapshot(tmp_path / "out" / "site")
+    assert site[worker] == engine_search.theme_worker().encode("utf-8")
+    assert set(site) == set(normal) - {"dossier.pdf"}  # the same files, the theme's worker in place of the site's
