@@ -159,7 +159,7 @@ def _text(html_file: Path) -> str:
     page = html_file.read_text(encoding="utf-8")
     article = re.search(r"<article.*?</article>", page, re.S)
     assert article is not None
-    inline = re.sub(r"</?(?:strong|em|code|a|span|small)\b[^>]*>", "", article.group(0))
+    inline = re.sub(r"</?(?:strong|em|code|a|span|small|wbr)\b[^>]*>", "", article.group(0))
     return re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", " ", inline)))
 
 
