@@ -7,6 +7,7 @@ attachment); every test reads that PDF with pypdf or poppler.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -139,7 +140,12 @@ def page_text(built: Built, page: int) -> str:
 
 
 def all_text(built: Built) -> str:
-    return re.sub(r"\s+", "", "".join(p.extract_text() for p in built.reader.pages))
+    return reader_text(built.reader)
+
+
+@functools.cache  # the module's PDF is only read: its text is extracted once
+def reader_text(reader: PdfReader) -> str:
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
 
 
 # --- what the PDF says --------------------------------------------------------------
