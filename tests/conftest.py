@@ -15,6 +15,23 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # start first, so that with `--dist loadfile` no long file begins when the other workers are nearly done; the
 # others follow in their usual order. A new heavy file belongs here.
 HEAVY_FILES: tuple[str, ...] = (
+    "test_edition.py",  # 163 (it makes the repository's builds that test_site.py then reads)
+    "test_pdfjobs.py",  # 89
+    "test_sitecache.py",  # 74
+    "test_build.py",  # 72, and mostly waiting: builds killed at ten moments
+    "test_dossier.py",  # 32
+    "test_preview.py",  # 32
+    "test_fixture_schemes.py",  # 32
+    "test_reader_site.py",  # 23
+    "test_attachments_browser.py",  # 22, and a minute waiting for Chromium's viewers
+    "test_engines.py",  # 22
+    "test_site.py",  # 23
+    "test_body_shape.py",  # 20
+    "test_payloads_browser.py",  # 18
+    "test_forge.py",  # 18
+    "test_search_browser.py",  # 18
+    "test_tree.py",  # 14
+    "test_browser.py",  # 13
 )
 
 def pytest_addoption(parser: pytest.Parser) -> None:
