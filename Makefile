@@ -17,9 +17,10 @@ setup-test:
 build: setup
 	$(PY) build.py all
 
-# over the machine's cores; a test file runs whole in one worker, so its module-wide builds are made once
+# over the machine's cores; a test file runs whole in one worker, so its module-wide builds are made once;
+# in the order tests/conftest.py gives (the heaviest files first, docs/testing.md), not xdist's own
 test: setup-test
-	$(PY) -m pytest -q -n auto --dist loadfile
+	$(PY) -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 serve: setup
 	$(PY) build.py serve

@@ -6,14 +6,43 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sharedbuild import SharedOutput, run_folder, shared_build
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# The files that cost most, heaviest first (CPU seconds of one file run alone, measured; docs/testing.md). They
+# start first, so that with `--dist loadfile` no long file begins when the other workers are nearly done; the
+# others follow in their usual order. A new heavy file belongs here.
+HEAVY_FILES: tuple[str, ...] = (
+    "test_edition.py",  # 163 (it makes the repository's builds that test_site.py then reads)
+    "test_pdfjobs.py",  # 89
+    "test_sitecache.py",  # 74
+    "test_build.py",  # 72, and mostly waiting: builds killed at ten moments
+    "test_dossier.py",  # 32
+    "test_preview.py",  # 32
+    "test_fixture_schemes.py",  # 32
+    "test_reader_site.py",  # 23
+    "test_attachments_browser.py",  # 22, and a minute waiting for Chromium's viewers
+    "test_engines.py",  # 22
+    "test_site.py",  # 23
+    "test_body_shape.py",  # 20
+    "test_payloads_browser.py",  # 18
+    "test_forge.py",  # 18
+    "test_search_browser.py",  # 18
+    "test_tree.py",  # 14
+    "test_browser.py",  # 13
+)
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite the expected outputs (golden files) from the current code")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The heavy files first (``HEAVY_FILES``), each file's tests kept together and in their order."""
+    rank = {name: i for i, name in enumerate(HEAVY_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
 
 
 @pytest.fixture
@@ -39,3 +68,12 @@ def cache_outside_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         os.environ.pop("ZWGK_CACHE_DIR", None)
     else:
         os.environ["ZWGK_CACHE_DIR"] = saved
+
+
+@pytest.fixture(scope="session")
+def shared_output(tmp_path_factory: pytest.TempPathFactory) -> SharedOutput:
+    """``shared_output(name, make)``: a folder ``make`` fills once per test run, shared by every test file and
+    every pytest-xdist worker that asks for the same ``name`` (the sample's site, both editions of the
+    repository's build ...). Only for tests that read it: one that changes it breaks the others."""
+    root = run_folder(tmp_path_factory) / "shared"
+    return lambda name, make: shared_build(root / name, make)

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_site import build, sample
+from sharedbuild import SharedOutput
+from test_site import build_sample
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path("/tmp/zwgk-screenshots")
@@ -187,11 +188,8 @@ def chromium(profile: Path) -> Iterator[Chromium]:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base = tmp_path_factory.mktemp("browser")
-    project = sample(base / "project")
-    assert build(project, base / "out") == 0
-    with serving(base / "out" / "site") as url:
+def served(shared_output: SharedOutput) -> Iterator[str]:
+    with serving(shared_output("sample-site", build_sample) / "out" / "site") as url:  # test_site.py's `built`
         yield url
 
 

@@ -8,6 +8,7 @@ poppler's pdftotext, embedded files through pypdf) and searched for each interna
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import hashlib
 import html
@@ -16,10 +17,12 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sharedbuild import SharedOutput
 from test_build import tree_hash
 
 from scoring import edition, sitetext
@@ -80,22 +83,30 @@ def build(out: Path, *extra: str) -> int:
     return main(["all", "--project", str(ROOT), "--out", str(out), *extra])
 
 
+def build_edition(base: Path, edition: str) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        assert build(base / "out", *(("--edition", edition) if edition != "internal" else ())) == 0
+
+
+def repository_build(shared_output: SharedOutput, edition: str) -> Path:
+    """``build.py all`` of the repository in ``edition``, once per test run (test_site.py reads the internal
+    one too): only read it."""
+    return shared_output(f"repository-all-{edition}", partial(build_edition, edition=edition)) / "out"
+
+
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory: pytest.TempPathFactory) -> Editions:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+def editions(tmp_path_factory: pytest.TempPathFactory, shared_output: SharedOutput) -> Editions:
+    """Each edition built twice: once shared, once here to compare it with."""
     base = tmp_path_factory.mktemp("editions")
-    built = Editions(base / "internal", base / "public", base / "public2", base / "internal2",
-                     gather(ROOT, with_git=False).evidence)
-    try:
-        for out, extra in ((built.internal, ()), (built.public, ("--edition", "public")),
-                           (built.public_again, ("--edition", "public")), (built.internal_again, ())):
-            assert build(out, *extra) == 0
-    finally:
-        mp.undo()
+    built = Editions(repository_build(shared_output, "internal"), repository_build(shared_output, "public"),
+                     base / "public2" / "out", base / "internal2" / "out", gather(ROOT, with_git=False).evidence)
+    build_edition(built.public_again.parent, "public")
+    build_edition(built.internal_again.parent, "internal")
     return built
 
 
+@functools.cache  # the builds are only read: each folder's text is read once for the module
 def all_text(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): readable(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 

@@ -8,7 +8,7 @@
   page over the DevTools protocol; no Node.js) finds nothing serious or critical on the seven kinds of page, in
   both editions.
 
-One build per edition for the whole module, one browser.
+One build per edition per test run (shared with test_search_browser.py), one browser.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ import importlib.util
 import json
 import shutil
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sharedbuild import SharedOutput
 from test_browser import Chromium, chromium, serving
 
 from scoring.cli import main
@@ -42,17 +44,26 @@ AXE_RUN = """axe.run(document, {resultTypes: ['violations']}).then(r => r.violat
 FOLDERS: dict[str, Path] = {}  # edition → the built site's folder, set by ``sites``
 
 
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Edition → the address of the sample's site in that edition; "preview" → a folder with the preview's
-    error page."""
-    base = tmp_path_factory.mktemp("reader")
+def build_copy(base: Path, edition: str) -> None:
+    """The site of a copy of the repository's scheme, evidence and mkdocs.yml (no git) in ``edition``."""
     project = base / "project"
     shutil.copytree(ROOT / "indicators", project / "indicators")
     shutil.copytree(ROOT / "evidence", project / "evidence")
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    for edition in ("internal", "public"):
-        assert main(["site", "--project", str(project), "--out", str(base / edition), "--edition", edition]) == 0
+    assert main(["site", "--project", str(project), "--out", str(base / "out"), "--edition", edition]) == 0
+
+
+def repository_site(shared_output: SharedOutput, edition: str) -> Path:
+    """That site, built once per test run (test_search_browser.py reads the internal one too): only read it."""
+    return shared_output(f"repository-site-{edition}", partial(build_copy, edition=edition)) / "out" / "site"
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory, shared_output: SharedOutput) -> Iterator[dict[str, str]]:
+    """Edition → the address of the sample's site in that edition; "preview" → a folder with the preview's
+    error page."""
+    base = tmp_path_factory.mktemp("reader")
+    folders = {edition: repository_site(shared_output, edition) for edition in ("internal", "public")}
     preview = base / "preview"
     preview.mkdir()
     problems = [error("evidence/zonghe/2021-03-01-huiyi.md", 3, "indicator “zzld.nosuch” 不是方案中的指标编号"),
@@ -60,9 +71,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     page = template_env().get_template("error.html").render(problems=problems, script="preview.js")
     (preview / "index.html").write_text(page, encoding="utf-8")
     (preview / "preview.js").write_text("", encoding="utf-8")
-    with serving(base / "internal" / "site") as internal, serving(base / "public" / "site") as public, \
-            serving(preview) as errors:
-        FOLDERS["internal"] = base / "internal" / "site"
+    with serving(folders["internal"]) as internal, serving(folders["public"]) as public, serving(preview) as errors:
+        FOLDERS["internal"] = folders["internal"]
         yield {"internal": internal, "public": public, "preview": errors}
 
 

@@ -9,14 +9,14 @@ evidence id or a commit hash in its text.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sharedbuild import SharedOutput
 from test_browser import Chromium, chromium, serving
+from test_reader_site import repository_site
 
-from scoring.cli import main
 from scoring.load import load_scheme
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,14 +41,8 @@ def queries() -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base = tmp_path_factory.mktemp("search")
-    project = base / "project"
-    shutil.copytree(ROOT / "indicators", project / "indicators")
-    shutil.copytree(ROOT / "evidence", project / "evidence")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    assert main(["site", "--project", str(project), "--out", str(base / "out")]) == 0
-    with serving(base / "out" / "site") as url:
+def served(shared_output: SharedOutput) -> Iterator[str]:
+    with serving(repository_site(shared_output, "internal")) as url:  # a copy of the repository's sample
         yield url
 
 

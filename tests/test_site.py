@@ -20,6 +20,8 @@ from pathlib import Path
 
 import jieba
 import pytest
+from sharedbuild import SharedOutput
+from test_edition import repository_build
 
 from scoring import engine_jieba, search, sitetext
 from scoring.cli import main
@@ -115,12 +117,14 @@ def build(root: Path, out: Path, *extra: str) -> int:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+def build_sample(base: Path) -> None:
+    assert build(sample(base / "project"), base / "out") == 0
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("site")
-    project = sample(base / "project")
-    assert build(project, base / "out") == 0
-    return base / "out" / "site"
+def built(shared_output: SharedOutput) -> Path:
+    """The sample's site, built once per test run (test_browser.py serves the same one): only read it."""
+    return shared_output("sample-site", build_sample) / "out" / "site"
 
 
 def html(site_dir: Path, page: str) -> str:
@@ -163,8 +167,8 @@ def test_tables_render_and_every_row_has_its_anchor(built: Path) -> None:
     assert 'id="bonus.biaozhang"' in html(built, "scheme/_totals")
 
 
-def test_dashboard_shows_the_score_and_the_chart(built: Path) -> None:
-    project = sample(built.parent.parent / "again")
+def test_dashboard_shows_the_score_and_the_chart(built: Path, tmp_path: Path) -> None:
+    project = sample(tmp_path / "again")
     table = gather(project, as_of=date(2021, 12, 1)).table
     page = html(built, "")
     assert f"{fmt(table.total)}<small> / {fmt(table.full_marks)} 分" in page
@@ -302,10 +306,9 @@ def test_a_projects_own_mkdocs_yml_is_used(tmp_path: Path) -> None:
     assert 'src="../files/zonghe/%E6%88%AA%E5%9B%BE.png"' in page and 'href="../evidence/yanjiu.html"' in page
 
 
-def test_the_repository_sample_builds(tmp_path: Path) -> None:
-    """The real scheme and its sample evidence, as `python build.py site` builds them."""
-    assert main(["site", "--project", str(ROOT), "--out", str(tmp_path)]) == 0
-    out = tmp_path / "site"
+def test_the_repository_sample_builds(shared_output: SharedOutput) -> None:
+    """The real scheme and its sample evidence, as `python build.py all` builds them (test_edition.py's build)."""
+    out = repository_build(shared_output, "internal") / "site"
     project = gather(ROOT)
     for level in project.scheme.levels:
         page = (out / "scheme" / level.id / "index.html").read_text(encoding="utf-8")

@@ -272,24 +272,34 @@ def site_process(out: Path, jobs: int, wrap: str = "", **env: str) -> subprocess
                           env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **env}, check=False, timeout=300)
 
 
+@pytest.fixture(scope="module")
+def clean_sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The sample's site from a clean build (MkDocs' own, no cache, one process), once for the two tests below."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        return clean_build(ROOT, "site", tmp_path_factory.mktemp("clean"))
+
+
 def test_pages_rendered_over_several_processes_equal_a_clean_build(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  clean_sample: dict[str, bytes]) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     out = tmp_path / "out"
     done = site_process(out, 3)
     assert done.returncode == 0 and "3 个进程并行生成" in done.stdout  # two helpers rendered evidence pages
     first = snapshot(out / "site")
-    assert_same(first, clean_build(ROOT, "site", tmp_path))  # MkDocs' own build, no cache, one process
+    assert_same(first, clean_sample)  # MkDocs' own build, no cache, one process
     again, reused = site(ROOT, out, capsys)  # the pages the helpers rendered were kept whole in the cache
     assert reused == sum(1 for name in first if name.endswith(".html")) - 1 and again == first
 
 
-def test_a_helper_that_fails_leaves_its_pages_to_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_helper_that_fails_leaves_its_pages_to_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           clean_sample: dict[str, bytes]) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     out = tmp_path / "out"
     done = site_process(out, 2, DIES_IN_A_HELPER)
     assert done.returncode == 0 and "2 个进程并行生成" in done.stdout, done.stderr
-    assert_same(snapshot(out / "site"), clean_build(ROOT, "site", tmp_path))
+    assert_same(snapshot(out / "site"), clean_sample)
 
 
 def test_what_pages_log_is_reported_alike_whichever_process_renders_them(tmp_path: Path) -> None:
