@@ -48,7 +48,7 @@ def _role(pid: int, root: int) -> str:
         return "main"
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return "pdf" if b"scoring.pdfjobs" in handle.read() else "other"
+            return "pdf" if b"scoring.pdfchunks" in handle.read() else "other"
     except OSError:
         return "other"
 
@@ -91,6 +91,7 @@ def measure(count: int, jobs: int, work: Path) -> dict[str, Any]:
     peak_rss = peak_pss = 0
     at_peak: dict[str, int] = {}
     peaks: dict[str, int] = {}
+    said = started
     while child.poll() is None:
         rss, pss, roles = tree_memory(child.pid)
         peak_rss = max(peak_rss, rss)
@@ -98,6 +99,11 @@ def measure(count: int, jobs: int, work: Path) -> dict[str, Any]:
             peak_pss, at_peak = pss, roles
         for role, size in roles.items():
             peaks[role] = max(peaks.get(role, 0), size)
+        if time.monotonic() - said > 60:  # a long run says how far it has got, on stderr
+            said = time.monotonic()
+            print(f"  {count} files, {said - started:.0f} s: peak PSS so far {round(peak_pss / 2**20)} MB "
+                  f"({', '.join(f'{r} {round(s / 2**20)}' for r, s in sorted(at_peak.items()))})",
+                  file=sys.stderr, flush=True)
         time.sleep(0.05)
     seconds = time.monotonic() - started
     err = child.stderr.read().decode() if child.stderr else ""
