@@ -18,6 +18,7 @@ Memory: the parent never gives a worker a layout while what it holds would pass 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import logging
 import os
@@ -104,6 +105,17 @@ def _prepare() -> None:
     gc.set_threshold(_GC_THRESHOLD, 10, 10)
 
 
+def _trim() -> None:
+    """Give the memory just freed back to the system (glibc keeps it otherwise).
+
+    Freeing a laid-out chunk of 229,000 characters took the worker from 294 MB to 222 MB (PSS);
+    ``malloc_trim`` then to 145 MB. Without it a worker stays at the size of its largest chunk, and
+    the bound over all workers (``pdfjobs.BUDGET_CHARS``) would hold for the chunks but not for memory.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 class _Worker:
     """One worker's state: the job (``pdfjobs.PdfJob``), the chunks it holds laid out, the fonts it used."""
 
@@ -135,6 +147,7 @@ class _Worker:
             getattr(self, f"do_{kind}")(chunk, payload)
             if kind in ("count", "draw", "front"):
                 gc.collect()  # the chunk just sent, with its cycles: freed before the next task
+                _trim()
             if TRACE:
                 print(f"      worker {os.getpid()} {kind} {chunk}: {time.process_time() - cpu:.2f} s CPU",
                       file=sys.stderr)
