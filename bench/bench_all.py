@@ -9,6 +9,8 @@ forked helper's shared pages once per process). The target for
 ten thousand files is 1 GB on 2 cores (docs/input-safety.md).
 
 Usage: python bench/bench_all.py [--jobs N] [COUNT ...]   (default: 1000 5000 10000, --jobs 2)
+Beside the peak it prints the PSS of the main process, the PDF workers and other helpers at that
+moment, and each one's own peak: where the memory goes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from common import ROOT
 from generate import generate
@@ -39,13 +42,26 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def tree_memory(pid: int) -> tuple[int, int]:
-    """Bytes of ``pid`` and all its descendants now: (resident, proportional).
+def _role(pid: int, root: int) -> str:
+    """What a process of the tree is: the build itself, a PDF worker, or another helper."""
+    if pid == root:
+        return "main"
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return "pdf" if b"scoring.pdfchunks" in handle.read() else "other"
+    except OSError:
+        return "other"
+
+
+def tree_memory(pid: int) -> tuple[int, int, dict[str, int]]:
+    """Bytes of ``pid`` and all its descendants now: (resident, proportional, proportional by role).
 
     The resident sum counts a page shared by several processes (a forked helper's copy-on-write
     pages, the shared libraries) once per process; the proportional set size (PSS) divides each
-    shared page among its sharers, so its sum is what the tree really holds."""
+    shared page among its sharers, so its sum is what the tree really holds. The roles are the
+    main process, the PDF workers (together) and any other helper."""
     tree, rss, pss, todo = _children(), 0, 0, [pid]
+    roles: dict[str, int] = {}
     while todo:
         current = todo.pop()
         todo.extend(tree.get(current, []))
@@ -55,13 +71,16 @@ def tree_memory(pid: int) -> tuple[int, int]:
                     if line.startswith(b"Rss:"):
                         rss += int(line.split()[1]) * 1024
                     elif line.startswith(b"Pss:"):
-                        pss += int(line.split()[1]) * 1024
+                        own = int(line.split()[1]) * 1024
+                        pss += own
+                        role = _role(current, pid)
+                        roles[role] = roles.get(role, 0) + own
         except OSError:
             continue
-    return rss, pss
+    return rss, pss, roles
 
 
-def measure(count: int, jobs: int, work: Path) -> dict[str, float]:
+def measure(count: int, jobs: int, work: Path) -> dict[str, Any]:
     project = generate(ROOT, work / f"p{count}", count)
     out = work / f"out{count}"
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1638316800"}
@@ -70,16 +89,30 @@ def measure(count: int, jobs: int, work: Path) -> dict[str, float]:
                               "--out", str(out), "--jobs", str(jobs)], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak_rss = peak_pss = 0
+    at_peak: dict[str, int] = {}
+    peaks: dict[str, int] = {}
+    said = started
     while child.poll() is None:
-        rss, pss = tree_memory(child.pid)
-        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        rss, pss, roles = tree_memory(child.pid)
+        peak_rss = max(peak_rss, rss)
+        if pss > peak_pss:
+            peak_pss, at_peak = pss, roles
+        for role, size in roles.items():
+            peaks[role] = max(peaks.get(role, 0), size)
+        if time.monotonic() - said > 60:  # a long run says how far it has got, on stderr
+            said = time.monotonic()
+            print(f"  {count} files, {said - started:.0f} s: peak PSS so far {round(peak_pss / 2**20)} MB "
+                  f"({', '.join(f'{r} {round(s / 2**20)}' for r, s in sorted(at_peak.items()))})",
+                  file=sys.stderr, flush=True)
         time.sleep(0.05)
     seconds = time.monotonic() - started
     err = child.stderr.read().decode() if child.stderr else ""
     if child.returncode != 0:
         raise SystemExit(f"all at {count} files failed ({child.returncode}):\n{err[-3000:]}")
     return {"files": count, "seconds": round(seconds, 1), "rss_mb": round(peak_rss / 2**20),
-            "pss_mb": round(peak_pss / 2**20)}
+            "pss_mb": round(peak_pss / 2**20),
+            "at_peak": " ".join(f"{r} {round(at_peak.get(r, 0) / 2**20)}" for r in ("main", "pdf", "other")),
+            "peaks": " ".join(f"{r} {round(peaks.get(r, 0) / 2**20)}" for r in ("main", "pdf", "other"))}
 
 
 def main() -> None:
@@ -87,12 +120,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("counts", nargs="*", type=int, default=[1000, 5000, 10000])
     args = parser.parse_args()
-    print(f"{'files':>6} {'seconds':>8} {'s/1000 files':>13} {'peak PSS MB':>12} {'peak RSS sum MB':>16}")
+    print(f"{'files':>6} {'seconds':>8} {'s/1000 files':>13} {'peak PSS MB':>12} {'peak RSS sum MB':>16}  "
+          "PSS MB by role at the peak / each role's own peak")
     with tempfile.TemporaryDirectory(prefix="zwgk-bench-all-") as tmp:
         for count in args.counts:
             result = measure(count, args.jobs, Path(tmp))
             print(f"{count:>6} {result['seconds']:>8} {result['seconds'] * 1000 / count:>13.1f} "
-                  f"{result['pss_mb']:>12} {result['rss_mb']:>16}", flush=True)
+                  f"{result['pss_mb']:>12} {result['rss_mb']:>16}  {result['at_peak']} / {result['peaks']}", flush=True)
 
 
 if __name__ == "__main__":

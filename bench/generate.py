@@ -86,6 +86,7 @@ def generate(source: Path, dest: Path, count: int, seed: int = 2021) -> Path:
         shutil.copy(source / "mkdocs.yml", dest / "mkdocs.yml")
     rng = random.Random(seed)
     rows = [r for r in scheme.all_indicators() if r.facts]
+    stated: set[tuple[str, str]] = set()  # (row, fact) of a ``combine: once`` fact already written
     span = (scheme.period_end - scheme.period_start).days
     for i in range(count):
         row = rows[i % len(rows)]
@@ -93,6 +94,11 @@ def generate(source: Path, dest: Path, count: int, seed: int = 2021) -> Path:
         day = scheme.period_start + timedelta(days=rng.randint(0, span))
         facts = {f.name: _fact(f, rng, scheme) for f in row.facts if f.type != "adjustments"}
         _parts_within_wholes(row, facts)
+        for spec in row.facts:  # a fact stated once (the check refuses a second file that states it)
+            if spec.combine == "once" and spec.name in facts:
+                if (row.id, spec.name) in stated:
+                    del facts[spec.name]
+                stated.add((row.id, spec.name))
         title = f"{row.name}工作材料（第{i + 1}份）"
         lines = ["---", f"id: gen-{i:05d}", f"indicator: {row.id}", f"unit: {unit}", f"date: {day.isoformat()}",
                  f"title: {title}", "kind: 工作报告", "facts:"]

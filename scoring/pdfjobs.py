@@ -14,6 +14,9 @@ worker reports its page count and anchors, and once the pages before it are coun
 sends the chunk's first page number; the worker then makes the margin boxes with the page counter
 shifted (and the left/right side flipped when the offset is odd) and writes the chunk's PDF.
 
+Three modules: this one (the job, the cut, the schedule, the worker processes), scoring/pdfchunks.py
+(what a worker does with a chunk) and scoring/pdfmerge.py (the chunks' PDFs merged into one).
+
 The run, with N worker processes (spawned, so each starts with a clean WeasyPrint):
 
 0. the workers are started (``started``, from ``dossier.build_pdf``) before the HTML is written, and
@@ -21,15 +24,12 @@ The run, with N worker processes (spawned, so each starts with a clean WeasyPrin
 1. chunk 0 is laid out once with placeholder page numbers in its contents, only to count its pages;
 2. every other chunk is laid out, in document order (but the last N largest first, so that the
    last layout, which step 3 waits for, is a short one), then drawn as soon as its offset is known;
-   a worker that waits for an offset lays out the next chunk meanwhile;
+   a worker that waits for an offset lays out the next chunk meanwhile, within the memory bound;
 3. chunk 0 is laid out again with the real numbers (``data-page`` on each contents link, which the
    CSS shows instead of ``target-counter``) and written with the document's metadata and
    attachments; its page count must equal step 1's, else the whole document is rendered serially;
-4. the parent appends every chunk's pages to chunk 0's PDF (pypdf; each chunk's PDF is read as it
-   arrives, the rest waits for the last one), and writes one name tree of destinations (links
-   between chunks are kept as named destinations), one outline built by WeasyPrint's own bookmark
-   algorithm over all pages, and a file identifier derived from the chunks' bytes: same input, same
-   bytes;
+4. the parent appends every chunk's pages to chunk 0's PDF (scoring/pdfmerge.py; each chunk's PDF is
+   read as it arrives, the rest waits for the last one);
 5. fonts: WeasyPrint subsets each font per document, so every chunk would embed its own subset of
    each font (the merged file several times the serial one). A worker does not subset at all: it
    logs the glyphs each chunk used and writes a four-byte stand-in program (``engine_weasyprint.record_fonts`` wraps
@@ -40,29 +40,28 @@ The run, with N worker processes (spawned, so each starts with a clean WeasyPrin
    widths and text maps stay valid. (Up to PDF 1.4, where a CIDSet lists a chunk's glyphs, chunks
    keep their own subsets.)
 
-CPU: a worker's cyclic garbage collector runs young collections every 10,000 allocations (not
-700), with the import's objects frozen, and a full collection when a written chunk is dropped;
-with the fonts left to step 5, the workers and the parent together spend about the CPU of a serial
-render (at 513 pages: 64.9 s against 65.4 s in one side-by-side run; 91.9 s against 82.3 s before).
+CPU: with the fonts left to step 5, the workers and the parent together spend about the CPU of a
+serial render (at 513 pages: 64.9 s against 65.4 s in one side-by-side run; 91.9 s against 82.3 s before).
 
-Memory: a worker holds at most the chunks it has laid out and not yet drawn, plus the one it wrote
-last (freed when its next chunk task comes, so that the parent never waits for that after a
-worker's last chunk), always less than the whole document a serial render holds.
+Memory: a laid-out chunk is the bulk of a worker's memory (WeasyPrint holds every page of a document
+until it writes it: about 1 kB per character of the chunk's HTML). So it is bounded by design:
+runs of parts are joined into chunks of at most ``CHUNK_CHARS`` characters, the chunks laid out
+and not yet drawn, over all workers, stay within ``BUDGET_CHARS`` (a chunk that does not fit waits
+for the draws that free memory; one larger than the budget, a single section, is laid out alone),
+and a worker frees a chunk as soon as it has sent its PDF. What remains unbounded is the largest
+single part: a section between two cut points is laid out whole (docs/input-safety.md).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
-import logging
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -71,14 +70,19 @@ from typing import Any
 
 from . import engine_weasyprint as engine
 from . import envvars
+from .pdfchunks import TRACE as _TRACE
+from .pdfmerge import merge
 
 CHUNK_MARKER = "<!-- zwgk:chunk -->"
-_TRACE = bool(envvars.get("ZWGK_PDF_TRACE"))  # scheduling events with times, on stderr
-SCALE = 0.75  # PDF points per CSS pixel
 _TOC_LINK = re.compile(r'(<a href="#([^"]+)")(>)')
 # Below about 25 pages (1.4–1.8 kB of HTML a page) starting the workers costs more than it saves.
 MIN_BODY = 40_000
 _PLACEHOLDER = "8888"  # wider than any real page number: the contents never get longer in step 3
+# The memory bound, in characters of HTML (a laid-out chunk takes about 1 kB per character, measured
+# at 1,000 and 10,000 evidence files): a chunk joins parts up to CHUNK_CHARS, and the chunks in a
+# worker's memory (being laid out, laid out, being drawn) total at most BUDGET_CHARS over all workers.
+CHUNK_CHARS = 150_000
+BUDGET_CHARS = 300_000
 
 
 def default_jobs() -> int:
@@ -115,9 +119,10 @@ def split(html: str) -> tuple[str, list[str], str]:
 
 
 def group(parts: list[str], jobs: int) -> list[str]:
-    """Chunk 0 is parts[0]; the other parts are joined into chunks of about a quarter of a worker's share."""
+    """Chunk 0 is parts[0]; the other parts are joined into chunks of about a quarter of a worker's share,
+    and of at most ``CHUNK_CHARS`` characters (a single part may be longer: it is not cut)."""
     rest = parts[1:]
-    target = sum(map(len, rest)) / max(1, 4 * jobs)
+    target = min(sum(map(len, rest)) / max(1, 4 * jobs), CHUNK_CHARS)
     chunks: list[str] = [parts[0]]
     current = ""
     for part in rest:
@@ -143,176 +148,6 @@ def with_page_numbers(front: str, pages: dict[str, int] | None) -> str:
 
 
 # --- the worker -------------------------------------------------------------------
-
-
-@dataclass
-class _Held:
-    """A laid-out chunk waiting for its first page number."""
-
-    document: Any
-    html: Any
-    deferred: list[engine.Deferred]
-
-
-class _Relay(logging.Handler):
-    """Sends WeasyPrint's page progress and warnings of the current chunk to the parent."""
-
-    def __init__(self, conn: Connection):
-        super().__init__(logging.INFO)
-        self.conn = conn
-        self.chunk = -1
-        self.warnings: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.name == "weasyprint.progress":
-            message = str(record.msg)
-            args = record.args if isinstance(record.args, tuple) else ()
-            if message.startswith("Step 5 - Creating layout - Page") and args and isinstance(args[0], int):
-                self.conn.send(("page", self.chunk, args[0]))
-        elif record.levelno >= logging.WARNING:
-            self.warnings.append(record.getMessage())
-
-
-def serve(fd: int) -> None:
-    """A worker process: runs tasks from the parent until it sends None; a failure goes back as text."""
-    conn = Connection(fd)
-    try:
-        _prepare()
-        job = conn.recv()
-        if job is not None:  # None: the parent needed no worker after all
-            _worker(conn, job)
-    except EOFError:  # the parent has gone
-        pass
-    except BaseException:  # the parent turns it into its own error; nothing is printed here
-        with contextlib.suppress(OSError):
-            conn.send(("error", -1, traceback.format_exc()))
-    finally:
-        conn.close()
-        # Like build.py: nothing is left to write, and freeing the layout objects one by one at
-        # interpreter teardown takes seconds that the parent would wait for.
-        sys.stderr.flush()
-        os._exit(0)
-
-
-# The cyclic collector's default (a young collection every 700 allocations) costs a worker about a
-# tenth of its CPU: layout allocates millions of small objects that live as long as the chunk.
-# Young collections every 10,000, with the import's objects frozen out of every collection and one
-# full collection after each chunk is written (which frees its cycles), cost about 10% less CPU
-# at the same peak memory.
-_GC_THRESHOLD = 10_000
-
-
-def _prepare() -> None:
-    """What a worker can do before its job arrives: load WeasyPrint (a second or so), tune the collector."""
-    import gc
-
-    import weasyprint.layout  # noqa: F401  (imports weasyprint)
-
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(_GC_THRESHOLD, 10, 10)
-
-
-def _worker(conn: Connection, job: PdfJob) -> None:
-    import gc
-
-    import weasyprint
-
-    engine.hold_margin_boxes()  # this process renders chunks only
-    relay = _Relay(conn)
-    progress, main = logging.getLogger("weasyprint.progress"), logging.getLogger("weasyprint")
-    progress.setLevel(logging.INFO)
-    progress.propagate = False
-    progress.addHandler(relay)
-    main.addHandler(relay)
-    fetcher = job.fetcher()
-    held: dict[int, _Held] = {}
-    fonts = engine.FontLog()
-    # A PDF up to version 1.4 lists each font's glyphs in a CIDSet, which the shared program would
-    # not match: there every chunk keeps its own subset (``_share_programs`` leaves it alone).
-    version = engine.pdf_version(job.options)
-    engine.record_fonts(fonts, defer=not str(version) <= "1.4")  # the test WeasyPrint makes for a CIDSet
-
-    def lay_out(chunk: int, html_text: str) -> _Held:
-        relay.chunk = chunk
-        with engine.deferring() as deferred:
-            html = weasyprint.HTML(string=html_text, base_url=job.base_url, url_fetcher=fetcher)
-            document = html.render()
-        return _Held(document, html, deferred)
-
-    def finish(laid: _Held, offset: int) -> None:
-        """Make the held-back margin boxes as pages ``offset + 1 …`` of the whole document."""
-        engine.add_margin_boxes(laid.html, laid.deferred, offset)
-
-    def report(chunk: int, laid: _Held) -> None:
-        pages = laid.document.pages
-        anchors: dict[str, tuple[int, float, float]] = {}
-        marks: list[list[tuple[int, str, tuple[float, float], str]]] = []
-        targets: set[str] = set()
-        for index, page in enumerate(pages):
-            for name, (x, y, _, _) in page.anchors.items():
-                anchors.setdefault(name, (index, x * SCALE, (page.height - y) * SCALE))
-            marks.append([(level, label, (x * SCALE, (page.height - y) * SCALE), state)
-                          for level, label, (x, y), state in page.bookmarks])
-            targets.update(target for kind, target, _, _ in page.links if kind == "internal")
-        conn.send(("laid", chunk, len(pages), anchors, marks, sorted(targets - anchors.keys()), relay.warnings))
-        relay.warnings = []
-
-    def write(laid: _Held, attachments: list[Any]) -> bytes:
-        pages = laid.document.pages
-        present = {name for page in pages for name in page.anchors}
-        # Links to other chunks stay named destinations: give their names a stand-in here so that
-        # WeasyPrint keeps them; the merged document's name tree points them at the real pages.
-        missing = {target for page in pages for kind, target, _, _ in page.links
-                   if kind == "internal" and target not in present}
-        for name in sorted(missing):
-            pages[0].anchors[name] = (0, 0, 0, 0)
-        data: bytes = laid.document.write_pdf(attachments=attachments, **job.options)
-        return data
-
-    # The chunk last written (or counted) is freed when the next chunk task arrives, not at once:
-    # freeing a laid-out chunk takes up to a second, and after a worker's last chunk the parent
-    # waits for its font subsets, then for nothing (the process ends with os._exit).
-    spent: _Held | None = None
-    while True:
-        task = conn.recv()
-        if task is None:
-            break
-        kind, chunk, payload = task
-        cpu = time.process_time()
-        if spent is not None and kind != "fonts":
-            spent = None
-            gc.collect()  # its cycles too
-        relay.warnings = []
-        if kind == "count":  # chunk 0 with placeholders: only its page count matters
-            laid = lay_out(chunk, payload)
-            conn.send(("counted", chunk, len(laid.document.pages), relay.warnings))
-        elif kind == "layout":
-            laid = lay_out(chunk, payload)
-            held[chunk] = laid
-            report(chunk, laid)
-        elif kind == "draw":
-            laid = held.pop(chunk)
-            relay.chunk = chunk
-            finish(laid, payload)
-            conn.send(("drawn", chunk, write(laid, []), relay.warnings, fonts.take()))
-        elif kind == "front":  # chunk 0 with the real numbers, the metadata and the attachments
-            laid = lay_out(chunk, payload)
-            report(chunk, laid)
-            finish(laid, 0)
-            conn.send(("drawn", chunk, write(laid, job.attachments()), relay.warnings, fonts.take()))
-        elif kind == "fonts":  # one subset of each font given, over the glyphs of every chunk
-            conn.send(("fonts", -1, {name: engine.union_subset(fonts.originals[name], glyphs, missing)
-                                     for name, (glyphs, missing) in payload.items()}))
-            continue
-        if kind != "layout":
-            spent = laid
-        del laid
-        if _TRACE:
-            print(f"      worker {os.getpid()} {kind} {chunk}: {time.process_time() - cpu:.2f} s CPU", file=sys.stderr)
-
-
-# --- one program per font -----------------------------------------------------------
 
 
 # --- the parent -------------------------------------------------------------------
@@ -376,6 +211,11 @@ class _Run:
         self.started = time.perf_counter()
         self.tasks: dict[int, int] = {}  # worker → the chunk it was last given
         self.processes: list[subprocess.Popen[bytes]] = []
+        # The schedule's state (``_schedule``): chunks not yet given out, which workers have a task.
+        self.queue: list[_Chunk] = []
+        self.busy: list[bool] = []
+        self.front_sent = self.count_sent = False
+        self.done = 0
 
     def died(self, w: int, detail: str) -> WorkerDied:
         code = None
@@ -407,6 +247,15 @@ class _Run:
         laid = sum(c.pages if c.pages is not None else c.laid_page for c in self.chunks[1:])
         self.on_progress(stage, laid)
 
+    def in_memory(self) -> int:
+        """Characters of the chunks that are in a worker's memory: given out, not yet drawn."""
+        return sum(len(c.html) for c in self.chunks[1:] if c.owner >= 0 and not c.pdf)
+
+    def may_lay_out(self, chunk: _Chunk) -> bool:
+        """Whether ``chunk`` fits in the memory bound beside the chunks already out (always, when none is)."""
+        held = self.in_memory()
+        return held == 0 or held + len(chunk.html) <= BUDGET_CHARS
+
     def run(self, workers: Workers) -> Merged:
         conns = workers.conns[:self.jobs]
         workers.dismiss(len(conns))  # more workers than chunks: the rest leave now
@@ -421,98 +270,105 @@ class _Run:
             conn.send(None)
         return self._merge(programs)  # while the workers exit
 
+
     def _schedule(self, conns: list[Connection]) -> None:
-        from pypdf import PdfReader  # loaded (0.3 s) and chunks read while the workers lay out, not after
+        from pypdf import PdfReader  # noqa: F401  (loaded, 0.3 s, while the workers lay out, not after)
 
         # Document order: a chunk can be drawn (and its memory freed) as soon as the chunks before it
         # are counted. Largest first balances a little better but holds nearly every chunk laid out
         # until the small first ones are counted, as much memory as a serial render.
-        queue = list(self.chunks[1:])
+        self.queue = list(self.chunks[1:])
         # Except the last few, largest first: the contents wait for the last layout to end, and a
         # short one there leaves the workers' draws to fill the end (at 513 pages a model with the
         # measured task times: 29.7 s of worker time against 30.8 s in document order).
-        tail = len(queue) - len(conns)
+        tail = len(self.queue) - len(conns)
         if tail > 0:
-            queue[tail:] = sorted(queue[tail:], key=lambda c: (-len(c.html), c.index))
-        busy = [False] * len(conns)
-        front_sent = count_sent = False
-        done = 0
-
-        def assign(w: int) -> None:
-            nonlocal front_sent, count_sent
-            offsets = self.offsets()
-            ready = [c for c in self.chunks[1:] if c.owner == w and c.pages is not None and not c.drawing
-                     and not c.pdf and c.index in offsets]
-            if not count_sent:
-                self.tasks[w] = 0
-                conns[w].send(("count", 0, self.document(with_page_numbers(self.chunks[0].html, None))))
-                count_sent = True
-            elif ready:
-                ready[0].drawing = True
-                self.tasks[w] = ready[0].index
-                conns[w].send(("draw", ready[0].index, offsets[ready[0].index]))
-            elif queue:
-                chunk = queue.pop(0)
-                chunk.owner = w
-                self.tasks[w] = chunk.index
-                conns[w].send(("layout", chunk.index, self.document(chunk.html)))
-            elif not front_sent and all(c.pages is not None for c in self.chunks[1:]) and self.front_pages:
-                numbers = self.page_numbers()
-                self.tasks[w] = 0
-                conns[w].send(("front", 0, self.document(with_page_numbers(self.chunks[0].html, numbers))))
-                front_sent = True
-            else:
-                return
-            busy[w] = True
-
-        for w in range(len(conns)):
-            assign(w)
-        while done < len(self.chunks):
-            if not any(busy):
+            self.queue[tail:] = sorted(self.queue[tail:], key=lambda c: (-len(c.html), c.index))
+        self.busy = [False] * len(conns)
+        self.front_sent = self.count_sent = False
+        self.done = 0
+        self._assign_idle(conns)
+        while self.done < len(self.chunks):
+            if not any(self.busy):
                 raise RuntimeError("PDF workers idle with chunks left")
-            for conn in wait([c for c, b in zip(conns, busy, strict=True) if b]):
+            for conn in wait([c for c, b in zip(conns, self.busy, strict=True) if b]):
                 assert isinstance(conn, Connection)
                 w = conns.index(conn)
                 try:
                     message = conn.recv()
                 except EOFError:
                     raise self.died(w, "") from None
-                kind, index = message[0], message[1]
-                if _TRACE and kind != "page":
-                    print(f"{time.perf_counter() - self.started:7.2f} w{w} {kind} {index}", file=sys.stderr)
-                if kind == "error":
-                    raise self.died(w, message[2])
-                chunk = self.chunks[index]
-                if kind == "page":
-                    chunk.laid_page = max(chunk.laid_page, message[2])
-                    self.progress("排版")
-                    continue
-                busy[w] = False
-                if kind == "counted":
-                    self.front_pages = message[2]
-                    self.warnings += message[3]
-                elif kind == "laid":
-                    pages, chunk.anchors, chunk.marks, chunk.unresolved, warnings = message[2:]
-                    self.warnings += warnings
-                    if index == 0:
-                        if pages != self.front_pages:
-                            raise Mismatch(f"contents: {self.front_pages} pages counted, {pages} with numbers")
-                        busy[w] = True  # a "front" task goes on to draw
-                    else:
-                        chunk.pages = pages
-                    self.progress("排版")
-                elif kind == "drawn":
-                    chunk.pdf, chunk.fonts, chunk.drawn_by = message[2], message[4], w
-                    if index:
-                        chunk.reader = PdfReader(io.BytesIO(chunk.pdf))
-                        len(chunk.reader.pages)  # reads the page tree
-                    self.warnings += message[3]
-                    done += 1
-                    self.progress(f"写出 PDF（{done}/{len(self.chunks)} 部分）")
-                # Any idle worker may now have work: a counted chunk unblocks draws everywhere.
-                for other in range(len(conns)):
-                    if not busy[other]:
-                        assign(other)
+                if self._received(w, message):
+                    self._assign_idle(conns)  # a counted chunk unblocks draws everywhere
+
+    def _assign_idle(self, conns: list[Connection]) -> None:
+        """Work for every idle worker; when none would get any within the memory bound, the next layout anyway."""
+        for w in range(len(conns)):
+            if not self.busy[w]:
+                self._assign(conns, w, force=False)
+        if not any(self.busy) and self.queue:
+            self._assign(conns, 0, force=True)  # the chunks held wait for this one's page count
+
+    def _assign(self, conns: list[Connection], w: int, force: bool) -> None:
+        offsets = self.offsets()
+        ready = [c for c in self.chunks[1:] if c.owner == w and c.pages is not None and not c.drawing
+                 and not c.pdf and c.index in offsets]
+        if not self.count_sent:
+            task: tuple[str, int, Any] = ("count", 0, self.document(with_page_numbers(self.chunks[0].html, None)))
+            self.count_sent = True
+        elif ready:
+            ready[0].drawing = True
+            task = ("draw", ready[0].index, offsets[ready[0].index])
+        elif self.queue and (force or self.may_lay_out(self.queue[0])):
+            chunk = self.queue.pop(0)
+            chunk.owner = w
+            task = ("layout", chunk.index, self.document(chunk.html))
+        elif not self.front_sent and all(c.pages is not None for c in self.chunks[1:]) and self.front_pages:
+            task = ("front", 0, self.document(with_page_numbers(self.chunks[0].html, self.page_numbers())))
+            self.front_sent = True
+        else:
+            return
+        self.tasks[w] = task[1]
+        conns[w].send(task)
+        self.busy[w] = True
+
+    def _received(self, w: int, message: tuple[Any, ...]) -> bool:
+        """Take in one message from worker ``w``; True when the worker is free (or goes on to draw)."""
+        from pypdf import PdfReader
+
+        kind, index = message[0], message[1]
+        if _TRACE and kind != "page":
+            print(f"{time.perf_counter() - self.started:7.2f} w{w} {kind} {index}", file=sys.stderr)
+        if kind == "error":
+            raise self.died(w, message[2])
+        chunk = self.chunks[index]
+        if kind == "page":
+            chunk.laid_page = max(chunk.laid_page, message[2])
+            self.progress("排版")
+            return False
+        self.busy[w] = False
+        if kind == "counted":
+            self.front_pages = message[2]
+            self.warnings += message[3]
+        elif kind == "laid":
+            pages, chunk.anchors, chunk.marks, chunk.unresolved, warnings = message[2:]
+            self.warnings += warnings
+            if index == 0:
+                if pages != self.front_pages:
+                    raise Mismatch(f"contents: {self.front_pages} pages counted, {pages} with numbers")
+                self.busy[w] = True  # a "front" task goes on to draw
+            else:
+                chunk.pages = pages
+            self.progress("排版")
+        elif kind == "drawn":
+            chunk.pdf, chunk.fonts, chunk.drawn_by = message[2], message[4], w
+            if index:
+                chunk.reader = PdfReader(io.BytesIO(chunk.pdf))
+                len(chunk.reader.pages)  # reads the page tree
+            self.warnings += message[3]
+            self.done += 1
+            self.progress(f"写出 PDF（{self.done}/{len(self.chunks)} 部分）")
+        return True
 
     def _shared_fonts(self, conns: list[Connection]) -> dict[str, bytes]:
         """Font → one program subset to the glyphs of every chunk that embeds it.
@@ -557,92 +413,12 @@ class _Run:
         return numbers
 
     def _merge(self, programs: dict[str, bytes]) -> Merged:
-        from pypdf import PdfReader, PdfWriter
-        from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
-
         self.on_progress("合并 PDF", sum(c.pages or 0 for c in self.chunks))
-        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(self.chunks[0].pdf)))
-        for chunk in self.chunks[1:]:
-            for source in chunk.reader.pages:
-                writer.add_page(source)
-        refs = [page.indirect_reference for page in writer.pages]
-        offsets = {0: 0, **self.offsets()}
-        if programs:
-            _share_programs(writer, programs)
-
-        # Named destinations: every anchor at its page, the first occurrence in document order.
-        dests: dict[str, tuple[int, float, float]] = {}
-        for chunk in self.chunks:
-            for name, (local, x, y) in chunk.anchors.items():
-                dests.setdefault(name, (offsets[chunk.index] + local, x, y))
-        for chunk in self.chunks:
-            for name in chunk.unresolved:
-                if name not in dests:
-                    self.warnings.append(f"No anchor #{name} for internal URI reference")
-        names = ArrayObject()
-        for name in sorted(dests):
-            number, x, y = dests[name]
-            names += [TextStringObject(name), ArrayObject([refs[number], NameObject("/XYZ"), FloatObject(x),
-                                                          FloatObject(y), NumberObject(0)])]
-        root = writer.root_object
-        catalog_names = root.get("/Names")
-        catalog_names = catalog_names.get_object() if catalog_names is not None else DictionaryObject()
-        catalog_names[NameObject("/Dests")] = engine.add_object(writer, DictionaryObject({NameObject("/Names"): names}))
-        root[NameObject("/Names")] = catalog_names
-
-        # The outline: WeasyPrint's own tree-building over the pages of every chunk, in order.
-        if "/Outlines" in root:
-            del root["/Outlines"]
-        self._outline(writer, engine.outline([marks for chunk in self.chunks for marks in chunk.marks]), None)
-
-        digest = hashlib.md5(b"".join(c.pdf for c in self.chunks), usedforsecurity=False).digest()
-        engine.set_file_id(writer, digest)
-        if programs:
-            writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)  # the chunks' own subsets
-        out = io.BytesIO()
-        writer.write(out)
+        pdf, pages = merge(self.chunks, self.offsets(), programs, self.warnings)
         if _TRACE:
             print(f"{time.perf_counter() - self.started:7.2f} merged; {time.process_time():.2f} s CPU in the parent in all",
                   file=sys.stderr)
-        return Merged(out.getvalue(), len(refs), tuple(dict.fromkeys(self.warnings)), len(self.chunks))
-
-    def _outline(self, writer: Any, items: list[Any], parent: Any) -> None:
-        from pypdf.generic import Fit
-
-        for label, (page, x, y), children, state in items:
-            node = writer.add_outline_item(title=label, page_number=page, parent=parent,
-                                           fit=Fit.xyz(x, y, 0), is_open=state != "closed")
-            self._outline(writer, children, node)
-
-
-def _share_programs(writer: Any, programs: dict[str, bytes]) -> None:
-    """Point every font descriptor of the merged pages at its font's one shared program."""
-    from pypdf.generic import NameObject, NumberObject, StreamObject
-
-    shared: dict[tuple[str, str], Any] = {}
-    for page in writer.pages:
-        fonts = page.get("/Resources", {}).get_object().get("/Font", {})
-        for ref in fonts.get_object().values():
-            for descendant in ref.get_object().get("/DescendantFonts", []):
-                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
-                name = str(descriptor["/FontName"])[1:].split("+", 1)[0]
-                key = next((k for k in ("/FontFile3", "/FontFile2") if k in descriptor), None)
-                if name not in programs or key is None or "/CIDSet" in descriptor:  # a CIDSet would list a chunk's glyphs
-                    continue
-                # The key follows the program, as in WeasyPrint (a chunk's stand-in has the same type).
-                program = programs[name]
-                real = "/FontFile3" if program[:4] == b"OTTO" else "/FontFile2"
-                if (name, real) not in shared:
-                    stream = StreamObject()
-                    stream.set_data(program)
-                    if real == "/FontFile3":
-                        stream[NameObject("/Subtype")] = NameObject("/OpenType")
-                    else:
-                        stream[NameObject("/Length1")] = NumberObject(len(program))
-                    shared[name, real] = engine.add_object(writer, stream.flate_encode())
-                if key != real:
-                    del descriptor[key]
-                descriptor[NameObject(real)] = shared[name, real]
+        return Merged(pdf, pages, tuple(dict.fromkeys(self.warnings)), len(self.chunks))
 
 
 def follow(bar: Any, jobs: int) -> Callable[[str, int], None]:
@@ -673,7 +449,7 @@ class Workers:
             for _ in range(jobs):
                 ours, theirs = socket.socketpair()
                 self.processes.append(subprocess.Popen(
-                    [sys.executable, "-c", "import sys; from scoring.pdfjobs import serve; serve(int(sys.argv[1]))",
+                    [sys.executable, "-c", "import sys; from scoring.pdfchunks import serve; serve(int(sys.argv[1]))",
                      str(theirs.fileno())], pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL))
                 theirs.close()
                 self.conns.append(Connection(ours.detach()))

@@ -187,3 +187,29 @@ def test_with_another_weasyprint_the_dossier_is_one_plain_write_pdf(project: Pro
     got, want = PdfReader(io.BytesIO(pdf)), PdfReader(io.BytesIO(parallel[0]))
     assert len(got.pages) == len(want.pages) > 60
     assert page_texts(pdf) == page_texts(parallel[0])
+
+
+def test_chunks_are_bounded_in_characters_but_a_part_is_never_cut() -> None:
+    parts = ["<h1>封面</h1>", *("x" * 60_000 for _ in range(20)), "y" * 400_000, "z" * 10]
+    chunks = pdfjobs.group(parts, 2)
+    assert "".join(chunks) == "".join(parts) and chunks[0] == parts[0]
+    assert all(len(chunk) <= pdfjobs.CHUNK_CHARS for chunk in chunks[1:] if "y" not in chunk)
+    assert max(len(chunk) for chunk in chunks) >= 400_000  # the one long part whole, in a chunk of its own
+    assert len(chunks) > 4 * 2 + 1  # more than a quarter of each worker's share would give
+
+
+def test_with_the_tightest_memory_bound_one_chunk_at_a_time_and_the_same_bytes(
+        project: Project, parallel: list[bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    """BUDGET_CHARS below any chunk: never two chunks laid out at once over the workers, and the PDF unchanged."""
+    out: list[int] = []
+    may = pdfjobs._Run.may_lay_out
+
+    def counted(run: Any, chunk: Any) -> bool:
+        allowed = may(run, chunk)
+        out.append(sum(1 for c in run.chunks[1:] if c.owner >= 0 and not c.pdf) + allowed)
+        return allowed
+
+    monkeypatch.setattr(pdfjobs, "BUDGET_CHARS", 1)
+    monkeypatch.setattr(pdfjobs._Run, "may_lay_out", counted)
+    assert build_pdf(project, jobs=2).pdf == parallel[0]
+    assert out and max(out) == 1
