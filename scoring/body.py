@@ -31,7 +31,7 @@ from urllib.parse import quote, unquote, urlsplit
 from . import filetypes, mdlimits
 from .model import Evidence
 from .problems import Problem, error, warning
-from .project import LOCAL_SCHEME, Body
+from .values import LOCAL_SCHEME, Body
 
 TAGS = frozenset({
     "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark", "sub", "sup", "small", "span",

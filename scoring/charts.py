@@ -7,8 +7,8 @@ from decimal import ROUND_CEILING, Decimal
 from html import escape
 
 from .numbers import fmt
-from .project import HistoryPoint
 from .score import ScoreTable
+from .values import HistoryPoint
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', sans-serif"
 GREY, BLUE, RED, INK = "#d9dde3", "#1f5fa8", "#c0392b", "#222"

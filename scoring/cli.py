@@ -19,7 +19,8 @@ from .gather import gather
 from .numbers import fmt
 from .pdfjobs import default_jobs
 from .problems import DataError, Problem, Severity, UsageError
-from .project import Edition, Project
+from .project import Project
+from .values import Edition
 
 _ARGPARSE_ZH = {
     "usage: ": "用法：",

@@ -36,9 +36,10 @@ from .model import IMAGE_SUFFIXES, Attachment, Evidence
 from .numbers import ZERO, cn_date, fmt, fmt_signed
 from .originals import Original, fill_originals, plan_originals
 from .output import collect_warnings
-from .project import WITHHELD, Edition, Project
+from .project import Project
 from .resultsview import VerifiedView, verified_view
 from .score import STATUS_LABELS, NodeScore, RowScore, ScoreTable
+from .values import WITHHELD, Edition
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates" / "dossier"
 PDF_NAME = "dossier.pdf"

@@ -38,9 +38,10 @@ from .annualreport import report_title
 from .fields import EVIDENCE_FIELDS, FACT_TYPE_HELP
 from .model import Adjustment, Evidence, FactValue
 from .problems import DataError, Problem, error
-from .project import LOCAL_SCHEME, WITHHELD, Body, Edition, GitRecord, Project
+from .project import Project
 from .registers import personal_cells, without_personal
 from .resultsview import public_results
+from .values import LOCAL_SCHEME, WITHHELD, Body, Edition, GitRecord
 
 PUBLIC = "public"  # the visibility: value of a file the public edition may show
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"

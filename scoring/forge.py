@@ -26,7 +26,8 @@ from . import scaffold
 from .loadevidence import evidence_files
 from .model import Evidence, Indicator, Scheme, Unit
 from .problems import DataError, error
-from .project import Edition, Project
+from .project import Project
+from .values import Edition
 
 KINDS = ("github", "gitea", "forgejo", "gitlab")
 KNOWN_HOSTS = {"github.com": "github", "gitlab.com": "gitlab", "codeberg.org": "forgejo"}

@@ -9,7 +9,7 @@ scoring/rules/ are declared the same way. From these declarations come:
   wrong type, a yes/no word where true/false is meant, or a missing required key
   is an error at its line with the nearest valid key;
 - the JSON Schemas in ``schemas/`` that editors use (``schemas()``, written by
-  ``python -m scoring.formats``);
+  ``python -m scoring.schemas``);
 - the key reference in docs/scheme-format.md (``docs_markdown()``);
 - the evidence field list that ``new``, the site and the checker show (fields.py).
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -464,16 +463,3 @@ def docs_markdown() -> str:
         out += [_row(p) for p in params_of(cls)]
         out.append("")
     return "\n".join(out)
-
-
-def main(argv: list[str]) -> int:
-    from .registers import write_schemas as write_register_schemas
-
-    folder = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "schemas"
-    for path in (*write_schemas(folder), *write_register_schemas(folder / "registers")):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

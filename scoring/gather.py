@@ -16,8 +16,9 @@ from .history import history
 from .loadevidence import EvidenceMemo
 from .pipeline import check_and_score
 from .problems import DataError, has_errors, sort_problems
-from .project import BuildInfo, GitRecord, Project
+from .project import Project
 from .reporttext import load_report_text
+from .values import BuildInfo, GitRecord
 
 
 def gather(root: Path, *, strict: bool = False, as_of: date | None = None, info: BuildInfo | None = None,

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from . import envvars
 from .problems import UsageError
-from .project import BuildInfo, Change
+from .values import BuildInfo, Change
 
 # The folders holding the project's data, declared once: what the build reads (pipeline.file_facts), what a
 # revision's export holds, and what the dirty flag, the score history and ``diff`` look at. registers/: the 台账

@@ -30,7 +30,7 @@ from .gitrepo import Candidate, checked_out, in_git, revisions
 from .output import write_files
 from .pipeline import check_and_score
 from .problems import DataError, Severity
-from .project import History, HistoryPoint
+from .values import History, HistoryPoint
 
 HISTORY_LIMIT = 20
 

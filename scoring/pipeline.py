@@ -26,9 +26,9 @@ from .loadbase import Digests
 from .loadevidence import EvidenceMemo, load_evidence
 from .model import Evidence, Scheme
 from .problems import DataError, Problem, error, has_errors, sort_problems
-from .project import Body, FileFacts
 from .registers import Registers
 from .score import ScoreTable, score
+from .values import Body, FileFacts
 from .verified import Verified, load_verified
 
 

@@ -408,7 +408,7 @@ def schemas() -> dict[str, dict[str, Any]]:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    """schemas/registers/<key>.schema.json, as ``python -m scoring.formats`` writes them."""
+    """schemas/registers/<key>.schema.json, as ``python -m scoring.schemas`` writes them."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, schema in schemas().items():

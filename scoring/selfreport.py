@@ -32,9 +32,10 @@ from typing import TYPE_CHECKING
 
 from .model import Evidence
 from .numbers import ZERO, cn_date, fmt
-from .project import WITHHELD, Project
+from .project import Project
 from .reporttext import PLACEHOLDER, SECTIONS, Block
 from .score import MISSING, RowScore
+from .values import WITHHELD
 
 if TYPE_CHECKING:  # python-docx loads only when a Word file is written, not for the site's page
     from docx.document import Document

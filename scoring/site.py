@@ -32,12 +32,13 @@ from .model import Scheme
 from .output import collect_warnings
 from .pagecache import digest
 from .problems import DataError, error
-from .project import Edition, Project
+from .project import Project
 from .search import TUNING, search_terms
 from .sitemodel import SELFREPORT_PAGE, TOTALS_PAGE, Links
 from .sitepages import render_docs
 from .sitetext import DEFAULT_CONFIG, THEME_OVERRIDES, plain_title
 from .sitewriter import Docs, MarkdownMemo, SitePlan
+from .values import Edition
 
 
 def site_nav(scheme: Scheme, results: list[Any] | None = None) -> list[Any]:

@@ -12,9 +12,10 @@ from . import combine, fields
 from .annualreport import register_href
 from .model import Correction, Evidence, FactSpec, Indicator, Scheme
 from .numbers import fmt, fmt_signed
-from .project import Body, Project
+from .project import Project
 from .score import COMPLETE, STATUS_LABELS, DeadlineItem, RowScore, ScoreLine, ScoreTable, UnitScore
 from .sitetext import page_depth, page_name, page_url, url_path
+from .values import Body
 
 TEXT_LABELS = (("deduction", "扣分标准"), ("bonus", "加分标准"), ("method", "考核方式"),
                ("content", "涉及内容"), ("remarks", "备注"))

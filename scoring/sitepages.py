@@ -18,11 +18,12 @@ from .forge import ForgeLinks
 from .model import Evidence, Scheme
 from .pagecache import digest
 from .problems import Severity
-from .project import WITHHELD, History, Project
+from .project import Project
 from .score import STATUS_LABELS, ScoreLine
 from .sitemodel import SELFREPORT_PAGE, TOTALS_PAGE, Copies, Links, RowView, SiteModel, body_html
 from .sitetext import fact_text, md_text
 from .sitewriter import Docs, MarkdownMemo, PageWriter, SitePlan, template_env
+from .values import WITHHELD, History
 
 
 @dataclass(frozen=True)

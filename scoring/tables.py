@@ -18,8 +18,8 @@ from typing import Any
 from .model import Scheme
 from .numbers import fmt, fmt_signed
 from .officezip import fixed_zip, stamp_of
-from .project import BuildInfo
 from .score import STATUS_LABELS, NodeScore, RowScore, ScoreLine, ScoreTable
+from .values import BuildInfo
 from .verified import Verified
 
 SCHEMA_VERSION = 2  # 2: levels are the scheme's level names, nodes nest, rows carry their path

@@ -30,8 +30,9 @@ from scoring import dossier
 from scoring.cli import main
 from scoring.gather import gather
 from scoring.originals import MARGIN_MM, PREFIX
-from scoring.project import BuildInfo, Edition, Project
+from scoring.project import Project
 from scoring.score import RowScore, ScoreLine
+from scoring.values import BuildInfo, Edition
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 INFO = BuildInfo("0123456789abcdef0123456789abcdef01234567", datetime(2021, 12, 1, 2, 30, tzinfo=UTC), False)

@@ -30,7 +30,7 @@ from scoring.cli import main
 from scoring.gather import gather
 from scoring.model import Evidence
 from scoring.privacy import fingerprint
-from scoring.project import WITHHELD, Edition
+from scoring.values import WITHHELD, Edition
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1638316800"  # 2021-12-01

@@ -18,7 +18,7 @@ from scoring import history as history_mod
 from scoring.charts import history_chart
 from scoring.gitrepo import last_changes
 from scoring.history import cache_file, history
-from scoring.project import HistoryPoint
+from scoring.values import HistoryPoint
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

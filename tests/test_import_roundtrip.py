@@ -26,7 +26,7 @@ from scoring import tables
 from scoring.cli import main
 from scoring.importer.settings import plain
 from scoring.pipeline import check_and_score
-from scoring.project import BuildInfo
+from scoring.values import BuildInfo
 from scoring.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,7 +22,8 @@ from scoring import engine_weasyprint, pdfjobs
 from scoring.dossier import build_dossier, build_pdf, render_html
 from scoring.gather import gather
 from scoring.originals import PREFIX
-from scoring.project import BuildInfo, Project
+from scoring.project import Project
+from scoring.values import BuildInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 INFO = BuildInfo("0123456789abcdef0123456789abcdef01234567", datetime(2021, 12, 1, 2, tzinfo=UTC), False)

@@ -201,7 +201,7 @@ def test_schemas_and_docs_are_what_the_declarations_give(update_golden: bool) ->
     assert sorted(p.name for p in folder.glob("*.json")) == sorted(made)
     for name, schema in made.items():
         jsonschema.Draft202012Validator.check_schema(schema)
-        assert json.loads((folder / name).read_text(encoding="utf-8")) == schema, f"{name}: python -m scoring.formats"
+        assert json.loads((folder / name).read_text(encoding="utf-8")) == schema, f"{name}: python -m scoring.schemas"
     text = DOC.read_text(encoding="utf-8")
     fresh = text
     for marker, body in (("register-columns", registers.docs_markdown()),

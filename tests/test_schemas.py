@@ -91,14 +91,14 @@ def _schema_errors(rel: str, data: Any) -> list[str]:
 
 
 def test_schemas_on_disk_are_what_the_declarations_give(update_golden: bool) -> None:
-    """Refresh with `python -m scoring.formats` (or pytest --update-golden)."""
+    """Refresh with `python -m scoring.schemas` (or pytest --update-golden)."""
     if update_golden:
         formats.write_schemas(SCHEMAS)
     made = formats.schemas()
     assert sorted(p.name for p in SCHEMAS.glob("*.json")) == sorted(made)
     for name, schema in made.items():
         assert (SCHEMAS / name).read_text(encoding="utf-8") == formats.schema_text(schema), (
-            f"schemas/{name} is stale: run python -m scoring.formats")
+            f"schemas/{name} is stale: run python -m scoring.schemas")
 
 
 def test_the_schemas_are_valid_json_schemas() -> None:
