@@ -4,7 +4,7 @@
 import os
 import sys
 
-from scoring.cli import main
+from scoring.cli.main import main
 
 if __name__ == "__main__":
     code = main()

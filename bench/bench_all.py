@@ -48,7 +48,7 @@ def _role(pid: int, root: int) -> str:
         return "main"
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return "pdf" if b"scoring.pdfchunks" in handle.read() else "other"
+            return "pdf" if b"scoring.render.dossier.pdfchunks" in handle.read() else "other"
     except OSError:
         return "other"
 

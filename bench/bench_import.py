@@ -22,7 +22,7 @@ IMPORT = """
 import time
 from pathlib import Path
 t0 = time.perf_counter()
-from scoring.cli import main
+from scoring.cli.main import main
 code = main(["import", {path!r}, "--to", {target!r}, "--force"])
 assert code == 0
 _elapsed = time.perf_counter() - t0
@@ -32,7 +32,7 @@ _extra = {{}}
 WARM = """
 import time
 from pathlib import Path
-from scoring.cli import main
+from scoring.cli.main import main
 import scoring.importer, scoring.importer.export, openpyxl, docx, contextlib, io
 with contextlib.redirect_stdout(io.StringIO()):
     main(["import", {path!r}, "--to", {target!r}, "--force"])  # first run: libraries warmed up

@@ -31,18 +31,18 @@ from pathlib import Path
 from common import best_of
 from generate import generate
 
-from scoring.build import site_cache
+from scoring.render.outputs import site_cache
 
 STEP = """
 import os, time
 from datetime import datetime, timezone
 from pathlib import Path
 os.environ["ZWGK_CACHE_DIR"] = {cache!r}
-import mkdocs.commands.build, mkdocs.config, scoring.site, scoring.sitecache  # imports before the clock
-from scoring.build import Settings, build, site_cache
-from scoring.gather import gather
-from scoring.pdfjobs import default_jobs
-from scoring.project import BuildInfo
+import mkdocs.commands.build, mkdocs.config, scoring.render.site.site, scoring.render.site.sitecache  # imports before the clock
+from scoring.render.outputs import Settings, build, site_cache
+from scoring.gather.collect import gather
+from scoring.render.dossier.pdfjobs import default_jobs
+from scoring.gather.project import BuildInfo
 t0 = time.perf_counter()
 project = gather(Path({root!r}), info=BuildInfo("", datetime(2021, 12, 1, tzinfo=timezone.utc), False), with_git=False)
 gathered = time.perf_counter() - t0

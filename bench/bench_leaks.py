@@ -30,10 +30,10 @@ from common import ROOT
 
 sys.path.insert(0, str(ROOT))
 
-from scoring.gather import gather
-from scoring.leaks import Internal, fingerprints
-from scoring.leakscan import file_hashes, scan
-from scoring.pdftext import pdf_text
+from scoring.gather.collect import gather
+from scoring.render.leaks import Internal, fingerprints
+from scoring.render.leakscan import file_hashes, scan
+from scoring.render.pdftext import pdf_text
 
 
 def main() -> None:

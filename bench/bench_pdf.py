@@ -29,10 +29,10 @@ OURS = """
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from scoring.dossier import build_dossier, build_pdf, render_html
-from scoring.output import write_files
-from scoring.gather import gather
-from scoring.project import BuildInfo
+from scoring.render.dossier.dossier import build_dossier, build_pdf, render_html
+from scoring.core.output import write_files
+from scoring.gather.collect import gather
+from scoring.gather.project import BuildInfo
 info = BuildInfo("", datetime(2021, 12, 1, tzinfo=timezone.utc), False)
 project = gather(Path({root!r}), info=info, with_git=False)
 t0 = time.perf_counter()

@@ -55,7 +55,7 @@ def main(argv: list[str]) -> None:
         project = generate(ROOT, Path(tmp) / "project", args.size)
         out = Path(tmp) / "out"
         build = [sys.executable, str(ROOT / "build.py"), "pdf", "--project", str(project), "--out", str(out)]
-        teardown = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from scoring.cli import main; "
+        teardown = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from scoring.cli.main import main; "
                     f"sys.exit(main({[*build[2:], '--jobs', '1']!r}))")
         commands = {
             f"parallel (--jobs {args.jobs})": [*build, "--jobs", str(args.jobs)],

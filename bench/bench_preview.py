@@ -34,7 +34,7 @@ from common import ROOT
 from generate import generate
 
 sys.path.insert(0, str(ROOT))
-from scoring.build import site_cache
+from scoring.render.outputs import site_cache
 
 TARGET = "batch-000/gen-00007.md"
 PAGE = "evidence/gen-00007/"

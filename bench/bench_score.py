@@ -35,8 +35,8 @@ OURS = """
 import time
 from datetime import date
 from pathlib import Path
-from scoring.gather import gather
-from scoring.project import BuildInfo
+from scoring.gather.collect import gather
+from scoring.gather.project import BuildInfo
 from datetime import datetime, timezone
 root = Path({root!r})
 info = BuildInfo("", datetime(2021, 12, 1, tzinfo=timezone.utc), False)

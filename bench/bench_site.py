@@ -7,7 +7,7 @@ evidence files) two fresh processes run:
   first ``build.py site`` runs: page generation (view objects, Jinja2, evidence
   bodies through Markdown and nh3, attachments), jieba tuning, the MkDocs +
   Material build in strict mode, and writing the page cache
-  (scoring/sitecache.py; bench_incremental.py times the builds that use it), with
+  (scoring/render/site/sitecache.py; bench_incremental.py times the builds that use it), with
   the evidence pages rendered over as many processes as ``build.py site`` uses by
   default (the machine's cores). After the timed run it writes the same pages once
   more into a kept docs dir ("gen s": our generation on its own, warm).
@@ -41,8 +41,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 import mkdocs.commands.build, mkdocs.config  # imports before the clock, in both
 from scoring import site, sitepages
-from scoring.gather import gather
-from scoring.project import BuildInfo
+from scoring.gather.collect import gather
+from scoring.gather.project import BuildInfo
 info = BuildInfo("", datetime(2021, 12, 1, tzinfo=timezone.utc), False)
 project = gather(Path({root!r}), info=info, with_git=False)
 """
@@ -52,7 +52,7 @@ import tempfile
 Path({out!r}).mkdir(parents=True, exist_ok=True)
 cache = Path(tempfile.mkdtemp(prefix="cache-", dir={out!r})) / "site-internal"  # empty: every run is a full build
 import resource
-from scoring.pdfjobs import default_jobs
+from scoring.render.dossier.pdfjobs import default_jobs
 t0, c0 = time.perf_counter(), time.process_time()
 plan = site.build_site(project, Path({out!r}) / "ours", cache, jobs=default_jobs())
 _elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0

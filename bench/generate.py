@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scoring.load import load_scheme  # noqa: E402
-from scoring.model import FactSpec, Indicator, Scheme, walk  # noqa: E402
+from scoring.load.load import load_scheme  # noqa: E402
+from scoring.model.model import FactSpec, Indicator, Scheme, walk  # noqa: E402
 
 BODY = (
     "本材料记录了{unit}在{day}开展的{title}相关工作。会议（活动）按照年度政务公开工作要点，"

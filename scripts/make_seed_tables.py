@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scoring.officezip import fixed_zip  # noqa: E402
+from scoring.core.officezip import fixed_zip  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
 SEED = FIXTURES / "jincheng-2021-assessment-breakdown.txt"

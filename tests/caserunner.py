@@ -18,7 +18,7 @@ import signal
 import sys
 import time
 
-from scoring.cli import main
+from scoring.cli.main import main
 
 SECONDS = 10
 MEGABYTES = 500

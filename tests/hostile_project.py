@@ -1,7 +1,7 @@
 """A project whose every declared text key carries a script payload (tests/test_payloads_browser.py).
 
-The keys are enumerated from their declarations (scoring/formats.py, and the rule
-kinds' shared keys in scoring/rules/base.py): a key whose JSON Schema is a plain string
+The keys are enumerated from their declarations (scoring/model/formats.py, and the rule
+kinds' shared keys in scoring/model/rules/base.py): a key whose JSON Schema is a plain string
 or a list of strings gets a payload, a nested record is walked, and every other
 key must be one whose type can hold no markup (a date, a number, an id pattern,
 true/false, a reference to something else). So a key added later is covered, or
@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
-from scoring import evidencekeys, formats, rules
-from scoring.model import DEFAULT_LEVELS
-from scoring.params import params_of
+from scoring.model import evidencekeys, formats, rules
+from scoring.model.model import DEFAULT_LEVELS
+from scoring.model.params import params_of
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from scoring.annualtables import CARRIED_IN, GRAND, NEW
-from scoring.cli import main
-from scoring.registers import load_registers
+from scoring.cli.main import main
+from scoring.registers.annualtables import CARRIED_IN, GRAND, NEW
+from scoring.registers.registers import load_registers
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1640995200"

@@ -19,8 +19,8 @@ import pytest
 from test_browser import Chromium, chromium, serving
 from test_site import build, png
 
-from scoring import filetypes
-from scoring.cli import main
+from scoring.cli.main import main
+from scoring.core import filetypes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAYLOAD = (b"<html><body><script>console.log('PWNED'+'-RAN');document.title='PWNED'+'-RAN'</script>"

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from test_build import snapshot
 
-from scoring.cli import main
+from scoring.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"

@@ -1,4 +1,4 @@
-"""``check`` refuses exactly the bodies a build would crash or stall on (scoring/mdlimits.py).
+"""``check`` refuses exactly the bodies a build would crash or stall on (scoring/core/mdlimits.py).
 
 The limits on inline data: each shape refused one past its limit, at its line,
 and accepted at it, in linear time. Then real builds: a Hypothesis test composes
@@ -21,9 +21,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from scoring import mdlimits
-from scoring.cli import main
-from scoring.mdlimits import MAX_BRACKETS, MAX_EMPHASIS, MAX_NESTING, MAX_PARAGRAPH, excesses
+from scoring.cli.main import main
+from scoring.core import mdlimits
+from scoring.core.mdlimits import MAX_BRACKETS, MAX_EMPHASIS, MAX_NESTING, MAX_PARAGRAPH, excesses
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HEAD = """---

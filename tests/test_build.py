@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scoring.cli import main
+from scoring.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1638316800"  # 2021-12-01
@@ -41,8 +41,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def clean_build(project: Path, output: str, tmp_path: Path) -> dict[str, bytes]:
     """``output`` ("site", "preview") of a clean build of the project as it is now: a fresh folder, no cache."""
-    from scoring.build import build
-    from scoring.gather import gather
+    from scoring.gather.collect import gather
+    from scoring.render.outputs import build
 
     fresh = tmp_path / "clean"
     shutil.rmtree(fresh, ignore_errors=True)
@@ -103,7 +103,7 @@ def test_a_failing_output_writes_nothing(mini: Path, tmp_path: Path, monkeypatch
     out = tmp_path / "out"
     assert main(["score", "--project", str(mini), "--out", str(out)]) == 0
     before = snapshot(out)
-    from scoring import build as build_mod
+    from scoring.render import outputs as build_mod
 
     def broken(project: object, folder: Path) -> build_mod.Written:
         raise RuntimeError("模拟网站生成失败")
@@ -202,7 +202,7 @@ def test_xlsx_holds_numbers_as_numbers_and_formulas_as_text(mini: Path, tmp_path
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_every_formula_start_is_escaped_in_csv(value: str) -> None:
-    from scoring.tables import _csv_cell
+    from scoring.render.tables import _csv_cell
 
     assert _csv_cell(value) == "'" + value
     assert _csv_cell("-") == "-"  # the scheme's mark for "none" is not a formula

@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 from test_diff import commit_all, repo  # noqa: F401  (the fixture)
 
-from scoring import codechange
-from scoring.cli import main
+from scoring.cli.main import main
+from scoring.gather import codechange
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_code_paths_are_told_from_data() -> None:
-    assert codechange.code_paths(["evidence/zonghe/a.md", "indicators/01.yaml", "mkdocs.yml", "scoring/load.py",
+    assert codechange.code_paths(["evidence/zonghe/a.md", "indicators/01.yaml", "mkdocs.yml", "scoring/load/load.py",
                                   ".github/workflows/ci.yml", "constraints.txt", "site_templates/site/x.j2",
                                   "build.py", "docs/site.md"]) == (
-        ".github/workflows/ci.yml", "build.py", "constraints.txt", "mkdocs.yml", "scoring/load.py",
+        ".github/workflows/ci.yml", "build.py", "constraints.txt", "mkdocs.yml", "scoring/load/load.py",
         "site_templates/site/x.j2")
 
 
@@ -56,7 +56,7 @@ def test_check_never_reads_mkdocs_yml_nor_runs_project_code(mini: Path) -> None:
                                      "hooks: [hook.py]\n", encoding="utf-8")
     (mini / "hook.py").write_text(f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
     (mini / "build.py").write_text(f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
-    probe = ("import sys; from scoring.cli import main; code = main(sys.argv[1:]);"
+    probe = ("import sys; from scoring.cli.main import main; code = main(sys.argv[1:]);"
              "assert 'mkdocs' not in sys.modules, 'check imported mkdocs'; sys.exit(code)")
     for command in ("check", "score"):
         done = subprocess.run([sys.executable, "-c", probe, command, "--project", str(mini)], cwd=ROOT,

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from scoring import formattypes
-from scoring.combine import ALL_MODES, MODES, Source, combine, default_mode
-from scoring.model import FactSpec
-from scoring.pipeline import check_and_score
-from scoring.problems import DataError
-from scoring.scaffold import create
+from scoring.core.problems import DataError
+from scoring.gather.pipeline import check_and_score
+from scoring.load.scaffold import create
+from scoring.model import formattypes
+from scoring.model.combine import ALL_MODES, MODES, Source, combine, default_mode
+from scoring.model.model import FactSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 D = Decimal
@@ -114,8 +114,8 @@ def test_new_does_not_ask_for_a_fact_another_file_states_and_filling_the_rest_gi
 
 
 def test_the_row_page_says_which_file_states_each_fact_and_a_latest_fact_s_history() -> None:
-    from scoring.gather import gather
-    from scoring.sitemodel import SiteModel
+    from scoring.gather.collect import gather
+    from scoring.render.site.sitemodel import SiteModel
 
     model = SiteModel(gather(ROOT, strict=True, as_of=date(2021, 12, 10)))
     facts = {f.spec.name: f for f in model.rows["zdgk.zhuanqu"].facts}

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from scoring.cli import main
-from scoring.diff import diff_revisions, to_markdown
-from scoring.gitrepo import build_info, recent_revisions
+from scoring.cli.main import main
+from scoring.gather.diff import diff_revisions, to_markdown
+from scoring.gather.gitrepo import build_info, recent_revisions
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -26,13 +26,13 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from tqdm import tqdm
 
-from scoring import dossier
-from scoring.cli import main
-from scoring.gather import gather
-from scoring.originals import MARGIN_MM, PREFIX
-from scoring.project import Project
-from scoring.score import RowScore, ScoreLine
-from scoring.values import BuildInfo, Edition
+from scoring.cli.main import main
+from scoring.gather.collect import gather
+from scoring.gather.project import Project
+from scoring.model.values import BuildInfo, Edition
+from scoring.render.dossier import dossier
+from scoring.render.dossier.originals import MARGIN_MM, PREFIX
+from scoring.score.score import RowScore, ScoreLine
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 INFO = BuildInfo("0123456789abcdef0123456789abcdef01234567", datetime(2021, 12, 1, 2, 30, tzinfo=UTC), False)

@@ -25,12 +25,13 @@ from pypdf import PdfReader
 from sharedbuild import SharedOutput
 from test_build import tree_hash
 
-from scoring import edition, sitetext
-from scoring.cli import main
-from scoring.gather import gather
-from scoring.model import Evidence
-from scoring.privacy import fingerprint
-from scoring.values import WITHHELD, Edition
+from scoring.cli.main import main
+from scoring.gather.collect import gather
+from scoring.load.privacy import fingerprint
+from scoring.model.model import Evidence
+from scoring.model.values import WITHHELD, Edition
+from scoring.render import edition
+from scoring.render.site import sitetext
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1638316800"  # 2021-12-01
@@ -137,7 +138,7 @@ def test_the_public_edition_holds_no_personal_cell_of_a_register(editions: Editi
     (its site, PDF, search index or Word file)."""
     import docx
 
-    from scoring.registers import load_registers, personal_cells
+    from scoring.registers.registers import load_registers, personal_cells
 
     found, _ = load_registers(ROOT, 2021)
     cells = [squash(c) for texts in personal_cells(found).values() for c in texts]
@@ -156,7 +157,7 @@ def test_the_public_edition_holds_no_personal_cell_of_a_register(editions: Editi
 
 def test_a_score_line_counted_from_a_register_links_its_rows(editions: Editions) -> None:
     """zdgk.shuxing's fact comes from the 公文公开属性台账: its line links the row, which has that anchor."""
-    from scoring.annualreport import register_anchor
+    from scoring.render.documents.annualreport import register_anchor
 
     anchor = register_anchor("gwsx:晋市审管发〔2021〕31号")
     for folder in (editions.internal, editions.public):
@@ -168,7 +169,7 @@ def test_a_score_line_counted_from_a_register_links_its_rows(editions: Editions)
 
 def test_a_register_cell_in_a_public_output_fails_the_leak_check(tmp_path: Path) -> None:
     """The leak check itself looks for register cells: a page that prints one is refused, naming the register."""
-    from scoring.problems import DataError
+    from scoring.core.problems import DataError
 
     project = gather(ROOT, with_git=False)
     guard = edition.LeakGuard.of(project)

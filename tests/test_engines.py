@@ -12,9 +12,10 @@ import jieba.finalseg
 import pytest
 from test_build import EPOCH, snapshot
 
-from scoring import engine_jieba, engine_mkdocs, engine_search, engine_weasyprint, search, sitecache
-from scoring.cli import main
-from scoring.engine_gate import Gate
+from scoring.cli.main import main
+from scoring.core.engine_gate import Gate
+from scoring.render.dossier import engine_weasyprint
+from scoring.render.site import engine_jieba, engine_mkdocs, engine_search, search, sitecache
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -39,7 +40,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def normal(project: Path) -> dict[str, bytes]:
-    """``build.py all`` of the mini project as usual: the site through the page cache (scoring/sitecache.py)."""
+    """``build.py all`` of the mini project as usual: the site through the page cache (scoring/render/site/sitecache.py)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         out = project.parent / "normal"
@@ -114,7 +115,7 @@ def test_search_with_another_jieba_takes_jiebas_public_api(project: Path, tmp_pa
 def test_search_with_another_material_ranks_with_the_themes_own_worker(project: Path, normal: dict[str, bytes],
                                                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    """The site's ranking is Material 9.8.1's worker changed (scoring/engine_search.py): with another version the
+    """The site's ranking is Material 9.8.1's worker changed (scoring/render/site/engine_search.py): with another version the
     site serves the theme's own worker (`site` here: no PDF)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     worker = engine_search.WORKER

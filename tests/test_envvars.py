@@ -1,4 +1,4 @@
-"""Every environment variable is declared once (scoring/envvars.py), documented, and read nowhere else."""
+"""Every environment variable is declared once (scoring/core/envvars.py), documented, and read nowhere else."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scoring import envvars
+from scoring.core import envvars
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCESSORS = {"get", "setdefault", "override", "child_environment"}
@@ -37,7 +37,7 @@ def test_every_name_used_is_declared() -> None:
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "envvars"):
                 used |= {a.value for a in node.args[:1] if isinstance(a, ast.Constant) and isinstance(a.value, str)}
                 used |= {k.arg for k in node.keywords if k.arg}
-    assert used, "no use of scoring.envvars found"
+    assert used, "no use of scoring.core.envvars found"
     assert used <= set(envvars.VARS), used - set(envvars.VARS)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scoring.fields import EVIDENCE_FIELDS, FACT_TYPE_HELP
-from scoring.rules import KINDS
+from scoring.model.fields import EVIDENCE_FIELDS, FACT_TYPE_HELP
+from scoring.model.rules import KINDS
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "scheme-format.md").read_text(encoding="utf-8")
 

@@ -24,9 +24,9 @@ import pytest
 from pypdf import PdfReader
 from test_browser import SHOTS, chromium
 
-from scoring.cli import main
-from scoring.pipeline import check_and_score
-from scoring.problems import Problem, Severity
+from scoring.cli.main import main
+from scoring.core.problems import Problem, Severity
+from scoring.gather.pipeline import check_and_score
 
 SCHEMES = Path(__file__).resolve().parent / "fixtures" / "schemes"
 EPOCH = "1638316800"

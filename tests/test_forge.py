@@ -1,4 +1,4 @@
-"""Links to the forge (scoring/forge.py): URL building on inline data, then real sites in a real Chromium.
+"""Links to the forge (scoring/render/site/forge.py): URL building on inline data, then real sites in a real Chromium.
 
 Six small sites of the test_site sample (the mini fixture plus files with attachments) are built in
 this process: for a GitHub, a Gitea (declared host), a Forgejo (codeberg.org) and a GitLab
@@ -22,11 +22,11 @@ import yaml
 from test_browser import Chromium, chromium, serving
 from test_site import EPOCH, JIXIAO, build, png, write
 
-from scoring import forge as forgemod
-from scoring.cli import main
-from scoring.forge import URL_LIMIT, Forge, ForgeLinks, from_config
-from scoring.load import load_scheme
-from scoring.problems import DataError
+from scoring.cli.main import main
+from scoring.core.problems import DataError
+from scoring.load.load import load_scheme
+from scoring.render.site import forge as forgemod
+from scoring.render.site.forge import URL_LIMIT, Forge, ForgeLinks, from_config
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = (REPO / "mkdocs.yml").read_text(encoding="utf-8")

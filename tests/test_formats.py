@@ -11,14 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from scoring import dossier, formats, sitepages
-from scoring.check import check_scheme
-from scoring.cli import main
-from scoring.gather import gather
-from scoring.load import load_scheme
-from scoring.loadevidence import load_evidence
-from scoring.params import params_of
-from scoring.yamlio import load_yaml
+from scoring.cli.main import main
+from scoring.core.yamlio import load_yaml
+from scoring.gather.collect import gather
+from scoring.load.check import check_scheme
+from scoring.load.load import load_scheme
+from scoring.load.loadevidence import load_evidence
+from scoring.model import formats
+from scoring.model.params import params_of
+from scoring.render.dossier import dossier
+from scoring.render.site import sitepages
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 

@@ -23,10 +23,10 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from scoring.cli import main
-from scoring.fields import EVIDENCE_FIELD_NAMES
-from scoring.safeio import ReadRefused, decode
-from scoring.yamlio import FrontMatterError, YamlSyntaxError, load_yaml, split_front_matter
+from scoring.cli.main import main
+from scoring.core.safeio import ReadRefused, decode
+from scoring.core.yamlio import FrontMatterError, YamlSyntaxError, load_yaml, split_front_matter
+from scoring.model.fields import EVIDENCE_FIELD_NAMES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"

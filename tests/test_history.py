@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from scoring import history as history_mod
-from scoring.charts import history_chart
-from scoring.gitrepo import last_changes
-from scoring.history import cache_file, history
-from scoring.values import HistoryPoint
+from scoring.gather import history as history_mod
+from scoring.gather.gitrepo import last_changes
+from scoring.gather.history import cache_file, history
+from scoring.model.values import HistoryPoint
+from scoring.render.charts import history_chart
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -196,8 +196,8 @@ def test_last_changes_in_a_subfolder_project(tmp_path: Path) -> None:
 
 
 def test_site_shows_history_and_who_last_changed_each_evidence_file(repo: Path) -> None:
-    from scoring.build import build
-    from scoring.gather import gather
+    from scoring.gather.collect import gather
+    from scoring.render.outputs import build
 
     project = gather(repo)
     build(project, ["site"], repo / "build")

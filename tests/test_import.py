@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from office_files import without_settings
 
-from scoring.cli import main
-from scoring.gather import gather
+from scoring.cli.main import main
+from scoring.gather.collect import gather
 from scoring.importer.compare import aligned, flagged, load, pairs
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ import pytest
 from office_files import encrypted_office_file
 from PIL import Image
 
-from scoring.cli import main
+from scoring.cli.main import main
 
 TABLES = Path(__file__).resolve().parent / "fixtures" / "import"
 

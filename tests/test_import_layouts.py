@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from office_files import xls
 
-from scoring.cli import main
+from scoring.cli.main import main
 from scoring.importer.compare import load
 
 D3 = Decimal(3)

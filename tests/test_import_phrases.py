@@ -10,7 +10,7 @@ import pytest
 
 from scoring.importer.infer import infer_cell
 from scoring.importer.phrases import Draft, Fact, Row
-from scoring.rules import KINDS
+from scoring.model.rules import KINDS
 
 D = Decimal
 CASES: list[tuple[str, int, list[tuple[str, dict[str, Any]]]]] = [

@@ -22,12 +22,12 @@ import openpyxl
 import pytest
 from office_files import without_settings
 
-from scoring import tables
-from scoring.cli import main
+from scoring.cli.main import main
+from scoring.core.yamlio import load_yaml
+from scoring.gather.pipeline import check_and_score
 from scoring.importer.settings import plain
-from scoring.pipeline import check_and_score
-from scoring.values import BuildInfo
-from scoring.yamlio import load_yaml
+from scoring.model.values import BuildInfo
+from scoring.render import tables
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -5,7 +5,7 @@ every rule kind (nested in ``group`` and ``followup`` too), every clamp policy
 (``level1``, ``row``, ``none`` and a middle level's name), caps and
 ``clamp: true/false`` on nodes at any level, bonuses, major deductions, floors
 and normalisation; evidence states a random part of each row's facts, some
-from several files. Every table must satisfy ``scoring.invariants``.
+from several files. Every table must satisfy ``scoring.score.invariants``.
 
 CI runs ``ZWGK_PROPERTY_EXAMPLES`` examples (default 500), derandomized, so the
 run is the same every time; a longer run, e.g. before a release or after a
@@ -28,11 +28,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring import invariants
-from scoring.cli import main
-from scoring.model import BONUS, MAJOR, ROW, Adjustment, Evidence, FactSpec, Indicator, Node, Scheme, Texts, Unit
-from scoring.rules import parse_rule
-from scoring.score import NodeScore, score
+from scoring.cli.main import main
+from scoring.model.model import BONUS, MAJOR, ROW, Adjustment, Evidence, FactSpec, Indicator, Node, Scheme, Texts, Unit
+from scoring.model.rules import parse_rule
+from scoring.score import invariants
+from scoring.score.score import NodeScore, score
 
 EXAMPLES = int(os.environ.get("ZWGK_PROPERTY_EXAMPLES", "500"))
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("ZWGK_PROPERTY_SEED") != "random",
@@ -267,7 +267,7 @@ def test_a_broken_invariant_is_an_internal_error_naming_the_row(mini: Path, monk
         level = dataclasses.replace(table.levels[0], children=(group, *table.levels[0].children[1:]))
         return dataclasses.replace(table, levels=(level, *table.levels[1:]))
 
-    monkeypatch.setattr("scoring.pipeline.score", broken)
+    monkeypatch.setattr("scoring.gather.pipeline.score", broken)
     assert main(["score", "--project", str(mini)]) == 1
     err = capsys.readouterr().err
     assert "内部错误" in err and "指标 zuzhi.yanjiu" in err and not (mini / "build").exists()

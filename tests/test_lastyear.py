@@ -13,15 +13,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scoring import cli, siteresults
-from scoring.gather import gather
-from scoring.lastyear import MAP_FILE, Year, compare
-from scoring.lastyearfile import LASTYEAR_FILE
-from scoring.pipeline import check_and_score
-from scoring.site import site_nav
-from scoring.sitepages import render_docs
-from scoring.sitewriter import MarkdownMemo
-from scoring.verified import Verified, VerifiedRow
+from scoring.cli import main as cli
+from scoring.gather.collect import gather
+from scoring.gather.pipeline import check_and_score
+from scoring.render.site import siteresults
+from scoring.render.site.site import site_nav
+from scoring.render.site.sitepages import render_docs
+from scoring.render.site.sitewriter import MarkdownMemo
+from scoring.results.lastyear import MAP_FILE, Year, compare
+from scoring.score.lastyearfile import LASTYEAR_FILE
+from scoring.score.verified import Verified, VerifiedRow
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_ROW = """

@@ -13,7 +13,7 @@ import weasyprint
 from PIL import Image
 from pypdf import PdfReader
 
-from scoring.leaks import (
+from scoring.render.leaks import (
     ATTACHMENT,
     BODY,
     DIGEST,
@@ -28,8 +28,8 @@ from scoring.leaks import (
     normalise,
     sha256,
 )
-from scoring.leakscan import scan
-from scoring.pdftext import pdf_text
+from scoring.render.leakscan import scan
+from scoring.render.pdftext import pdf_text
 
 SECRET = "局党组会议议定：对拟提拔的王某同志暂缓公示，待纪检组函复后再议。"
 QUOTED = "对照政务服务事项清单更新办事指南，在大厅和门户网站同步公开"  # the scheme's own words

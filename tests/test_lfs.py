@@ -22,9 +22,9 @@ import pytest
 from pypdf import PdfReader
 from test_site import EPOCH, JIXIAO, png, write
 
-from scoring.cli import main
-from scoring.filetypes import BY_SUFFIX, LFS_POINTER
-from scoring.pipeline import check_and_score
+from scoring.cli.main import main
+from scoring.core.filetypes import BY_SUFFIX, LFS_POINTER
+from scoring.gather.pipeline import check_and_score
 
 REPO = Path(__file__).resolve().parent.parent
 ATTACHMENTS = ("evidence/zonghe/说明.pdf", "evidence/zonghe/截图.png")

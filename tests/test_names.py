@@ -1,12 +1,12 @@
-"""Links and names under evidence/ and indicators/ (scoring/names.py), and one printed line per problem."""
+"""Links and names under evidence/ and indicators/ (scoring/load/names.py), and one printed line per problem."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from scoring.names import evidence_scan, name_problem
-from scoring.problems import error, printable
+from scoring.core.problems import error, printable
+from scoring.load.names import evidence_scan, name_problem
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -1,4 +1,4 @@
-"""Attached PDF originals printed as pages of the dossier (scoring/originals.py), on a small project."""
+"""Attached PDF originals printed as pages of the dossier (scoring/render/dossier/originals.py), on a small project."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from scoring.dossier import build_pdf
-from scoring.gather import gather
-from scoring.originals import PREFIX
+from scoring.gather.collect import gather
+from scoring.render.dossier.dossier import build_pdf
+from scoring.render.dossier.originals import PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 MINUTES = ROOT / "evidence" / "zonghe" / "2021-03-18-dangzu-huiyi.pdf"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scoring.cli import main
+from scoring.cli.main import main
 
 ENV = {"SOURCE_DATE_EPOCH": "1638316800"}  # 2021-12-01
 

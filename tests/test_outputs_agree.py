@@ -20,9 +20,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scoring.cli import main
-from scoring.dossier import build_dossier, render_html
-from scoring.gather import gather
+from scoring.cli.main import main
+from scoring.gather.collect import gather
+from scoring.render.dossier.dossier import build_dossier, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1638316800"
@@ -97,7 +97,7 @@ def test_scores_xlsx_adds_up_in_libreoffice(tmp_path: Path) -> None:
 
 
 def test_a_site_built_without_the_pdf_has_no_link_to_it(mini: Path, tmp_path: Path) -> None:
-    from scoring.sitepages import render_docs
+    from scoring.render.site.sitepages import render_docs
 
     project = gather(mini, as_of=date(2021, 12, 1))
     alone = render_docs(project).pages["index.md"]
@@ -107,7 +107,7 @@ def test_a_site_built_without_the_pdf_has_no_link_to_it(mini: Path, tmp_path: Pa
 
 
 def test_a_unit_s_to_do_list_gives_every_point_lost_or_at_risk_with_reason_file_and_fact(mini: Path) -> None:
-    from scoring.sitepages import render_docs
+    from scoring.render.site.sitepages import render_docs
 
     (mini / "evidence" / "bgs" / "zixun.md").unlink()
     project = gather(mini, as_of=date(2021, 12, 1))
@@ -125,7 +125,7 @@ def test_a_unit_s_to_do_list_gives_every_point_lost_or_at_risk_with_reason_file_
 
 
 def test_the_reasons_shown_add_up_to_the_deduction_shown_clamp_line_included(mini: Path) -> None:
-    from scoring import tables
+    from scoring.render import tables
 
     scheme = mini / "indicators" / "scheme.yaml"
     scheme.write_text(scheme.read_text(encoding="utf-8").replace("clamp: level1", "clamp: row"), encoding="utf-8")

@@ -1,7 +1,7 @@
 """No project string runs as script: a payload in every declared text key, both editions, http and file://.
 
 tests/hostile_project.py writes the mini fixture with a numbered payload in every
-text key the declarations in scoring/formats.py name (and the rule kinds' shared
+text key the declarations in scoring/model/formats.py name (and the rule kinds' shared
 text keys), in evidence bodies, file names and web addresses. One site build per
 edition; a handful of pages opened in headless Chromium over a plain HTTP server
 and over file://, every handler fired by hand; every page of both editions and
@@ -22,9 +22,9 @@ from hostile_project import Filler, hostile_project, text_keys
 from test_browser import Chromium, chromium, serving
 from test_site import build, png
 
-from scoring import dossier
-from scoring.edition import public
-from scoring.gather import gather
+from scoring.gather.collect import gather
+from scoring.render.dossier import dossier
+from scoring.render.edition import public
 
 PAGES = ("", "scheme/_totals/", "evidence/yanjiu/")  # the dashboard, a scheme page, an evidence page
 

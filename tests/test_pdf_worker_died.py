@@ -8,8 +8,8 @@ from functools import partial
 import pytest
 import weasyprint
 
-from scoring import pdfjobs
-from scoring.pdfjobs import CHUNK_MARKER, PdfJob, WorkerDied
+from scoring.render.dossier import pdfjobs
+from scoring.render.dossier.pdfjobs import CHUNK_MARKER, PdfJob, WorkerDied
 
 
 def evidence(path: str, inner: str = "材料") -> str:

@@ -1,7 +1,7 @@
 """The parallel PDF equals the serial one: text of every page, outline, links, attachments, metadata.
 
 The repository's sample is rendered once serially and twice over two worker processes
-(scoring/pdfjobs.py); the two parallel PDFs must be byte-identical.
+(scoring/render/dossier/pdfjobs.py); the two parallel PDFs must be byte-identical.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from scoring import engine_weasyprint, pdfjobs
-from scoring.dossier import build_dossier, build_pdf, render_html
-from scoring.gather import gather
-from scoring.originals import PREFIX
-from scoring.project import Project
-from scoring.values import BuildInfo
+from scoring.gather.collect import gather
+from scoring.gather.project import Project
+from scoring.model.values import BuildInfo
+from scoring.render.dossier import engine_weasyprint, pdfjobs
+from scoring.render.dossier.dossier import build_dossier, build_pdf, render_html
+from scoring.render.dossier.originals import PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 INFO = BuildInfo("0123456789abcdef0123456789abcdef01234567", datetime(2021, 12, 1, 2, tzinfo=UTC), False)
@@ -121,7 +121,7 @@ def font_programs(reader: PdfReader) -> dict[str, set[int]]:
     printed = {reader.get_destination_page_number(d) for name, d in reader.named_destinations.items()
                if name.startswith(PREFIX)}
     for number, page in enumerate(reader.pages):
-        if number in printed:  # an attached original, drawn with its own fonts (scoring/originals.py)
+        if number in printed:  # an attached original, drawn with its own fonts (scoring/render/dossier/originals.py)
             continue
         resources: Any = page["/Resources"].get_object()
         for font in (resources.get("/Font") or {}).values():
@@ -175,7 +175,7 @@ def test_with_another_weasyprint_the_dossier_is_one_plain_write_pdf(project: Pro
                                                                     parallel: list[bytes],
                                                                     monkeypatch: pytest.MonkeyPatch,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    """WeasyPrint not of the version verified (scoring/engine_weasyprint.py): no workers, one plain ``write_pdf``,
+    """WeasyPrint not of the version verified (scoring/render/dossier/engine_weasyprint.py): no workers, one plain ``write_pdf``,
     said once; the same pages and text as the parallel render."""
     monkeypatch.setitem(engine_weasyprint.GATE.verified, "weasyprint", "0.0")
     monkeypatch.setattr(engine_weasyprint.GATE, "said", False)

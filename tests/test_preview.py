@@ -11,10 +11,10 @@ import pytest
 from test_build import EPOCH, clean_build, snapshot
 from test_sitecache import assert_same, edit
 
-from scoring import loadevidence
-from scoring.build import build
-from scoring.gather import gather
-from scoring.preview import PreviewState
+from scoring.cli.preview import PreviewState
+from scoring.gather.collect import gather
+from scoring.load import loadevidence
+from scoring.render.outputs import build
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scoring.load import load_scheme
-from scoring.loadevidence import load_evidence
-from scoring.privacy import (
+from scoring.core.problems import Problem
+from scoring.load.load import load_scheme
+from scoring.load.loadevidence import load_evidence
+from scoring.load.privacy import (
     BANK_CARD,
     EMAIL,
     ID_NUMBER,
@@ -24,7 +25,6 @@ from scoring.privacy import (
     luhn,
     valid_id_number,
 )
-from scoring.problems import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.cli import main
+from scoring.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -25,9 +25,9 @@ import pytest
 from sharedbuild import SharedOutput
 from test_browser import Chromium, chromium, serving
 
-from scoring.cli import main
-from scoring.problems import error, warning
-from scoring.sitewriter import template_env
+from scoring.cli.main import main
+from scoring.core.problems import error, warning
+from scoring.render.site.sitewriter import template_env
 
 ROOT = Path(__file__).resolve().parent.parent
 # Found without importing the package (which would import playwright): only its JS file is used.
@@ -289,7 +289,7 @@ def test_the_ranking_puts_the_query_as_written_then_its_whole_words_first(browse
     assert found["words"] == [["微信", "公众", "号"], ["依", "申请"], ["甲", "乙"]]
 
 
-# Every name cut into words (scoring/wordbreak.py) on the page: its words (the text between <wbr>s), the number of
+# Every name cut into words (scoring/render/site/wordbreak.py) on the page: its words (the text between <wbr>s), the number of
 # lines it takes, and the words that take more than one line (a line ending inside the word).
 NAME_LINES = """[...document.querySelectorAll('.zwgk-words')].filter(s => s.offsetParent !== null).map(span => {
     const words = [...span.childNodes].filter(n => n.nodeType === Node.TEXT_NODE);
@@ -304,7 +304,7 @@ NAME_LINES = """[...document.querySelectorAll('.zwgk-words')].filter(s => s.offs
 
 
 def test_names_break_between_words_on_a_phone(browser: Chromium, sites: dict[str, str]) -> None:
-    from scoring.wordbreak import words
+    from scoring.render.site.wordbreak import words
 
     found: dict[str, list[dict[str, Any]]] = {}
     loose: dict[str, list[dict[str, Any]]] = {}

@@ -18,11 +18,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from scoring import registerfacts, registers
-from scoring.annualtables import CARRIED_IN, CARRIED_OUT, COLUMNS, GRAND, NEW, annual_tables, cross_checks
-from scoring.problems import Severity
-from scoring.registers import BY_KEY, Registers, load_registers, read_register
-from scoring.workdays import CalendarGap, deadline
+from scoring.core.problems import Severity
+from scoring.core.workdays import CalendarGap, deadline
+from scoring.registers import registerfacts, registers
+from scoring.registers.annualtables import CARRIED_IN, CARRIED_OUT, COLUMNS, GRAND, NEW, annual_tables, cross_checks
+from scoring.registers.registers import BY_KEY, Registers, load_registers, read_register
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "registers.md"
@@ -169,7 +169,7 @@ def test_a_register_missing_a_carried_over_request_fails_check(tmp_path: Path) -
 
 
 def test_a_fact_counted_from_a_register_names_its_rows() -> None:
-    from scoring.pipeline import check_and_score
+    from scoring.gather.pipeline import check_and_score
 
     table = check_and_score(ROOT).table
     row = table.row("zdgk.shuxing")
@@ -181,7 +181,7 @@ def test_a_fact_counted_from_a_register_names_its_rows() -> None:
 
 
 def test_a_register_query_is_checked_against_the_declarations() -> None:
-    from scoring.formats import RegisterQueryKeys
+    from scoring.model.formats import RegisterQueryKeys
 
     assert registerfacts.query_problems(RegisterQueryKeys(file="gwsx", filter="属性滥用"), "count") == []
     (bad,) = registerfacts.query_problems(RegisterQueryKeys(file="gwsx", filter="属性烂用"), "count")
@@ -201,7 +201,7 @@ def test_schemas_and_docs_are_what_the_declarations_give(update_golden: bool) ->
     assert sorted(p.name for p in folder.glob("*.json")) == sorted(made)
     for name, schema in made.items():
         jsonschema.Draft202012Validator.check_schema(schema)
-        assert json.loads((folder / name).read_text(encoding="utf-8")) == schema, f"{name}: python -m scoring.schemas"
+        assert json.loads((folder / name).read_text(encoding="utf-8")) == schema, f"{name}: python -m scoring.cli.schemas"
     text = DOC.read_text(encoding="utf-8")
     fresh = text
     for marker, body in (("register-columns", registers.docs_markdown()),
@@ -255,7 +255,7 @@ def test_table_two_rows_need_the_figures_of_their_kind() -> None:
 def test_a_query_counts_sums_and_filters_by_column() -> None:
     from decimal import Decimal
 
-    from scoring.formats import RegisterQueryKeys
+    from scoring.model.formats import RegisterQueryKeys
 
     head = "类别,本年制发件数,本年废止件数,现行有效件数,本年处理决定数量,本年收费金额（万元）,数据来源\n"
     found = _inline(zdgk=head + "行政许可,,,,120,,甲\n行政处罚,,,,3,,乙\n行政强制,,,,0,,乙\n")

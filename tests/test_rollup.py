@@ -14,8 +14,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from scoring import cli
-from scoring.rollup import Failed, rank, read_all
+from scoring.cli import main as cli
+from scoring.results.rollup import Failed, rank, read_all
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from scoring.model import Adjustment, Context, FactValue, Given
-from scoring.rules import KINDS, RuleError, docs_markdown, parse_rule
-from scoring.yamlio import load_yaml
+from scoring.core.yamlio import load_yaml
+from scoring.model.model import Adjustment, Context, FactValue, Given
+from scoring.model.rules import KINDS, RuleError, docs_markdown, parse_rule
 
 D = Decimal
 

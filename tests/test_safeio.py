@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.safeio import ReadRefused, Tree, read_text
+from scoring.core.safeio import ReadRefused, Tree, read_text
 
 
 @pytest.fixture()
@@ -77,8 +77,8 @@ _MARKUP_PIECES = st.sampled_from(["script", "SCRIPT", "ſcript", "iframe", "obje
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.lists(_MARKUP_PIECES, max_size=12).map("".join))
 def test_the_active_markup_pre_check_skips_only_bodies_it_cannot_match(text: str) -> None:
-    """scoring/body.py searches for active markup only in a body with a <, = or :."""
-    from scoring.body import _ACTIVE_MARKUP
+    """scoring/load/body.py searches for active markup only in a body with a <, = or :."""
+    from scoring.load.body import _ACTIVE_MARKUP
 
     if not any(c in text for c in "<=:"):
         assert _ACTIVE_MARKUP.search(text) is None
@@ -86,10 +86,10 @@ def test_the_active_markup_pre_check_skips_only_bodies_it_cannot_match(text: str
 
 def test_file_facts_from_the_loader_equal_reading_again(tree_dir: Path) -> None:
     """The sizes and digests the loader keeps are those file_facts reads itself, links left out alike."""
-    from scoring.load import load_scheme
-    from scoring.loadbase import Digests
-    from scoring.loadevidence import load_evidence
-    from scoring.pipeline import check_and_score, file_facts
+    from scoring.gather.pipeline import check_and_score, file_facts
+    from scoring.load.load import load_scheme
+    from scoring.load.loadbase import Digests
+    from scoring.load.loadevidence import load_evidence
 
     root = Path(__file__).resolve().parent.parent
     scheme, _ = load_scheme(root)
@@ -100,7 +100,7 @@ def test_file_facts_from_the_loader_equal_reading_again(tree_dir: Path) -> None:
     assert file_facts(root, digests) == file_facts(root) == check_and_score(root).files
     tree_digests: Digests = {}
     load_evidence(tree_dir, scheme, tree_digests)
-    # a link to another evidence file is refused (scoring/names.py): one file is never read under two names
+    # a link to another evidence file is refused (scoring/load/names.py): one file is never read under two names
     assert "evidence/a/plain.md" in tree_digests and "evidence/a/inner-link.md" not in tree_digests
     assert "evidence/a/inner-link.md" not in file_facts(tree_dir)  # links are never listed
     assert file_facts(tree_dir, tree_digests) == file_facts(tree_dir)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from scoring.body import PLACEHOLDER
-from scoring.cli import main
-from scoring.gather import gather
-from scoring.load import load_scheme
-from scoring.model import FactSpec, Indicator, Scheme, Unit
-from scoring.problems import DataError, Severity
-from scoring.scaffold import create, render, target_path
-from scoring.yamlio import load_yaml, split_front_matter
+from scoring.cli.main import main
+from scoring.core.problems import DataError, Severity
+from scoring.core.yamlio import load_yaml, split_front_matter
+from scoring.gather.collect import gather
+from scoring.load.body import PLACEHOLDER
+from scoring.load.load import load_scheme
+from scoring.load.scaffold import create, render, target_path
+from scoring.model.model import FactSpec, Indicator, Scheme, Unit
 
 ROOT = Path(__file__).resolve().parent.parent
 JUNE = date(2021, 6, 1)
@@ -198,7 +198,7 @@ def test_contributing_shows_the_scaffold_as_generated() -> None:
 
 
 def test_contributing_shows_every_fact_type() -> None:
-    from scoring.fields import FACT_TYPE_HELP
+    from scoring.model.fields import FACT_TYPE_HELP
 
     for help_text in FACT_TYPE_HELP.values():
         assert help_text in CONTRIBUTING

@@ -1,7 +1,7 @@
 """The JSON Schemas in schemas/ and the loader agree.
 
 The schemas are generated from the same declarations the loader reads
-(scoring/formats.py, the rule kinds in scoring/rules/). These tests hold
+(scoring/model/formats.py, the rule kinds in scoring/model/rules/). These tests hold
 the two together from outside: the files on disk are what the declarations
 give; every YAML file and evidence front matter in the repository validates;
 every key the loader accepts is in the schema; and over the bad-input cases,
@@ -23,11 +23,11 @@ import jsonschema
 import pytest
 from test_bad_input import CASES, FIXTURES, lay_case
 
-from scoring import formats
-from scoring.load import load_scheme
-from scoring.loadevidence import evidence_files, load_evidence
-from scoring.params import params_of
-from scoring.yamlio import FrontMatterError, YamlSyntaxError, load_yaml, split_front_matter
+from scoring.core.yamlio import FrontMatterError, YamlSyntaxError, load_yaml, split_front_matter
+from scoring.load.load import load_scheme
+from scoring.load.loadevidence import evidence_files, load_evidence
+from scoring.model import formats
+from scoring.model.params import params_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -91,14 +91,14 @@ def _schema_errors(rel: str, data: Any) -> list[str]:
 
 
 def test_schemas_on_disk_are_what_the_declarations_give(update_golden: bool) -> None:
-    """Refresh with `python -m scoring.schemas` (or pytest --update-golden)."""
+    """Refresh with `python -m scoring.cli.schemas` (or pytest --update-golden)."""
     if update_golden:
         formats.write_schemas(SCHEMAS)
     made = formats.schemas()
     assert sorted(p.name for p in SCHEMAS.glob("*.json")) == sorted(made)
     for name, schema in made.items():
         assert (SCHEMAS / name).read_text(encoding="utf-8") == formats.schema_text(schema), (
-            f"schemas/{name} is stale: run python -m scoring.schemas")
+            f"schemas/{name} is stale: run python -m scoring.cli.schemas")
 
 
 def test_the_schemas_are_valid_json_schemas() -> None:

@@ -6,9 +6,9 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from scoring.check import check_scheme
-from scoring.load import load_scheme
-from scoring.model import Scheme
+from scoring.load.check import check_scheme
+from scoring.load.load import load_scheme
+from scoring.model.model import Scheme
 
 ROOT = Path(__file__).resolve().parent.parent
 

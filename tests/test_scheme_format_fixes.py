@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scoring.load import load_scheme
-from scoring.problems import Severity
+from scoring.core.problems import Severity
+from scoring.load.load import load_scheme
 
 COUNTY = Path(__file__).resolve().parent / "fixtures" / "schemes" / "county-2022-two-level"
 

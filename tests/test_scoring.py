@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from scoring.gather import gather
-from scoring.load import load_scheme
-from scoring.loadevidence import load_evidence
-from scoring.score import COMPLETE, MISSING, ScoreTable, score
+from scoring.gather.collect import gather
+from scoring.load.load import load_scheme
+from scoring.load.loadevidence import load_evidence
+from scoring.score.score import COMPLETE, MISSING, ScoreTable, score
 
 D = Decimal
 AS_OF = date(2021, 12, 1)
@@ -247,7 +247,7 @@ def test_major_item_with_an_adverse_event_costs_nothing_until_it_happens(mini: P
 
 
 def test_scheme_check_compares_earning_items_with_the_row_points(mini: Path) -> None:
-    from scoring.check import check_scheme
+    from scoring.load.check import check_scheme
 
     add_row(mini, "02-gongkai.yaml", EARNED_ROW)
     scheme, problems = load_scheme(mini)

@@ -17,7 +17,7 @@ from sharedbuild import SharedOutput
 from test_browser import Chromium, chromium, serving
 from test_reader_site import repository_site
 
-from scoring.load import load_scheme
+from scoring.load.load import load_scheme
 
 ROOT = Path(__file__).resolve().parent.parent
 # Paths, evidence ids (2021-06-17-yishenqing-…) and hashes: never in a snippet.

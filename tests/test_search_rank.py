@@ -1,4 +1,4 @@
-"""The site's search worker (scoring/engine_search.py): Material's own, with the site's ranking put in.
+"""The site's search worker (scoring/render/site/engine_search.py): Material's own, with the site's ranking put in.
 
 The ranking itself is tested in the browser (tests/test_reader_site.py); here, that the worker the site ships is
 the installed theme's changed exactly as ``patched`` says, and that a worker it was not read from is refused.
@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from scoring import engine_search
+from scoring.render.site import engine_search
 
 
 def test_the_shipped_worker_is_the_installed_themes_with_the_ranking() -> None:
     theme = engine_search.theme_worker()
     rank = engine_search.RANK_FILE.read_text(encoding="utf-8")
     shipped = engine_search.WORKER_FILE.read_text(encoding="utf-8")
-    assert shipped == engine_search.patched(theme, rank)  # else: python -m scoring.engine_search
+    assert shipped == engine_search.patched(theme, rank)  # else: python -m scoring.render.site.engine_search
     assert shipped.startswith('"use strict";\n/* The review site') and rank.strip() in shipped
     assert '.join("* ")' in theme and '.join("* ")' not in shipped  # 微信** 公众* no more
     assert ".sort(zwgkOrder(zwgkQuery," in shipped and "sourceMappingURL" not in shipped

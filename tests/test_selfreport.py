@@ -10,12 +10,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from scoring import selfreport
-from scoring.cli import main
-from scoring.gather import gather
-from scoring.numbers import fmt
-from scoring.project import Project
-from scoring.reporttext import PATH, SECTIONS, load_report_text
+from scoring.cli.main import main
+from scoring.core.figures import fmt
+from scoring.gather.collect import gather
+from scoring.gather.project import Project
+from scoring.load.reporttext import PATH, SECTIONS, load_report_text
+from scoring.render.documents import selfreport
 
 ROOT = Path(__file__).resolve().parent.parent
 

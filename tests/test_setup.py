@@ -15,7 +15,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from scoring import gitrepo
+from scoring.gather import gitrepo
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,10 +23,10 @@ import pytest
 from sharedbuild import SharedOutput
 from test_edition import repository_build
 
-from scoring import engine_jieba, search, sitetext
-from scoring.cli import main
-from scoring.gather import gather
-from scoring.numbers import fmt
+from scoring.cli.main import main
+from scoring.core.figures import fmt
+from scoring.gather.collect import gather
+from scoring.render.site import engine_jieba, search, sitetext
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

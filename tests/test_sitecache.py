@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from test_build import EPOCH, clean_build, snapshot
 
-from scoring import sitecache
-from scoring.build import site_cache
-from scoring.cli import main
-from scoring.pagecache import FORMAT
+from scoring.cli.main import main
+from scoring.render.outputs import site_cache
+from scoring.render.site import sitecache
+from scoring.render.site.pagecache import FORMAT
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -244,7 +244,7 @@ DRIVER = """
 import logging, os, sys
 from pathlib import Path
 from scoring import sitecache
-from scoring.cli import main
+from scoring.cli.main import main
 build_pid, render = os.getpid(), sitecache._render_page
 {wrap}
 sys.exit(main(sys.argv[1:]))

@@ -23,15 +23,16 @@ from typing import Any, ClassVar
 import pytest
 from office_files import without_settings
 
-from scoring import formats, rules, tables
-from scoring.cli import main
+from scoring.cli.main import main
+from scoring.core.figures import fmt
+from scoring.core.yamlio import load_yaml
+from scoring.gather.pipeline import check_and_score
 from scoring.importer.settings import plain
-from scoring.model import Context, Given, Line
-from scoring.numbers import fmt
-from scoring.params import POINTS, Env, ParamType, fact, param
-from scoring.pipeline import check_and_score
-from scoring.rules.base import BaseRule, Phrasing, count_of, ok
-from scoring.yamlio import load_yaml
+from scoring.model import formats, rules
+from scoring.model.model import Context, Given, Line
+from scoring.model.params import POINTS, Env, ParamType, fact, param
+from scoring.model.rules.base import BaseRule, Phrasing, count_of, ok
+from scoring.render import tables
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 

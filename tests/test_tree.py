@@ -20,13 +20,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scoring import dossier, tables
-from scoring.check import check_scheme
-from scoring.cli import main
-from scoring.gather import gather
-from scoring.load import load_scheme
-from scoring.model import Scheme
-from scoring.score import ScoreTable
+from scoring.cli.main import main
+from scoring.gather.collect import gather
+from scoring.load.check import check_scheme
+from scoring.load.load import load_scheme
+from scoring.model.model import Scheme
+from scoring.render import tables
+from scoring.render.dossier import dossier
+from scoring.score.score import ScoreTable
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 EPOCH = "1638316800"  # 2021-12-01

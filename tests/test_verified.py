@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scoring import cli
+from scoring.cli import main as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 # Five rows the assessors score differently (self-score → 核定), and one they leave out of their table.

@@ -6,8 +6,8 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from scoring import tables
-from scoring.gather import gather
+from scoring.gather.collect import gather
+from scoring.render import tables
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

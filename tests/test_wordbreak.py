@@ -1,13 +1,13 @@
-"""Names cut into words for line breaks (scoring/wordbreak.py): jieba's dictionary as loaded, punctuation with its
+"""Names cut into words for line breaks (scoring/render/site/wordbreak.py): jieba's dictionary as loaded, punctuation with its
 word, the markup safe; the browser side is tests/test_reader_site.py (390 px)."""
 
 from __future__ import annotations
 
 import jieba
 
-from scoring import engine_jieba, wordbreak
-from scoring.search import TUNING
-from scoring.sitetext import _MD_ESCAPES, md_text
+from scoring.render.site import engine_jieba, wordbreak
+from scoring.render.site.search import TUNING
+from scoring.render.site.sitetext import _MD_ESCAPES, md_text
 
 
 def test_a_name_is_cut_into_jiebas_words_with_its_punctuation() -> None:

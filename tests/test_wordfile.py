@@ -1,4 +1,4 @@
-"""The GB/T 9704 Word page and type (scoring/wordfile.py), read back with python-docx."""
+"""The GB/T 9704 Word page and type (scoring/render/documents/wordfile.py), read back with python-docx."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import docx
 from docx.oxml.ns import qn
 from docx.shared import Length, Pt
 
-from scoring import wordfile
+from scoring.render.documents import wordfile
 
 WHEN = datetime(2022, 1, 5, 9, 30, tzinfo=timezone(timedelta(hours=8)))
 

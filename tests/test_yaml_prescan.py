@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scoring.yamlio import MAX_DEPTH, YamlSyntaxError, _load_yaml, _needs_scan, load_yaml
+from scoring.core.yamlio import MAX_DEPTH, YamlSyntaxError, _load_yaml, _needs_scan, load_yaml
 
 CHARS = st.sampled_from([*"[]{}:,-&*!|>'\"#\t\n %@`?\\0123456789.eE+ab", "\x00", "\ufeff", "\x85", "\u2028",
                          "中", "：", "---", "...", "  ", "- ", "? ", ": ", "a: ", "\n  ", "\n    "])

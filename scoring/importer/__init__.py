@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..problems import UsageError
+from ..core.problems import UsageError
 from .assemble import Assembled, Meta, assemble
 from .read import Grid, ImportFailure, read_tables
 from .report import report, summary
@@ -144,9 +144,9 @@ def cmd_export(root: Path, args: argparse.Namespace) -> int:
 
 def export_scheme(root: Path, out: Path) -> int:
     """Write the scheme of ``root`` to ``out`` (.xlsx) and beside it as .docx; 1 when the scheme has errors."""
-    from ..load import load_scheme
-    from ..output import write_files
-    from ..problems import Severity
+    from ..core.output import write_files
+    from ..core.problems import Severity
+    from ..load.load import load_scheme
     from .export import to_xlsx
     from .export_docx import to_docx
     from .settings import SHEET as SETTINGS_SHEET

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..model import normalise_name
+from ..model.model import normalise_name
 from .infer import infer_cell, infer_method
 from .phrases import Draft, Fact, Row, fact_name
 from .structure import BONUS, MAJOR, NOTE, ROW, SourceRow

@@ -26,10 +26,10 @@ from typing import Any
 
 import yaml
 
-from ..load import load_scheme
-from ..model import Indicator, Rule, Scheme
-from ..params import params_of
-from ..rules import KINDS
+from ..load.load import load_scheme
+from ..model.model import Indicator, Rule, Scheme
+from ..model.params import params_of
+from ..model.rules import KINDS
 from .write import to_yaml
 
 

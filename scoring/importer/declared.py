@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..params import params_of
-from ..rules import KINDS, Phrasing
+from ..model.params import params_of
+from ..model.rules import KINDS, Phrasing
 from .phrases import Builder, Clause, Draft, Fact, Row, _condition, _last_sentence, number
 
 

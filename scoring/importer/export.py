@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from ..model import Indicator, Node, Scheme, walk
-from ..numbers import fmt
-from ..officezip import fixed_zip
+from ..core.figures import fmt
+from ..core.officezip import fixed_zip
+from ..model.model import Indicator, Node, Scheme, walk
 from .settings import HEADER as SETTINGS_HEADER
 from .settings import NOTE as SETTINGS_NOTE
 from .settings import SHEET as SETTINGS_SHEET

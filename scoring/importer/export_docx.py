@@ -13,8 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..model import Scheme
-from ..officezip import fixed_zip
+from ..core.officezip import fixed_zip
+from ..model.model import Scheme
 from .export import columns, settings_entries, to_rows
 from .settings import HEADER as SETTINGS_HEADER
 from .settings import NOTE as SETTINGS_NOTE

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..problems import UsageError
+from ..core.problems import UsageError
 
 
 class ImportFailure(Exception):

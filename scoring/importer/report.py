@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..rules import KINDS
+from ..model.rules import KINDS
 from .assemble import Assembled
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..yamlio import YamlSyntaxError, load_yaml
+from ..core.yamlio import YamlSyntaxError, load_yaml
 from .read import Grid, ImportFailure
 from .write import to_yaml
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from ..numbers import fmt
+from ..core.figures import fmt
 
 
 class _Dumper(yaml.SafeDumper):

@@ -1,5 +1,5 @@
 /* The review site's ranking of search results (docs/site.md, "Chinese search"), put in front of Material's
- * search worker by scoring/engine_search.py. An entry holding a Han run of the query as written comes first,
+ * search worker by scoring/render/site/engine_search.py. An entry holding a Han run of the query as written comes first,
  * then one holding each of the run's whole words (the index's own tokens, as jieba cut the pages), then the
  * entries matching only a part (回应公众关切 for 微信公众号); lunr's score orders each of the three. */
 var zwgkHan = /\p{sc=Han}+/gu;

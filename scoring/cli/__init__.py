@@ -1,0 +1,3 @@
+"""The command line: arguments, printing, exit codes; the live preview; new evidence files; the JSON
+Schema writer.
+"""
