@@ -40,7 +40,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 import mkdocs.commands.build, mkdocs.config  # imports before the clock, in both
-from scoring import site, sitepages
+from scoring.render.site import site, sitepages
 from scoring.gather.collect import gather
 from scoring.gather.project import BuildInfo
 info = BuildInfo("", datetime(2021, 12, 1, tzinfo=timezone.utc), False)

@@ -243,7 +243,7 @@ def test_the_markdown_of_unchanged_pages_is_kept_for_the_next_build(mini: Path, 
 DRIVER = """
 import logging, os, sys
 from pathlib import Path
-from scoring import sitecache
+from scoring.render.site import sitecache
 from scoring.cli.main import main
 build_pid, render = os.getpid(), sitecache._render_page
 {wrap}
