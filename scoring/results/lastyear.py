@@ -41,8 +41,7 @@ class Year:
     verified: Verified | None = None
 
     def score(self, row: RowScore, use_verified: bool) -> Decimal:
-        v = self.verified.of(row) if use_verified and self.verified else None
-        return v.score if v is not None else row.score
+        return self.verified.score(row) if use_verified and self.verified else row.score
 
     @classmethod
     def of(cls, label: str, checked: Checked) -> Year:

@@ -198,8 +198,7 @@ def lastyear_view(last: LastYear | None, table: ScoreTable, verified: Verified |
     use_verified = verified is not None and last.verified_total is not None
 
     def now_score(row: RowScore) -> Decimal:
-        v = verified.of(row) if use_verified and verified is not None else None
-        return v.score if v is not None else row.score
+        return verified.score(row) if use_verified and verified is not None else row.score
 
     def then_score(row: LastRow) -> Decimal:
         return row.verified if use_verified and row.verified is not None else row.score

@@ -49,9 +49,14 @@ class Verified:
     def of(self, row: RowScore) -> VerifiedRow | None:
         return self.rows.get(row.indicator.id)
 
+    def score(self, row: RowScore) -> Decimal:
+        """The row's 核定分 where the assessors scored it, else its self-score."""
+        v = self.of(row)
+        return v.score if v is not None else row.score
+
     def total(self, table: ScoreTable) -> Decimal:
         """The self-assessed total with each verified row's difference applied."""
-        return table.total + sum((v.score - r.score for r in table.rows if (v := self.of(r)) is not None), ZERO)
+        return table.total + sum((self.score(r) - r.score for r in table.rows), ZERO)
 
     def summary(self, table: ScoreTable) -> tuple[Decimal, Decimal | None, str]:
         """The 核定 total, its 100-point figure when the scheme normalises, and its grade."""
