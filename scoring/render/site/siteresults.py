@@ -1,25 +1,23 @@
 """The site's pages of the results that came back: 「核定差异」 and 「与上年比较」, and their place in the site.
 
-scoring/render/site/site.py calls in here at four places: the pages' common context (``context``: every page and the
+sitepages.py calls in here at three places: the pages' common context (``context``: every page and the
 shared macros may show the 核定 figures beside the self-score), the summary pages' memo key (``key``: a
-change of results/verified.yaml or results/lastyear.yaml renders the pages again), the pages
-themselves (``write_pages``) and the navigation (``nav``). Without results/ files nothing of this appears.
+change of results/verified.yaml or results/lastyear.yaml renders the pages again) and the pages
+themselves (``write_pages``); site.py takes the navigation (``nav``). Without results/ files nothing of
+this appears.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 from ...gather.project import Project
 from ...score.lastyearfile import LastYearView, lastyear_view
 from ..resultsview import VerifiedView, verified_view
+from .sitewriter import PageWriter
 
 VERIFIED_PAGE = "results/verified.md"
 LASTYEAR_PAGE = "results/lastyear.md"
-
-
-class Writer(Protocol):  # scoring/render/site/site.py's PageWriter
-    def write(self, page: str, template: str, key: str | None = None, **context: Any) -> None: ...
 
 
 def views(project: Project) -> tuple[VerifiedView | None, LastYearView | None]:
@@ -49,7 +47,7 @@ def nav(project: Project) -> list[Any]:
     return [{"考核结果": pages}] if pages else []
 
 
-def write_pages(writer: Writer, project: Project, summary_key: str | None) -> None:
+def write_pages(writer: PageWriter, project: Project, summary_key: str | None) -> None:
     """The pages (the common context carries their views; ``summary_key`` covers them, see ``key``)."""
     if project.verified is not None:
         writer.write(VERIFIED_PAGE, "verified.md.j2", summary_key)

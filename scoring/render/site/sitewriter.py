@@ -3,7 +3,6 @@ pages' Markdown between builds, and the docs dir held in memory."""
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 from dataclasses import dataclass, replace
@@ -16,7 +15,7 @@ from ...core.figures import cn_date, fmt, fmt_signed
 from ...model.model import Evidence
 from . import sitetext, wordbreak
 from .pagecache import digest
-from .sitetext import _MD_ESCAPES, file_url, md_lines, md_text, meta_title, url_path
+from .sitetext import file_url, md_lines, md_text, meta_title, url_path
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def template_env(compiled: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     )
     env.filters.update(t=md_text, lines=md_lines, url=url_path, file_url=file_url, pts=fmt, signed=fmt_signed, cn_date=cn_date,
-                       meta_title=meta_title, words=functools.partial(wordbreak.name_words, escapes=_MD_ESCAPES))
+                       meta_title=meta_title, words=wordbreak.name_words)
     return env
 
 

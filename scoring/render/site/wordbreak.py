@@ -21,6 +21,7 @@ import jieba
 
 from . import engine_jieba as engine
 from .search import TUNING
+from .sitetext import _MD_ESCAPES
 
 _tokenizer: list[engine.Tokenizer] = []  # made once per process
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -62,9 +63,9 @@ def _plain(text: str) -> bool:
     return not _HAN.search(text) and not (set(text) & (_OPENING | _CLOSING | _DASHES))
 
 
-def name_words(value: object, escapes: Mapping[int, str]) -> str:
-    """The Jinja2 filter ``words`` (scoring/render/site/site.py gives it ``escapes``, the ``t`` filter's: every character Markdown
-    could act on, as a character reference): the text on one line, its words joined with ``<wbr>``."""
+def name_words(value: object, escapes: Mapping[int, str] = _MD_ESCAPES) -> str:
+    """The Jinja2 filter ``words``: the text on one line, its words joined with ``<wbr>``, each character Markdown
+    could act on a character reference (``escapes``, the ``t`` filter's by default)."""
     text = " ".join(str(value).split())
     if not _HAN.search(text):
         return text.translate(escapes)
