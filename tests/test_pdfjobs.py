@@ -1,15 +1,19 @@
 """The parallel PDF equals the serial one: text of every page, outline, links, attachments, metadata.
 
-The repository's sample is rendered once serially and twice over two worker processes
-(scoring/render/dossier/pdfjobs.py); the two parallel PDFs must be byte-identical.
+The repository's sample is rendered three times: once by the one plain ``write_pdf`` (with WeasyPrint's
+version gate forced to a mismatch, which is also the gate's test), and twice over two worker processes
+(scoring/render/dossier/pdfjobs.py), the second time with the tightest memory bound; the two parallel PDFs
+must be byte-identical.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,14 +38,59 @@ def project() -> Project:
     return gather(ROOT, info=INFO)
 
 
-@pytest.fixture(scope="module")
-def serial(project: Project) -> bytes:
-    return build_pdf(project, jobs=1).pdf
+@dataclass(frozen=True)
+class Plain:
+    pdf: bytes
+    said: str  # what the build printed on stderr
 
 
 @pytest.fixture(scope="module")
-def parallel(project: Project) -> list[bytes]:
-    return [build_pdf(project, jobs=2).pdf for _ in range(2)]
+def plain(project: Project) -> Plain:
+    """WeasyPrint not of the version verified (scoring/render/dossier/engine_weasyprint.py) and two jobs asked for:
+    no workers, one plain ``write_pdf``, the very path of ``jobs=1`` (``dossier.render_pdf``)."""
+    said = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stderr(said):
+        mp.setitem(engine_weasyprint.GATE.verified, "weasyprint", "0.0")
+        mp.setattr(engine_weasyprint.GATE, "said", False)
+        mp.setattr(pdfjobs, "Workers", None)  # starting one would fail
+        pdf = build_pdf(project, jobs=2).pdf
+    return Plain(pdf, said.getvalue())
+
+
+@pytest.fixture(scope="module")
+def serial(plain: Plain) -> bytes:
+    return plain.pdf
+
+
+@dataclass(frozen=True)
+class Parallel:
+    pdfs: tuple[bytes, bytes]
+    laid_out: list[int]  # in the second render: the chunks laid out and not yet drawn, at each chunk's start
+
+
+@pytest.fixture(scope="module")
+def parallel_runs(project: Project) -> Parallel:
+    """Two renders over two workers: as usual, then with ``BUDGET_CHARS`` below any chunk, so that never two chunks
+    are laid out at once over the workers (a schedule as different from the first as one can make)."""
+    first = build_pdf(project, jobs=2).pdf
+    laid_out: list[int] = []
+    may = pdfjobs._Run.may_lay_out
+
+    def counted(run: Any, chunk: Any) -> bool:
+        allowed = may(run, chunk)
+        laid_out.append(sum(1 for c in run.chunks[1:] if c.owner >= 0 and not c.pdf) + allowed)
+        return allowed
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pdfjobs, "BUDGET_CHARS", 1)
+        mp.setattr(pdfjobs._Run, "may_lay_out", counted)
+        second = build_pdf(project, jobs=2).pdf
+    return Parallel((first, second), laid_out)
+
+
+@pytest.fixture(scope="module")
+def parallel(parallel_runs: Parallel) -> list[bytes]:
+    return list(parallel_runs.pdfs)
 
 
 @functools.cache  # the module's PDFs are only read: each one's text is extracted once
@@ -171,23 +220,13 @@ def test_pdf_command_takes_jobs(tmp_path: Path) -> None:
     assert not (tmp_path / "dossier.pdf").exists()
 
 
-def test_with_another_weasyprint_the_dossier_is_one_plain_write_pdf(project: Project, serial: bytes,
-                                                                    parallel: list[bytes],
-                                                                    monkeypatch: pytest.MonkeyPatch,
-                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    """WeasyPrint not of the version verified (scoring/render/dossier/engine_weasyprint.py): no workers, one plain ``write_pdf``,
-    said once; the same pages and text as the parallel render."""
-    monkeypatch.setitem(engine_weasyprint.GATE.verified, "weasyprint", "0.0")
-    monkeypatch.setattr(engine_weasyprint.GATE, "said", False)
-    monkeypatch.setattr(pdfjobs, "Workers", None)  # starting one would fail
-    capsys.readouterr()
-    pdf = build_pdf(project, jobs=2).pdf
-    said = capsys.readouterr().err
-    assert said.count("提示：") == 1 and "已安装的 weasyprint 为 70.0（验证过的是 0.0）；PDF 改为单进程直接生成" in said
-    assert pdf == serial
-    got, want = PdfReader(io.BytesIO(pdf)), PdfReader(io.BytesIO(parallel[0]))
+def test_with_another_weasyprint_the_dossier_is_one_plain_write_pdf(plain: Plain, parallel: list[bytes]) -> None:
+    """Said once; the same pages and text as the parallel render (``plain`` is the serial reference of this file)."""
+    assert plain.said.count("提示：") == 1
+    assert "已安装的 weasyprint 为 70.0（验证过的是 0.0）；PDF 改为单进程直接生成" in plain.said
+    got, want = PdfReader(io.BytesIO(plain.pdf)), PdfReader(io.BytesIO(parallel[0]))
     assert len(got.pages) == len(want.pages) > 60
-    assert page_texts(pdf) == page_texts(parallel[0])
+    assert page_texts(plain.pdf) == page_texts(parallel[0])
 
 
 def test_chunks_are_bounded_in_characters_but_a_part_is_never_cut() -> None:
@@ -199,18 +238,7 @@ def test_chunks_are_bounded_in_characters_but_a_part_is_never_cut() -> None:
     assert len(chunks) > 4 * 2 + 1  # more than a quarter of each worker's share would give
 
 
-def test_with_the_tightest_memory_bound_one_chunk_at_a_time_and_the_same_bytes(
-        project: Project, parallel: list[bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_with_the_tightest_memory_bound_one_chunk_at_a_time_and_the_same_bytes(parallel_runs: Parallel) -> None:
     """BUDGET_CHARS below any chunk: never two chunks laid out at once over the workers, and the PDF unchanged."""
-    out: list[int] = []
-    may = pdfjobs._Run.may_lay_out
-
-    def counted(run: Any, chunk: Any) -> bool:
-        allowed = may(run, chunk)
-        out.append(sum(1 for c in run.chunks[1:] if c.owner >= 0 and not c.pdf) + allowed)
-        return allowed
-
-    monkeypatch.setattr(pdfjobs, "BUDGET_CHARS", 1)
-    monkeypatch.setattr(pdfjobs._Run, "may_lay_out", counted)
-    assert build_pdf(project, jobs=2).pdf == parallel[0]
-    assert out and max(out) == 1
+    assert parallel_runs.laid_out and max(parallel_runs.laid_out) == 1
+    assert parallel_runs.pdfs[1] == parallel_runs.pdfs[0]
