@@ -177,6 +177,28 @@ def test_a_score_line_counted_from_a_register_links_its_rows(editions: Editions)
         assert f'id="{anchor}"' in page and "三、收到和处理政府信息公开申请情况" in page
 
 
+def test_a_register_row_cites_its_evidence_as_every_page_does(editions: Editions) -> None:
+    """A register's 证据 cell names an evidence file by id; the report's page shows its title and date, linked (in
+    the public edition an internal file is cited by id with no link, as elsewhere), never the bare id."""
+    import csv
+
+    cited = {row["证据"] for path in sorted((ROOT / "registers").glob("*.csv"))
+             for row in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()) if row.get("证据")}
+    by_id = {ev.id: ev for ev in editions.evidence}
+    assert cited and cited <= by_id.keys()
+    for folder in (editions.internal, editions.public):
+        page = (folder / "site" / "annual-report" / "index.html").read_text(encoding="utf-8")
+        for ref in sorted(cited):
+            ev = by_id[ref]
+            link = f'<a href="../evidence/{ref}/">{html.escape(ev.title, quote=False)}</a>'
+            if folder == editions.internal or ev.visibility == "public":
+                assert link in page, ref
+            else:
+                assert f"../evidence/{ref}/" not in page, ref
+                assert f'<span class="zwgk-withheld">{WITHHELD}</span> {ref}' in page, ref
+            assert f"<td>{ref}</td>" not in page
+
+
 def test_a_register_cell_in_a_public_output_fails_the_leak_check(tmp_path: Path) -> None:
     """The leak check itself looks for register cells: a page that prints one is refused, naming the register."""
     from scoring.core.problems import DataError

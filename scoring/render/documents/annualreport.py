@@ -25,7 +25,7 @@ from ...core.figures import fmt
 from ...gather.project import Project
 from ...model.model import Scheme
 from ...registers.annualtables import CARRIED_IN, CARRIED_OUT, COLUMN_HEADS, GRAND, NEW, RESULTS, TABLE4_HEADS, AnnualTables, annual_tables
-from ...registers.registers import REGISTERS, Registers
+from ...registers.registers import EVIDENCE_COLUMN, REGISTERS, Registers
 from ...score.score import RowScore
 
 DOCX_NAME = "annual-report.docx"
@@ -258,6 +258,12 @@ def _cell(value: object) -> str:
 
 
 def annual_page(project: Project) -> dict[str, object]:
-    """What the site's page (site_templates/site/annual_report.md.j2) shows."""
+    """What the site's page (site_templates/site/annual_report.md.j2) shows. A register's 证据 cell that names an
+    evidence file is shown as every page cites evidence (its title and date, linked), not as the file's id."""
+    tables = register_tables(project)
+    by_id = {ev.id: ev for ev in project.evidence}
+    column = EVIDENCE_COLUMN.name
+    cited = {cells[names.index(column)] for _, _, names, rows in tables if column in names for _, cells in rows}
     return {"report": annual_report(project), "sections": SECTIONS, "heads": COLUMN_HEADS, "t4heads": TABLE4_HEADS,
-            "source": FORMAT_SOURCE, "registers": register_tables(project), "anchor": register_anchor}
+            "source": FORMAT_SOURCE, "registers": tables, "anchor": register_anchor, "evidence_column": column,
+            "cited": {ref: by_id[ref] for ref in sorted(cited) if ref in by_id}}
