@@ -8,24 +8,23 @@
   page over the DevTools protocol; no Node.js) finds nothing serious or critical on the seven kinds of page, in
   both editions.
 
-One build per edition per test run (shared with test_search_browser.py), one browser.
+The repository's `all` build per edition, once per test run (shared with test_edition.py, test_site.py and
+test_search_browser.py), one browser.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sharedbuild import SharedOutput
 from test_browser import Chromium, chromium, serving
+from test_edition import repository_build
 
-from scoring.cli.main import main
 from scoring.core.problems import error, warning
 from scoring.render.site.sitewriter import template_env
 
@@ -44,18 +43,10 @@ AXE_RUN = """axe.run(document, {resultTypes: ['violations']}).then(r => r.violat
 FOLDERS: dict[str, Path] = {}  # edition → the built site's folder, set by ``sites``
 
 
-def build_copy(base: Path, edition: str) -> None:
-    """The site of a copy of the repository's scheme, evidence and mkdocs.yml (no git) in ``edition``."""
-    project = base / "project"
-    shutil.copytree(ROOT / "indicators", project / "indicators")
-    shutil.copytree(ROOT / "evidence", project / "evidence")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    assert main(["site", "--project", str(project), "--out", str(base / "out"), "--edition", edition]) == 0
-
-
 def repository_site(shared_output: SharedOutput, edition: str) -> Path:
-    """That site, built once per test run (test_search_browser.py reads the internal one too): only read it."""
-    return shared_output(f"repository-site-{edition}", partial(build_copy, edition=edition)) / "out" / "site"
+    """The site of the repository's `build.py all` in ``edition``, the very one that is published, built once per
+    test run for test_edition.py, test_site.py and test_search_browser.py: only read it."""
+    return repository_build(shared_output, edition) / "site"
 
 
 @pytest.fixture(scope="module")

@@ -42,7 +42,7 @@ def queries() -> dict[str, set[str]]:
 
 @pytest.fixture(scope="module")
 def served(shared_output: SharedOutput) -> Iterator[str]:
-    with serving(repository_site(shared_output, "internal")) as url:  # a copy of the repository's sample
+    with serving(repository_site(shared_output, "internal")) as url:  # the repository's own build
         yield url
 
 
