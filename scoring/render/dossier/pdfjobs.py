@@ -48,8 +48,10 @@ until it writes it: about 1 kB per character of the chunk's HTML). So it is boun
 runs of parts are joined into chunks of at most ``CHUNK_CHARS`` characters, the chunks laid out
 and not yet drawn, over all workers, stay within ``BUDGET_CHARS`` (a chunk that does not fit waits
 for the draws that free memory; one larger than the budget, a single section, is laid out alone),
-and a worker frees a chunk as soon as it has sent its PDF. What remains unbounded is the largest
-single part: a section between two cut points is laid out whole (docs/input-safety.md).
+and a worker frees a chunk as soon as it has sent its PDF. A part longer than ``CHUNK_CHARS`` (a 一级
+section of many rows) is cut further, between its rows and then between a row's evidence blocks, before
+the HTML is laid out serially or here (scoring/render/dossier/pdfcuts.py); what remains unbounded is one
+evidence block, laid out whole (docs/input-safety.md).
 """
 
 from __future__ import annotations
