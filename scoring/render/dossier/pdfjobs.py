@@ -65,7 +65,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -267,7 +267,7 @@ class _Run:
         workers.dismiss(len(conns))  # more workers than chunks: the rest leave now
         self.processes = workers.processes[:len(conns)]
         for conn in conns:
-            conn.send(self.job)
+            conn.send(replace(self.job, html=""))  # a worker gets its chunks as tasks, never the whole document
         self._schedule(conns)
         programs = self._shared_fonts(conns)
         if _TRACE:
