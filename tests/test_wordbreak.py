@@ -38,3 +38,21 @@ def test_the_cut_ignores_the_search_tuning() -> None:
     finally:
         TUNING.undo()
     assert before[0] == "绩效考核"
+
+
+def test_released_dictionaries_load_again_and_cut_the_same() -> None:
+    """Before the PDF the build gives jieba's dictionaries back (``wordbreak.release``): the memory goes, and a
+    later build in the same process tunes and cuts exactly as before."""
+    TUNING.apply(["考核", "台账"])
+    tuned = jieba.lcut("绩效考核工作台账", HMM=False)
+    names = wordbreak.words("绩效考核工作台账")
+    wordbreak.release()
+    assert engine_jieba.tokenizer().FREQ == {} and not engine_jieba.tokenizer().initialized
+    assert TUNING.total is None and wordbreak.words.cache_info().currsize == 0
+    try:
+        TUNING.apply(["考核", "台账"])
+        assert jieba.lcut("绩效考核工作台账", HMM=False) == tuned == ["绩效", "考核", "工作", "台账"]
+        assert wordbreak.words("绩效考核工作台账") == names and names[0] == "绩效考核"
+        assert len(engine_jieba.tokenizer().FREQ) > 300_000
+    finally:
+        TUNING.undo()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from ..core import memory
 from ..core.output import Staging
 from ..core.problems import UsageError
 from ..gather.project import Project
@@ -61,6 +62,11 @@ def _site(name: str) -> Callable[[Project, Path, Settings], Written]:
 
         cache = settings.cache / f"{name}-{project.edition.value}" if settings.cache else None
         plan = build_site(project, folder / name, cache, jobs=settings.jobs, dossier=settings.dossier)
+        if settings.dossier:  # the PDF follows, beside its workers: jieba's dictionaries and checked cache entries go
+            from .site import pagecache, wordbreak
+
+            wordbreak.release()
+            pagecache.forget()
         reused = f"；{plan.reused} 页未变，取自缓存" if plan.reused else ""
         shared = f"；{plan.processes} 个进程并行生成" if plan.processes > 1 else ""
         return Written((name,), f"审阅网站 {name}/（{plan.pages} 页，其中证据 {plan.evidence_pages} 页{reused}{shared}）")
@@ -183,7 +189,10 @@ def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard |
     staging = Staging(out)
     try:
         settings = replace(settings, dossier="pdf" in wanted and "site" in wanted)
-        written = [OUTPUTS[name](project, staging.path, settings) for name in wanted]
+        written = []
+        for name in wanted:
+            written.append(OUTPUTS[name](project, staging.path, settings))
+            memory.release()  # what this output freed goes back before the next (the PDF's workers) needs it
         if "site" in wanted:
             _publish_results(project, staging.path / "site", with_pdf=settings.dossier)
         if settings.dossier:  # the site's link to the PDF: the very file, linked in

@@ -39,7 +39,7 @@ from ...score.score import STATUS_LABELS, NodeScore, RowScore, ScoreTable
 from ..charts import level_chart
 from ..documents.annualreport import FORMAT_SOURCE, SECTIONS, AnnualReport, annual_report
 from ..resultsview import VerifiedView, verified_view
-from . import pdfjobs
+from . import pdfcuts, pdfjobs
 from .originals import Original, fill_originals, plan_originals
 
 TEMPLATES = places.TEMPLATES / "dossier"
@@ -255,7 +255,8 @@ def _environment() -> jinja2.Environment:
 
 def render_html(dossier: Dossier) -> str:
     css = (TEMPLATES / "dossier.css").read_text(encoding="utf-8")
-    return _environment().get_template("dossier.html").render(d=dossier, css=css)
+    # A section too long to lay out whole is cut at its rows (and evidence): the same cuts, serial or parallel.
+    return pdfcuts.place(_environment().get_template("dossier.html").render(d=dossier, css=css))
 
 
 # --- WeasyPrint -----------------------------------------------------------------

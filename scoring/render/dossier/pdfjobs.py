@@ -48,8 +48,10 @@ until it writes it: about 1 kB per character of the chunk's HTML). So it is boun
 runs of parts are joined into chunks of at most ``CHUNK_CHARS`` characters, the chunks laid out
 and not yet drawn, over all workers, stay within ``BUDGET_CHARS`` (a chunk that does not fit waits
 for the draws that free memory; one larger than the budget, a single section, is laid out alone),
-and a worker frees a chunk as soon as it has sent its PDF. What remains unbounded is the largest
-single part: a section between two cut points is laid out whole (docs/input-safety.md).
+and a worker frees a chunk as soon as it has sent its PDF. A part longer than ``CHUNK_CHARS`` (a 一级
+section of many rows) is cut further, between its rows and then between a row's evidence blocks, before
+the HTML is laid out serially or here (scoring/render/dossier/pdfcuts.py); what remains unbounded is one
+evidence block, laid out whole (docs/input-safety.md).
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -77,11 +79,16 @@ _TOC_LINK = re.compile(r'(<a href="#([^"]+)")(>)')
 # Below about 25 pages (1.4–1.8 kB of HTML a page) starting the workers costs more than it saves.
 MIN_BODY = 40_000
 _PLACEHOLDER = "8888"  # wider than any real page number: the contents never get longer in step 3
-# The memory bound, in characters of HTML (a laid-out chunk takes about 1 kB per character, measured
-# at 1,000 and 10,000 evidence files): a chunk joins parts up to CHUNK_CHARS, and the chunks in a
+# The memory bound, in characters of HTML: a chunk joins parts up to CHUNK_CHARS, and the chunks in a
 # worker's memory (being laid out, laid out, being drawn) total at most BUDGET_CHARS over all workers.
-CHUNK_CHARS = 150_000
-BUDGET_CHARS = 300_000
+# Measured on generated evidence (docs/input-safety.md): an idle worker with WeasyPrint and the fonts
+# loaded holds about 55 MB, 120 MB once it has drawn a chunk and given the memory back; a laid-out
+# chunk adds about 1.05 kB per character, and drawing it (write_pdf) peaks at about 2.2 kB per character.
+# Two workers, one drawing a full chunk while the other holds one laid out: 2 × 120 MB + 100,000 ×
+# (2.2 + 1.05) kB ≈ 565 MB (at 150,000 characters it was about 730 MB), which leaves the main process
+# and the PDF it merges room within 1 GB.
+CHUNK_CHARS = 100_000
+BUDGET_CHARS = 200_000
 
 
 def default_jobs() -> int:
@@ -260,7 +267,7 @@ class _Run:
         workers.dismiss(len(conns))  # more workers than chunks: the rest leave now
         self.processes = workers.processes[:len(conns)]
         for conn in conns:
-            conn.send(self.job)
+            conn.send(replace(self.job, html=""))  # a worker gets its chunks as tasks, never the whole document
         self._schedule(conns)
         programs = self._shared_fonts(conns)
         if _TRACE:

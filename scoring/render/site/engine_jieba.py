@@ -97,6 +97,13 @@ def restore(saved: dict[str, int | None], state: Start) -> None:
     forced.update(state.forced)
 
 
+def unload() -> None:
+    """Forget the loaded dictionary (its 350,000 words and their prefixes: about 55 MB); the next cut or
+    tuning loads it again (``load_dictionary``). Only for an untuned dictionary (``SearchTuning.undo`` first)."""
+    dt = tokenizer()
+    dt.FREQ, dt.total, dt.initialized = {}, 0, False
+
+
 def load_dictionary(folder: Path | None) -> None:
     """jieba's dictionary loaded (``jieba.dt.initialize``), from a copy kept in ``folder`` when there is a good one.
 
