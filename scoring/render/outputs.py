@@ -191,8 +191,9 @@ def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard |
         settings = replace(settings, dossier="pdf" in wanted and "site" in wanted)
         written = []
         for name in wanted:
+            if name == "pdf" and written:  # what the outputs before freed goes back before the PDF's workers need it
+                memory.release()  # (only then: a collection costs about 0.1 s, and no other output peaks so)
             written.append(OUTPUTS[name](project, staging.path, settings))
-            memory.release()  # what this output freed goes back before the next (the PDF's workers) needs it
         if "site" in wanted:
             _publish_results(project, staging.path / "site", with_pdf=settings.dossier)
         if settings.dossier:  # the site's link to the PDF: the very file, linked in
