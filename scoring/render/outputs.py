@@ -189,7 +189,7 @@ def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard |
     staging = Staging(out)
     try:
         settings = replace(settings, dossier="pdf" in wanted and "site" in wanted)
-        written = []
+        written: list[Written] = []
         for name in wanted:
             if name == "pdf" and written:  # what the outputs before freed goes back before the PDF's workers need it
                 memory.release()  # (only then: a collection costs about 0.1 s, and no other output peaks so)
