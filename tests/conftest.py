@@ -15,8 +15,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # start first, so that with `--dist loadfile` no long file begins when the other workers are nearly done; the
 # others follow in their usual order. A new heavy file belongs here.
 HEAVY_FILES: tuple[str, ...] = (
-    "test_edition.py",  # 163 (it makes the repository's builds that test_site.py then reads)
-    "test_pdfjobs.py",  # 89
+    "test_edition.py",  # 163; 138 in the suite with three builds, not four (it makes the repository's builds
+    #   that test_site.py, test_reader_site.py and test_search_browser.py then read)
+    "test_pdfjobs.py",  # 89; 70 in the suite with three renders, not five
     "test_sitecache.py",  # 74
     "test_build.py",  # 72, and mostly waiting: builds killed at ten moments
     "test_dossier.py",  # 32
