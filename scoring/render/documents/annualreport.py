@@ -259,11 +259,8 @@ def _cell(value: object) -> str:
 
 def annual_page(project: Project) -> dict[str, object]:
     """What the site's page (site_templates/site/annual_report.md.j2) shows. A register's 证据 cell that names an
-    evidence file is shown as every page cites evidence (its title and date, linked), not as the file's id."""
-    tables = register_tables(project)
-    by_id = {ev.id: ev for ev in project.evidence}
-    column = EVIDENCE_COLUMN.name
-    cited = {cells[names.index(column)] for _, _, names, rows in tables if column in names for _, cells in rows}
+    evidence file is shown as every page cites evidence (its title and date, linked: the site model's
+    ``evidence``), not as the file's id."""
     return {"report": annual_report(project), "sections": SECTIONS, "heads": COLUMN_HEADS, "t4heads": TABLE4_HEADS,
-            "source": FORMAT_SOURCE, "registers": tables, "anchor": register_anchor, "evidence_column": column,
-            "cited": {ref: by_id[ref] for ref in sorted(cited) if ref in by_id}}
+            "source": FORMAT_SOURCE, "registers": register_tables(project), "anchor": register_anchor,
+            "evidence_column": EVIDENCE_COLUMN.name}
