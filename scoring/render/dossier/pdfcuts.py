@@ -56,7 +56,7 @@ def _cut(text: str, levels: list[str], limit: int) -> str:
     runs: list[str] = []
     current: list[str] = []
     size = 0
-    for piece in (_plain(p) if len(levels) == 1 else p for p in text.split(_MARK.format(levels[0]))):
+    for piece in text.split(_MARK.format(levels[0])):  # each run is made plain once, when joined
         length = len(_plain(piece))
         if current and size + length > limit:
             runs.append("".join(current))
