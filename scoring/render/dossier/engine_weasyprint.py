@@ -207,7 +207,7 @@ def union_subset(original: Original, glyphs: Sequence[int], missing: bool) -> by
                   harfbuzz.hb_blob_destroy)
     face = ffi.gc(harfbuzz.hb_face_create(blob, original.index), harfbuzz.hb_face_destroy)
     font = types.SimpleNamespace(hb_face=face, missing=missing, family="", file_content=None)
-    with _quiet():
+    with quiet():
         fonts.Font._harfbuzz_subset(font, dict.fromkeys(glyphs, ""), original.hinting)
     del buffer
     result: bytes = font.file_content or original.data
@@ -215,8 +215,9 @@ def union_subset(original: Original, glyphs: Sequence[int], missing: bool) -> by
 
 
 @contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    logger = logging.getLogger("weasyprint")
+def quiet(library: str = "weasyprint") -> Iterator[None]:
+    """The library's own warnings (English, about its internals) not printed; errors still are."""
+    logger = logging.getLogger(library)
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:

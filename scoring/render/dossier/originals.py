@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from .engine_weasyprint import quiet
+
 # The named page ``original`` (dossier.css must agree): A4, these margins, a header of HEAD_MM,
 # then the frame the original is drawn into.
 PAGE_MM = (210.0, 297.0)
@@ -140,6 +142,11 @@ def fill_originals(pdf: bytes, originals: Sequence[Original], root: Path) -> tup
     printable = [o for o in originals if o.pages]
     if not printable:
         return pdf, []
+    with quiet("pypdf"):  # e.g. "Object count … exceeds defined trailer size" on WeasyPrint's file, harmless
+        return _fill(pdf, printable, root)
+
+
+def _fill(pdf: bytes, printable: Sequence[Original], root: Path) -> tuple[bytes, list[str]]:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 
