@@ -71,6 +71,20 @@ def cache_outside_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         os.environ["ZWGK_CACHE_DIR"] = saved
 
 
+@pytest.fixture(autouse=True, scope="session")
+def one_process_per_build() -> Iterator[None]:
+    """A build a test starts without ``--jobs`` runs in one process (ZWGK_JOBS=1): under pytest-xdist every core
+    already runs a test file, so more processes only add work (a parallel PDF of the sample takes a third more CPU
+    than a serial one). The tests of the parallel paths ask for their jobs."""
+    saved = os.environ.get("ZWGK_JOBS")
+    os.environ["ZWGK_JOBS"] = "1"
+    yield
+    if saved is None:
+        os.environ.pop("ZWGK_JOBS", None)
+    else:
+        os.environ["ZWGK_JOBS"] = saved
+
+
 @pytest.fixture(scope="session")
 def shared_output(tmp_path_factory: pytest.TempPathFactory) -> SharedOutput:
     """``shared_output(name, make)``: a folder ``make`` fills once per test run, shared by every test file and

@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from scoring.core import envvars
+from scoring.render.outputs import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCESSORS = {"get", "setdefault", "override", "child_environment"}
@@ -57,3 +60,27 @@ def test_override_restores_the_previous_value() -> None:
     with envvars.override("ZWGK_PDF_TRACE", "x"):
         assert envvars.get("ZWGK_PDF_TRACE") == "x"
     assert envvars.get("ZWGK_PDF_TRACE") == before
+
+
+def test_zwgk_jobs_gives_the_processes_when_jobs_is_not_given(mini: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from scoring.cli import main as cli
+    from scoring.render.dossier.pdfjobs import default_jobs
+
+    asked: list[int] = []
+
+    def build(*_: object, settings: Settings, **__: object) -> list[object]:
+        asked.append(settings.jobs)
+        return []
+
+    monkeypatch.setattr(cli, "build", build)
+    for value, args in (("3", ()), ("3", ("--jobs", "2")), ("", ())):
+        monkeypatch.setenv("ZWGK_JOBS", value)
+        assert cli.main(["pdf", "--project", str(mini), "--out", str(tmp_path / "out"), *args]) == 0
+    assert asked == [3, 2, default_jobs()]  # --jobs wins; empty: the processors this process may run on
+    capsys.readouterr()
+    monkeypatch.setenv("ZWGK_JOBS", "两个\n")
+    assert cli.main(["pdf", "--project", str(mini), "--out", str(tmp_path / "out")]) == 2
+    assert "环境变量 ZWGK_JOBS 应为正整数，现在是“两个\\x0a”" in capsys.readouterr().err
+    assert asked == [3, 2, default_jobs()]  # nothing built

@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from ..core import envvars
 from ..core.figures import fmt
-from ..core.problems import DataError, Problem, Severity, UsageError
+from ..core.problems import DataError, Problem, Severity, UsageError, printable
 from ..gather.collect import gather
 from ..gather.project import Project
 from ..model.values import Edition
@@ -81,7 +81,7 @@ def _parser() -> _Parser:
                  "和计分，写出后检查有无内部材料泄露；可对外发布的只有公开版）")
     for name, what in (("site", "生成网站的证据页时"), ("pdf", "生成 PDF 时"), ("all", "生成网站的证据页和 PDF 时")):
         sub.choices[name].add_argument("--jobs", type=_jobs, default=None, metavar="N",
-                                       help=f"{what}并行的进程数，默认为本机的处理器核数；1 为不并行")
+                                       help=f"{what}并行的进程数，默认为环境变量 ZWGK_JOBS 或本机的处理器核数；1 为不并行")
     return parser
 
 
@@ -89,6 +89,16 @@ def _jobs(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"“{text}”不是正整数")
     return int(text)
+
+
+def _default_jobs() -> int:
+    """``--jobs`` when it is not given: ZWGK_JOBS, else the processors this process may run on."""
+    named = envvars.get("ZWGK_JOBS")
+    if not named:
+        return default_jobs()
+    if not named.isdigit() or int(named) < 1:
+        raise UsageError(f"环境变量 ZWGK_JOBS 应为正整数，现在是“{printable(named)}”")
+    return int(named)
 
 
 def _diff_and_new_arguments(parsers: dict[str, _Parser]) -> None:
@@ -209,7 +219,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
         if edition is Edition.PUBLIC:
             print(f"{edition.label}：可以生成（标为可公开的文件中没有未登记的个人信息）")
         return 0
-    jobs = getattr(args, "jobs", None) or default_jobs()
+    jobs = getattr(args, "jobs", None) or _default_jobs()
     written = build(project, outputs, out, guard=guard, settings=Settings(jobs=jobs, cache=site_cache(out)))
     if "tables" in outputs:
         sys.stdout.write(tables.terminal(project.table))

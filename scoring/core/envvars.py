@@ -22,6 +22,7 @@ class Var:
 VARS: dict[str, Var] = {v.name: v for v in (
     Var("ZWGK_CACHE_DIR", "缓存目录（分数历史、网站页面缓存）", "$XDG_CACHE_HOME/zwgk，或 ~/.cache/zwgk"),
     Var("XDG_CACHE_HOME", "用户缓存目录的上级（未设 ZWGK_CACHE_DIR 时）", "~/.cache"),
+    Var("ZWGK_JOBS", "site、pdf、all 未给 --jobs 时并行的进程数（如共用的构建机只让用一个核）", "本机的处理器核数"),
     Var("ZWGK_PORT", "serve 实时预览的端口；0 或被占用时任选空闲端口", "8000"),
     Var("SOURCE_DATE_EPOCH", "输出中的构建时间（Unix 秒）；可重复构建的通行约定", "最近一次提交的时间"),
     Var("ZWGK_DEBUG", "设为 1 时，内部错误显示完整的 Python 调用栈（供维护人员排查）", "不显示"),
