@@ -137,6 +137,22 @@ def test_the_cache_lives_outside_the_project_and_the_output(mini: Path, tmp_path
     assert reused == 0
 
 
+def test_a_first_build_into_a_new_folder_finds_the_templates_compiled(mini: Path, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """What is keyed by its own content (compiled templates, jieba's dictionary, the theme's listing) is kept once
+    for every output folder: a build into a new folder makes none of it again, and its pages are the same."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("ZWGK_CACHE_DIR", str(tmp_path / "cache"))
+    first, _ = site(mini, tmp_path / "one", capsys)
+    shared = tmp_path / "cache" / "site-shared"
+    made = {p: p.stat().st_mtime_ns for p in shared.rglob("*") if p.is_file()}
+    assert {p.parent.name for p in made} == {"jinja", "jieba", "theme"}
+    again, reused = site(mini, tmp_path / "two", capsys)
+    assert reused == 0 and again == first  # a new folder: every page rendered, the same bytes
+    assert {p: p.stat().st_mtime_ns for p in shared.rglob("*") if p.is_file()} == made
+
+
 def test_a_change_in_an_inherited_config_renders_every_page_again(mini: Path, tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,9 +191,10 @@ def test_the_theme_listing_kept_on_disk_is_used_only_whole(mini: Path, tmp_path:
     """A new process reads the theme's listing from the cache folder; a listing whose text no longer matches its
     digest is not used (the theme is listed again) and is written again."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("ZWGK_CACHE_DIR", str(tmp_path / "cache"))  # the listing cut below is every output's
     out = tmp_path / "out"
     first, _ = site(mini, out, capsys)
-    (kept,) = site_cache(out).glob("theme/listing-*.json")
+    (kept,) = site_cache(out).parent.glob("site-shared/theme/listing-*.json")
     whole = kept.read_text(encoding="utf-8")
     digest, _, text = whole.partition("\n")
     fewer = json.dumps(json.loads(text)[:-5], ensure_ascii=False)

@@ -175,7 +175,7 @@ def build_site(project: Project, target: Path, cache: Path | None = None, memo: 
                     memo.folder = cache.parent / "markdown" / cache.name
                 forge = forge_links(cfg, config, project)
                 terms = search_terms(project.scheme, [ev for ev in project.table.evidence if project.shown(ev)])
-                _tune(terms, cache.parent / "jieba" if cache is not None else None)  # first: loads jieba (wordbreak)
+                _tune(terms, pagecache.shared(cache, "jieba") if cache is not None else None)  # first: loads jieba (wordbreak)
                 made = render_docs(project, directory_urls=bool(cfg.use_directory_urls), compiled=compiled, memo=memo,
                                    forge=forge, dossier=dossier)
                 plan = made.plan

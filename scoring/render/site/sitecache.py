@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from . import engine_mkdocs as engine
-from .pagecache import KNOWN_PLUGINS, PageCache, compiled_templates, digest
+from .pagecache import KNOWN_PLUGINS, PageCache, compiled_templates, digest, shared
 from .sitequeue import Rendered, RenderQueue
 from .sitereuse import Reuse, read_pages, write_pages
 
@@ -153,7 +153,7 @@ def _files_and_nav(cfg: Any, cache: PageCache | None, docs: Any) -> tuple[Any, A
         import jinja2
 
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
-    _add_theme_files(files, env, cfg, cache.folder.parent / "theme" if cache is not None else None)
+    _add_theme_files(files, env, cfg, shared(cache.folder, "theme") if cache is not None else None)
     files = cfg.plugins.on_files(files, config=cfg)
     set_exclusions(files, cfg)
     with engine.build_date_once():
@@ -207,7 +207,7 @@ def _theme_key(cfg: Any) -> str:
 
 def _add_theme_files(files: Any, env: Any, cfg: Any, kept: Path | None = None) -> None:
     """``files.add_files_from_theme(env, cfg)``, with the theme's listing kept between builds: in this process, and
-    with ``kept`` (a folder beside the page cache) on disk for the next one.
+    with ``kept`` (``pagecache.shared``) on disk for the next one.
 
     MkDocs lists every file of the theme's folders (Material's: some 14,000 icons) and
     filters them on every build: 0.15 s, where the kept listing takes 0.02 s (``output.keep``:
