@@ -448,9 +448,11 @@ def wait_for(url: str, text: str, seconds: float = 60) -> str:
 def preview(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     project = sample(tmp_path / "p")
     env = {**os.environ, "ZWGK_PORT": "0", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--project", str(project),
-                             "--out", str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True, env=env)
+    errors = tmp_path / "stderr.txt"  # with -X faulthandler: where it hangs, if it does not end (below)
+    with open(errors, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-X", "faulthandler", str(ROOT / "build.py"), "serve", "--project",
+                                 str(project), "--out", str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=err,
+                                text=True, env=env)
     try:
         assert proc.stdout is not None
         url = ""
@@ -466,6 +468,11 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str]]:
             # what the server still prints is read meanwhile, so a full pipe never holds it up
             said, _ = proc.communicate(timeout=90)
             assert proc.returncode == 0 and "预览已结束" in said, said[-2000:]
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+            proc.wait(timeout=30)
+            raise AssertionError("the preview did not end within 90 s of Ctrl+C; its threads:\n"
+                                 + errors.read_text(encoding="utf-8", errors="replace")[-6000:]) from None
         finally:
             proc.kill()
 

@@ -144,10 +144,11 @@ def test_a_first_build_into_a_new_folder_finds_the_templates_compiled(mini: Path
     for every output folder: a build into a new folder makes none of it again, and its pages are the same."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("ZWGK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(sitecache, "_theme_listing", {})  # as a new process (jieba may be loaded already)
     first, _ = site(mini, tmp_path / "one", capsys)
     shared = tmp_path / "cache" / "site-shared"
     made = {p: p.stat().st_mtime_ns for p in shared.rglob("*") if p.is_file()}
-    assert {p.parent.name for p in made} == {"jinja", "jieba", "theme"}
+    assert {"jinja", "theme"} <= {p.parent.name for p in made}
     again, reused = site(mini, tmp_path / "two", capsys)
     assert reused == 0 and again == first  # a new folder: every page rendered, the same bytes
     assert {p: p.stat().st_mtime_ns for p in shared.rglob("*") if p.is_file()} == made
