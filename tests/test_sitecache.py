@@ -283,53 +283,71 @@ sitecache._render_page = wrapped
 """
 
 
-def site_process(out: Path, jobs: int, wrap: str = "", **env: str) -> subprocess.CompletedProcess[str]:
-    """``build.py site`` of the sample over ``jobs`` processes, in a new process."""
-    return subprocess.run([sys.executable, "-c", DRIVER.format(wrap=wrap), "site", "--project", str(ROOT),
+MANY = 40  # evidence files added to the small project: pages enough for helpers (sitequeue.MIN_SHARE each)
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small project with MANY more evidence files: 44 evidence pages, enough to share over three processes
+    (the repository's 77 would cost twice as much to build, four times over, and show nothing more)."""
+    project = tmp_path_factory.mktemp("many") / "p"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mini", project)
+    for i in range(MANY):
+        (project / "evidence" / "bgs" / f"zixun-{i:02d}.md").write_text(
+            f"---\nindicator: zuzhi.zixun\nunit: 政务中心\ndate: 2021-05-{i % 28 + 1:02d}\n"
+            f"title: 政策咨询服务记录（第{i + 1}批）\nkind: 台账\nfacts:\n  已开展政策咨询: true\n---\n"
+            f"第{i + 1}批咨询台账，记录群众来电咨询的事项和答复。\n", encoding="utf-8")
+    return project
+
+
+def site_process(project: Path, out: Path, jobs: int, wrap: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    """``build.py site`` of ``project`` over ``jobs`` processes, in a new process."""
+    return subprocess.run([sys.executable, "-c", DRIVER.format(wrap=wrap), "site", "--project", str(project),
                            "--out", str(out), "--jobs", str(jobs)], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **env}, check=False, timeout=300)
 
 
 @pytest.fixture(scope="module")
-def clean_sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    """The sample's site from a clean build (MkDocs' own, no cache, one process), once for the two tests below."""
+def clean_sample(many: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """``many``'s site from a clean build (MkDocs' own, no cache, one process), once for the two tests below."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return clean_build(ROOT, "site", tmp_path_factory.mktemp("clean"))
+        return clean_build(many, "site", tmp_path_factory.mktemp("clean"))
 
 
-def test_pages_rendered_over_several_processes_equal_a_clean_build(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_pages_rendered_over_several_processes_equal_a_clean_build(many: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str],
                                                                   monkeypatch: pytest.MonkeyPatch,
                                                                   clean_sample: dict[str, bytes]) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     out = tmp_path / "out"
-    done = site_process(out, 3)
+    done = site_process(many, out, 3)
     assert done.returncode == 0 and "3 个进程并行生成" in done.stdout  # two helpers rendered evidence pages
     first = snapshot(out / "site")
     assert_same(first, clean_sample)  # MkDocs' own build, no cache, one process
-    again, reused = site(ROOT, out, capsys)  # the pages the helpers rendered were kept whole in the cache
+    again, reused = site(many, out, capsys)  # the pages the helpers rendered were kept whole in the cache
     assert reused == sum(1 for name in first if name.endswith(".html")) - 1 and again == first
 
 
-def test_a_helper_that_fails_leaves_its_pages_to_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_a_helper_that_fails_leaves_its_pages_to_the_build(many: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            clean_sample: dict[str, bytes]) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     out = tmp_path / "out"
-    done = site_process(out, 2, DIES_IN_A_HELPER)
+    done = site_process(many, out, 2, DIES_IN_A_HELPER)
     assert done.returncode == 0 and "2 个进程并行生成" in done.stdout, done.stderr
     assert_same(snapshot(out / "site"), clean_sample)
 
 
-def test_what_pages_log_is_reported_alike_whichever_process_renders_them(tmp_path: Path) -> None:
+def test_what_pages_log_is_reported_alike_whichever_process_renders_them(many: Path, tmp_path: Path) -> None:
     reported = {}
     pids = tmp_path / "pids"
     for jobs in (1, 3):
         shutil.rmtree(pids, ignore_errors=True)
         pids.mkdir()
-        done = site_process(tmp_path / str(jobs), jobs, WARNS, PIDS=str(pids))
+        done = site_process(many, tmp_path / str(jobs), jobs, WARNS, PIDS=str(pids))
         assert done.returncode == 1  # strict mode: a warning stops the build
         reported[jobs] = done.stdout + done.stderr
         assert len(list(pids.iterdir())) == 1 if jobs == 1 else len(list(pids.iterdir())) >= 2  # helpers rendered
     named = re.findall(r"页面 (evidence/\S+) 的提示", reported[3])
-    assert len(named) > 70 and named == sorted(named, key=lambda uri: uri.split("/"))  # every one, in page order
+    assert len(named) == MANY + 4 and named == sorted(named, key=lambda uri: uri.split("/"))  # all, in page order
     assert reported[3].replace(str(tmp_path / "3"), "") == reported[1].replace(str(tmp_path / "1"), "")
