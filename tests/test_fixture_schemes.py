@@ -22,7 +22,7 @@ from typing import Any
 import openpyxl
 import pytest
 from pypdf import PdfReader
-from test_browser import SHOTS, chromium
+from test_browser import SHOTS, Chromium, chromium
 
 from scoring.cli.main import main
 from scoring.core.problems import Problem, Severity
@@ -242,19 +242,24 @@ def test_scores_json_names_the_levels_and_each_rows_path(golden: Golden, builds:
     assert (D(str(data["total"]["total"])), D(str(data["total"]["normalised"]))) == (golden.total, golden.normalised)
 
 
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
+    """One Chromium for the three schemes' pages."""
+    with chromium(tmp_path_factory.mktemp("profile")) as opened:
+        yield opened
+
+
 @pytest.mark.parametrize("golden", GOLDEN, ids=IDS)
-def test_every_table_fits_its_page_in_chromium(golden: Golden, builds: dict[str, Built],
-                                               tmp_path: Path) -> None:
+def test_every_table_fits_its_page_in_chromium(golden: Golden, builds: dict[str, Built], browser: Chromium) -> None:
     """A scheme of five levels has five name columns: on a 1280-pixel screen no table may scroll or be cut."""
     site = builds[golden.folder].out / "site"
     pages = ["scheme/index.html", *(str(p.relative_to(site)) for p in sorted(site.glob("scheme/*/index.html")))]
-    with chromium(tmp_path / "profile") as browser:
-        for page in pages:
-            browser.open((site / page).as_uri())
-            wide = browser.js(  # Material wraps each table in a scrolling box: neither may scroll
-                "[...document.querySelectorAll('.md-typeset table, .md-typeset__scrollwrap, .md-typeset__table')]"
-                ".filter(t => t.scrollWidth > t.clientWidth + 1).length")
-            assert wide == 0, f"{golden.folder}/{page}: {wide} table(s) wider than the page"
-            assert browser.js("document.documentElement.scrollWidth <= window.innerWidth"), page
-            if page == pages[0]:
-                browser.screenshot(SHOTS / f"{golden.folder}-scheme.png")
+    for page in pages:
+        browser.open((site / page).as_uri())
+        wide = browser.js(  # Material wraps each table in a scrolling box: neither may scroll
+            "[...document.querySelectorAll('.md-typeset table, .md-typeset__scrollwrap, .md-typeset__table')]"
+            ".filter(t => t.scrollWidth > t.clientWidth + 1).length")
+        assert wide == 0, f"{golden.folder}/{page}: {wide} table(s) wider than the page"
+        assert browser.js("document.documentElement.scrollWidth <= window.innerWidth"), page
+        if page == pages[0]:
+            browser.screenshot(SHOTS / f"{golden.folder}-scheme.png")
