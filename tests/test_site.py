@@ -488,3 +488,43 @@ def test_serve_rebuilds_and_shows_problems_instead_of_crashing(preview: tuple[Pa
     assert json.loads(fetch(url + "__zwgk__/build"))["generation"] > generation
     broken.write_text(TAIZHANG.replace("双公示台账检查记录", "改正后的台账"), encoding="utf-8")
     wait_for(url + "evidence/broken/", "改正后的台账")
+
+
+# A KeyboardInterrupt raised while Python runs a finalizer is printed and dropped there ("Exception ignored in");
+# a rebuild makes plenty of garbage, so Ctrl+C may land in one. The driver below makes it land there on purpose.
+DROPS_THE_INTERRUPT = """
+import os, signal, sys
+from scoring.cli import preview
+from scoring.cli.main import main
+rebuild, seen = preview.PreviewState.rebuild, []
+class Finalizer:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(200_000))  # the handler runs here, inside __del__: its KeyboardInterrupt goes no further
+def wrapped(self):
+    seen.append(1)
+    if len(seen) == 2:  # the first rebuild after an edit
+        Finalizer()
+    return rebuild(self)
+preview.PreviewState.rebuild = wrapped
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_serve_ends_after_ctrl_c_even_when_the_interrupt_is_dropped_in_a_finalizer(mini: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "ZWGK_PORT": "0", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-c", DROPS_THE_INTERRUPT, "serve", "--project", str(mini), "--out",
+                             str(tmp_path / "out")], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if "预览地址" in line:
+                break
+        (mini / "evidence" / "bgs" / "zixun.md").write_text(
+            (mini / "evidence" / "bgs" / "zixun.md").read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+        said, errors = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert "KeyboardInterrupt" in errors  # dropped in the finalizer, as Python does
+    assert proc.returncode == 0 and "预览已结束" in said, (said, errors[-2000:])

@@ -156,7 +156,17 @@ def _watch(root: Path, changed: threading.Event) -> Any:
     return observer
 
 
+_STOP: list[bool] = []  # not empty once Ctrl+C or `kill` came (a list, not an Event: no lock in a signal handler)
+
+
 def _interrupt(signum: int, frame: object) -> None:
+    """Stop: at once, as Ctrl+C does; and for sure once the rebuild under way ends, since a KeyboardInterrupt that
+    arrives while Python runs a finalizer (``__del__``, a weakref callback) is printed and dropped there.
+
+    Python runs this handler in the main thread, at its next bytecode; the kernel may deliver the signal to
+    another thread (the watcher's, the server's), and then a main thread blocked in a wait without a timeout
+    never runs it: the loop in ``serve`` waits half a second at a time."""
+    _STOP.append(True)
     raise KeyboardInterrupt
 
 
@@ -169,18 +179,22 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     httpd = _server(state)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     observer = _watch(root, changed)
+    _STOP.clear()
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the preview as cleanly as Ctrl+C
     host, port = httpd.server_address[:2]
     print(f"预览地址：http://{host!s}:{port}/  （修改 indicators/ 或 evidence/ 后自动重新生成；按 Ctrl+C 结束）", flush=True)
     try:
-        while True:
-            changed.wait()
+        while not _STOP:
+            if not changed.wait(0.5):
+                continue
             while changed.wait(0.3):  # let an editor finish writing: rebuild after 0.3 s of quiet
                 changed.clear()
             state.rebuild()
     except KeyboardInterrupt:
-        print("预览已结束", flush=True)
-        return 0
+        pass
     finally:
         observer.stop()
         httpd.shutdown()
+    print("预览已结束", flush=True)
+    return 0
