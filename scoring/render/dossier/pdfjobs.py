@@ -48,7 +48,9 @@ until it writes it: about 1 kB per character of the chunk's HTML). So it is boun
 runs of parts are joined into chunks of at most ``CHUNK_CHARS`` characters, the chunks laid out
 and not yet drawn, over all workers, stay within ``BUDGET_CHARS`` (a chunk that does not fit waits
 for the draws that free memory; one larger than the budget, a single section, is laid out alone),
-and a worker frees a chunk as soon as it has sent its PDF. A part longer than ``CHUNK_CHARS`` (a 一级
+a second chunk is laid out only while the live process tree has room for it (scoring/render/dossier/pdfgate.py:
+the memory of the main process and the workers read from /proc, plus the chunks' measured costs, within
+``pdfgate.BUDGET_KB``), and a worker frees a chunk as soon as it has sent its PDF. A part longer than ``CHUNK_CHARS`` (a 一级
 section of many rows) is cut further, between its rows and then between a row's evidence blocks, before
 the HTML is laid out serially or here (scoring/render/dossier/pdfcuts.py); what remains unbounded is one
 evidence block, laid out whole (docs/input-safety.md).
@@ -71,6 +73,7 @@ from typing import Any
 
 from ...core import envvars, places
 from . import engine_weasyprint as engine
+from . import pdfgate
 from .pdfchunks import TRACE as _TRACE
 from .pdfmerge import merge
 
@@ -253,14 +256,17 @@ class _Run:
         laid = sum(c.pages if c.pages is not None else c.laid_page for c in self.chunks[1:])
         self.on_progress(stage, laid)
 
-    def in_memory(self) -> int:
-        """Characters of the chunks that are in a worker's memory: given out, not yet drawn."""
-        return sum(len(c.html) for c in self.chunks[1:] if c.owner >= 0 and not c.pdf)
-
     def may_lay_out(self, chunk: _Chunk) -> bool:
-        """Whether ``chunk`` fits in the memory bound beside the chunks already out (always, when none is)."""
-        held = self.in_memory()
-        return held == 0 or held + len(chunk.html) <= BUDGET_CHARS
+        """Whether ``chunk`` fits in the memory bound beside the chunks already out (always, when none is):
+        in characters (``BUDGET_CHARS``), then in the live tree's memory (``pdfgate``, read only then)."""
+        out = [c for c in self.chunks[1:] if c.owner >= 0 and not c.pdf]
+        if not out:
+            return True
+        if sum(len(c.html) for c in out) + len(chunk.html) > BUDGET_CHARS:
+            return False
+        live = pdfgate.live_kb([process.pid for process in self.processes])
+        held = [pdfgate.Out(len(c.html), c.laid_page, c.pages is not None) for c in out]
+        return pdfgate.admits(live, held, len(chunk.html), _TRACE)
 
     def run(self, workers: Workers) -> Merged:
         conns = workers.conns[:self.jobs]
