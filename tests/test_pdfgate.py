@@ -1,5 +1,6 @@
 """The parallel PDF's admission gate (scoring/render/dossier/pdfgate.py): a second chunk waits while the live
-process tree has no room for it, the render still finishes, and the PDF does not depend on the gate."""
+process tree has no room for it, the render still finishes, and the PDF does not depend on the gate, nor on
+workers replaced by fresh processes between chunks."""
 
 from __future__ import annotations
 
@@ -85,9 +86,19 @@ def test_a_full_tree_lays_out_one_chunk_at_a_time_and_the_pdf_is_the_same(
 
     monkeypatch.setattr(pdfjobs._Run, "may_lay_out", counted)
     monkeypatch.setattr(pdfgate, "live_kb", lambda workers: pdfgate.BUDGET_KB)  # the tree is full
+    renewed: list[int] = []
+    renew = pdfjobs.Workers.renew
+
+    def counted_renew(workers: pdfjobs.Workers, w: int, job: PdfJob) -> None:
+        renewed.append(w)
+        renew(workers, w, job)
+
+    monkeypatch.setattr(pdfjobs.Workers, "renew", counted_renew)
+    monkeypatch.setattr(pdfgate, "RENEW_KB", 0)  # every worker is renewed whenever it may be
     full = _render(job)
     assert decisions and not any(allowed for _, allowed in decisions), decisions  # every second chunk waited
     assert laid_out and max(laid_out) == 1
+    assert renewed  # fresh processes took over between chunks, and their fonts' subsets are the same
     assert full == free
     serial = weasyprint.HTML(string=job.html, base_url=job.base_url).write_pdf()
     texts = [[page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages] for pdf in (full, serial)]

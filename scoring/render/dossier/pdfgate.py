@@ -39,6 +39,11 @@ BUDGET_KB = 950 * 1024
 # 1.05 kB per character of its HTML; drawing it peaks at about 2.2 kB per character above the worker's base.
 LAYOUT_KB_PER_CHAR = 1.05
 DRAW_KB_PER_CHAR = 2.2
+# A worker whose own memory, after a draw and its collection and trim, stays above this is replaced by a
+# fresh process between chunks (``pdfjobs._Run._renew``; start-up about a second, while the other works):
+# an idle worker with WeasyPrint loaded holds about 55 MB, about 120 MB after its first chunk, and
+# crept to 165–200 MB after some chunks, which the gate above would otherwise have to leave room for.
+RENEW_KB = 150 * 1024
 # A page of the dossier is 1.4–1.8 kB of HTML; the larger figure counts a layout in progress as less done.
 CHARS_PER_PAGE = 1_800
 
