@@ -10,7 +10,8 @@ ten thousand files is 1 GB on 2 cores (docs/input-safety.md).
 
 Usage: python bench/bench_all.py [--jobs N] [COUNT ...]   (default: 1000 5000 10000, --jobs 2)
 Beside the peak it prints the PSS of the main process, the PDF workers and other helpers at that
-moment, and each one's own peak: where the memory goes.
+moment, each one's own peak, and the tree's peak in each stage (before the PDF workers start: the
+site and the tables; while they run; after): where the memory goes.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def measure(count: int, jobs: int, work: Path) -> dict[str, Any]:
     peak_rss = peak_pss = 0
     at_peak: dict[str, int] = {}
     peaks: dict[str, int] = {}
+    stages: dict[str, int] = {}  # the tree's peak before the PDF workers start (site, tables …) and while they run
     said = started
     while child.poll() is None:
         rss, pss, roles = tree_memory(child.pid)
@@ -99,6 +101,8 @@ def measure(count: int, jobs: int, work: Path) -> dict[str, Any]:
             peak_pss, at_peak = pss, roles
         for role, size in roles.items():
             peaks[role] = max(peaks.get(role, 0), size)
+        stage = "pdf" if "pdf" in roles else ("before" if "pdf" not in stages else "after")
+        stages[stage] = max(stages.get(stage, 0), pss)
         if time.monotonic() - said > 60:  # a long run says how far it has got, on stderr
             said = time.monotonic()
             print(f"  {count} files, {said - started:.0f} s: peak PSS so far {round(peak_pss / 2**20)} MB "
@@ -112,7 +116,8 @@ def measure(count: int, jobs: int, work: Path) -> dict[str, Any]:
     return {"files": count, "seconds": round(seconds, 1), "rss_mb": round(peak_rss / 2**20),
             "pss_mb": round(peak_pss / 2**20),
             "at_peak": " ".join(f"{r} {round(at_peak.get(r, 0) / 2**20)}" for r in ("main", "pdf", "other")),
-            "peaks": " ".join(f"{r} {round(peaks.get(r, 0) / 2**20)}" for r in ("main", "pdf", "other"))}
+            "peaks": " ".join(f"{r} {round(peaks.get(r, 0) / 2**20)}" for r in ("main", "pdf", "other")),
+            "stages": " ".join(f"{s} {round(stages.get(s, 0) / 2**20)}" for s in ("before", "pdf", "after"))}
 
 
 def main() -> None:
@@ -121,12 +126,13 @@ def main() -> None:
     parser.add_argument("counts", nargs="*", type=int, default=[1000, 5000, 10000])
     args = parser.parse_args()
     print(f"{'files':>6} {'seconds':>8} {'s/1000 files':>13} {'peak PSS MB':>12} {'peak RSS sum MB':>16}  "
-          "PSS MB by role at the peak / each role's own peak")
+          "PSS MB by role at the peak / each role's own peak / the tree's peak by stage (before the PDF, PDF, after)")
     with tempfile.TemporaryDirectory(prefix="zwgk-bench-all-") as tmp:
         for count in args.counts:
             result = measure(count, args.jobs, Path(tmp))
             print(f"{count:>6} {result['seconds']:>8} {result['seconds'] * 1000 / count:>13.1f} "
-                  f"{result['pss_mb']:>12} {result['rss_mb']:>16}  {result['at_peak']} / {result['peaks']}", flush=True)
+                  f"{result['pss_mb']:>12} {result['rss_mb']:>16}  {result['at_peak']} / {result['peaks']} / "
+                  f"{result['stages']}", flush=True)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,10 @@ A worker runs tasks from the parent, one at a time:
 - ``fonts``: one subset per font over the glyphs of every chunk (``engine_weasyprint.union_subset``).
 
 Memory: the parent never gives a worker a layout while what it holds would pass the bound (see
-``pdfjobs._Run.may_lay_out``), and a drawn chunk is freed before the worker reads its next task.
+``pdfjobs._Run.may_lay_out``), and a drawn chunk is freed before the worker reads its next task: after
+``count``, ``draw`` and ``front`` the worker runs a full collection, trims, and sends ``ready`` with its
+own memory (PSS), from which the parent decides whether to replace it by a fresh process
+(``pdfjobs._Run._renew``).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ...core import envvars
+from ...core import envvars, memory
 from . import engine_weasyprint as engine
 
 TRACE = bool(envvars.get("ZWGK_PDF_TRACE"))  # scheduling events with times, on stderr
@@ -148,6 +151,7 @@ class _Worker:
             if kind in ("count", "draw", "front"):
                 gc.collect()  # the chunk just sent, with its cycles: freed before the next task
                 _trim()
+                self.conn.send(("ready", chunk, memory.pss_kb([os.getpid()]) or 0))  # what stays: the parent may renew it
             if TRACE:
                 print(f"      worker {os.getpid()} {kind} {chunk}: {time.process_time() - cpu:.2f} s CPU",
                       file=sys.stderr)

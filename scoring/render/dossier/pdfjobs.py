@@ -48,7 +48,10 @@ until it writes it: about 1 kB per character of the chunk's HTML). So it is boun
 runs of parts are joined into chunks of at most ``CHUNK_CHARS`` characters, the chunks laid out
 and not yet drawn, over all workers, stay within ``BUDGET_CHARS`` (a chunk that does not fit waits
 for the draws that free memory; one larger than the budget, a single section, is laid out alone),
-and a worker frees a chunk as soon as it has sent its PDF. A part longer than ``CHUNK_CHARS`` (a 一级
+a second chunk is laid out only while the live process tree has room for it (scoring/render/dossier/pdfgate.py:
+the memory of the main process and the workers read from /proc, plus the chunks' measured costs, within
+``pdfgate.BUDGET_KB``), a worker frees a chunk as soon as it has sent its PDF, and a worker whose own
+memory stays above ``pdfgate.RENEW_KB`` after that is replaced by a fresh process between chunks. A part longer than ``CHUNK_CHARS`` (a 一级
 section of many rows) is cut further, between its rows and then between a row's evidence blocks, before
 the HTML is laid out serially or here (scoring/render/dossier/pdfcuts.py); what remains unbounded is one
 evidence block, laid out whole (docs/input-safety.md).
@@ -71,6 +74,7 @@ from typing import Any
 
 from ...core import envvars, places
 from . import engine_weasyprint as engine
+from . import pdfgate
 from .pdfchunks import TRACE as _TRACE
 from .pdfmerge import merge
 
@@ -173,6 +177,7 @@ class _Chunk:
     drawing: bool = False
     fonts: dict[str, tuple[tuple[int, ...], bool]] = field(default_factory=dict)  # font → (glyph ids, missing)
     drawn_by: int = -1
+    drawn_gen: int = 0  # which process of worker ``drawn_by`` (``_Run.gen``): one replaced no longer has the fonts
     reader: Any = None  # pypdf's reader of ``pdf``, its pages read while other chunks are still laid out
 
 
@@ -222,6 +227,9 @@ class _Run:
         self.busy: list[bool] = []
         self.front_sent = self.count_sent = False
         self.done = 0
+        self.workers: Workers | None = None
+        self.base: list[int] = []  # each worker's own memory (kB) after its last draw, collection and trim
+        self.gen: list[int] = []  # each worker's process: 0 for the first, counted up by each replacement
 
     def died(self, w: int, detail: str) -> WorkerDied:
         code = None
@@ -253,19 +261,22 @@ class _Run:
         laid = sum(c.pages if c.pages is not None else c.laid_page for c in self.chunks[1:])
         self.on_progress(stage, laid)
 
-    def in_memory(self) -> int:
-        """Characters of the chunks that are in a worker's memory: given out, not yet drawn."""
-        return sum(len(c.html) for c in self.chunks[1:] if c.owner >= 0 and not c.pdf)
-
     def may_lay_out(self, chunk: _Chunk) -> bool:
-        """Whether ``chunk`` fits in the memory bound beside the chunks already out (always, when none is)."""
-        held = self.in_memory()
-        return held == 0 or held + len(chunk.html) <= BUDGET_CHARS
+        """Whether ``chunk`` fits in the memory bound beside the chunks already out (always, when none is):
+        in characters (``BUDGET_CHARS``), then in the live tree's memory (``pdfgate``, read only then)."""
+        out = [c for c in self.chunks[1:] if c.owner >= 0 and not c.pdf]
+        if not out:
+            return True
+        if sum(len(c.html) for c in out) + len(chunk.html) > BUDGET_CHARS:
+            return False
+        live = pdfgate.live_kb([process.pid for process in self.processes])
+        held = [pdfgate.Out(len(c.html), c.laid_page, c.pages is not None) for c in out]
+        return pdfgate.admits(live, held, len(chunk.html), _TRACE)
 
     def run(self, workers: Workers) -> Merged:
-        conns = workers.conns[:self.jobs]
-        workers.dismiss(len(conns))  # more workers than chunks: the rest leave now
-        self.processes = workers.processes[:len(conns)]
+        workers.dismiss(self.jobs)  # more workers than chunks: the rest leave now
+        conns, self.processes, self.workers = workers.conns, workers.processes, workers  # a replacement changes them
+        self.base, self.gen = [0] * len(conns), [0] * len(conns)
         for conn in conns:
             conn.send(replace(self.job, html=""))  # a worker gets its chunks as tasks, never the whole document
         self._schedule(conns)
@@ -294,7 +305,7 @@ class _Run:
         self.front_sent = self.count_sent = False
         self.done = 0
         self._assign_idle(conns)
-        while self.done < len(self.chunks):
+        while self.done < len(self.chunks) or any(self.busy):  # a worker is busy until it has trimmed ("ready")
             if not any(self.busy):
                 raise RuntimeError("PDF workers idle with chunks left")
             for conn in wait([c for c, b in zip(conns, self.busy, strict=True) if b]):
@@ -311,9 +322,28 @@ class _Run:
         """Work for every idle worker; when none would get any within the memory bound, the next layout anyway."""
         for w in range(len(conns)):
             if not self.busy[w]:
+                self._renew(w)
                 self._assign(conns, w, force=False)
         if not any(self.busy) and self.queue:
             self._assign(conns, 0, force=True)  # the chunks held wait for this one's page count
+
+    def fonts_held(self, w: int) -> set[str]:
+        """The fonts whose original files worker ``w``'s present process keeps (for the shared subsets)."""
+        return {name for c in self.chunks if c.drawn_by == w and c.drawn_gen == self.gen[w] for name in c.fonts}
+
+    def _renew(self, w: int) -> None:
+        """Replace idle worker ``w`` by a fresh process when its own memory stays high between chunks
+        (``pdfgate.RENEW_KB``), it holds no chunk, layouts are left to do, and every font it keeps is kept
+        by another worker too (the shared subsets are made from the original font files)."""
+        if self.workers is None or not self.queue or self.base[w] <= pdfgate.RENEW_KB:
+            return
+        others = set().union(*(self.fonts_held(v) for v in range(len(self.gen)) if v != w))
+        if any(c.owner == w and not c.pdf for c in self.chunks[1:]) or not self.fonts_held(w) <= others:
+            return
+        if _TRACE:
+            print(f"{time.perf_counter() - self.started:7.2f} w{w} renewed at {self.base[w] // 1024} MB", file=sys.stderr)
+        self.workers.renew(w, replace(self.job, html=""))
+        self.base[w], self.gen[w] = 0, self.gen[w] + 1
 
     def _assign(self, conns: list[Connection], w: int, force: bool) -> None:
         offsets = self.offsets()
@@ -352,7 +382,13 @@ class _Run:
             chunk.laid_page = max(chunk.laid_page, message[2])
             self.progress("排版")
             return False
-        self.busy[w] = False
+        if kind == "ready":  # collected and trimmed after a task that freed what it laid out
+            self.busy[w], self.base[w] = False, message[2]
+            if _TRACE:
+                print(f"        w{w} holds {message[2] // 1024} MB", file=sys.stderr)
+            return True
+        # Free after a layout; a "front" task goes on to draw, and "count" and "draw" to collect and trim ("ready").
+        self.busy[w] = kind != "laid" or index == 0
         if kind == "counted":
             self.front_pages = message[2]
             self.warnings += message[3]
@@ -362,12 +398,11 @@ class _Run:
             if index == 0:
                 if pages != self.front_pages:
                     raise Mismatch(f"contents: {self.front_pages} pages counted, {pages} with numbers")
-                self.busy[w] = True  # a "front" task goes on to draw
             else:
                 chunk.pages = pages
             self.progress("排版")
         elif kind == "drawn":
-            chunk.pdf, chunk.fonts, chunk.drawn_by = message[2], message[4], w
+            chunk.pdf, chunk.fonts, chunk.drawn_by, chunk.drawn_gen = message[2], message[4], w, self.gen[w]
             if index:
                 chunk.reader = PdfReader(io.BytesIO(chunk.pdf))
                 len(chunk.reader.pages)  # reads the page tree
@@ -389,7 +424,8 @@ class _Run:
             for name, (used, absent) in chunk.fonts.items():
                 glyphs.setdefault(name, set()).update(used)
                 missing[name] = missing.get(name, False) or absent
-                holders.setdefault(name, set()).add(chunk.drawn_by)
+                if chunk.drawn_gen == self.gen[chunk.drawn_by]:  # a replaced process took its fonts with it
+                    holders.setdefault(name, set()).add(chunk.drawn_by)
         asks: dict[int, dict[str, tuple[tuple[int, ...], bool]]] = {}
         load = [0] * len(conns)
         for name in sorted(glyphs, key=lambda n: (-len(glyphs[n]), n)):
@@ -448,20 +484,35 @@ class Workers:
 
     def __init__(self, jobs: int):
         package_root = str(places.REPO)
-        env = envvars.child_environment(PYTHONPATH=os.pathsep.join(filter(None, (package_root, envvars.get("PYTHONPATH")))))
+        self.env = envvars.child_environment(PYTHONPATH=os.pathsep.join(filter(None, (package_root, envvars.get("PYTHONPATH")))))
         self.conns: list[Connection] = []
         self.processes: list[subprocess.Popen[bytes]] = []
         try:
             for _ in range(jobs):
-                ours, theirs = socket.socketpair()
-                self.processes.append(subprocess.Popen(
-                    [sys.executable, "-c", "import sys; from scoring.render.dossier.pdfchunks import serve; serve(int(sys.argv[1]))",
-                     str(theirs.fileno())], pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL))
-                theirs.close()
-                self.conns.append(Connection(ours.detach()))
+                conn, process = self._start()
+                self.conns.append(conn)
+                self.processes.append(process)
         except BaseException:
             self.close()
             raise
+
+    def _start(self) -> tuple[Connection, subprocess.Popen[bytes]]:
+        ours, theirs = socket.socketpair()
+        process = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from scoring.render.dossier.pdfchunks import serve; serve(int(sys.argv[1]))",
+             str(theirs.fileno())], pass_fds=(theirs.fileno(),), env=self.env, stdin=subprocess.DEVNULL)
+        theirs.close()
+        return Connection(ours.detach()), process
+
+    def renew(self, w: int, job: PdfJob) -> None:
+        """Worker ``w`` (idle, holding nothing) leaves; a fresh process takes its place and gets ``job``."""
+        old, process = self.conns[w], self.processes[w]
+        with contextlib.suppress(OSError):
+            old.send(None)
+        self.conns[w], self.processes[w] = self._start()
+        self.conns[w].send(job)
+        process.wait()
+        old.close()
 
     def dismiss(self, keep: int) -> None:
         """Let every worker from ``keep`` on go: none has had a job, so none has anything to finish."""

@@ -97,9 +97,15 @@ class Entry:
     search: list[dict[str, Any]]
     anchors: list[str]
     links: dict[str, dict[str, str]]  # page → {anchor: the link as written}
+    # A page rendered by this build: its HTML is in the site at this path, read when the entry is saved rather
+    # than held (every page's HTML held until then was about 30 MB per thousand evidence pages in the build).
+    path: str = ""
 
-    def meta(self) -> dict[str, Any]:
-        return {"format": FORMAT, "title": self.title, "nav": self.nav, "sha256": hashlib.sha256(self.html).hexdigest(),
+    def content(self) -> bytes:
+        return Path(self.path).read_bytes() if self.path else self.html
+
+    def meta(self, html: bytes) -> dict[str, Any]:
+        return {"format": FORMAT, "title": self.title, "nav": self.nav, "sha256": hashlib.sha256(html).hexdigest(),
                 "search": self.search, "anchors": self.anchors, "links": self.links}
 
 
@@ -164,8 +170,9 @@ class PageCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for key, entry in sorted(self.new.items()):
-                meta = json.dumps(entry.meta(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-                write_files(self.folder, {f"{key}.html": entry.html})
+                html = entry.content()
+                meta = json.dumps(entry.meta(html), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                write_files(self.folder, {f"{key}.html": html})
                 write_files(self.folder, {f"{key}.json": meta})  # last: an entry counts only once both are whole
             keep = self.used | self.new.keys()
             for path in self.folder.iterdir():

@@ -109,11 +109,10 @@ def write_pages(cfg: Any, files: Any, doc_files: Any, nav: Any, env: Any, cache:
         page = file.page
         if cache is not None and os.path.isfile(file.abs_dest_path):
             links = {target.src_uri: dict(anchors) for target, anchors in (page.links_to_anchors or {}).items()}
-            html = Path(file.abs_dest_path).read_bytes()
             cache.dests[reuse.keys[file.src_uri]] = file.dest_uri
-            cache.new[reuse.keys[file.src_uri]] = Entry(engine.rendered_title(page), reuse.nav, html,
+            cache.new[reuse.keys[file.src_uri]] = Entry(engine.rendered_title(page), reuse.nav, b"",
                                                         searched[file.src_uri], sorted(page.present_anchor_ids or ()),
-                                                        links)
+                                                        links, path=file.abs_dest_path)  # read when saved
 
     def known(file: Any, title: str | None, search: list[dict[str, Any]], anchors: list[str],
               links: dict[str, dict[str, str]]) -> None:
