@@ -14,25 +14,26 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The files that cost most, heaviest first (CPU seconds of one file run alone, measured; docs/testing.md). They
 # start first, so that with `--dist loadfile` no long file begins when the other workers are nearly done; the
 # others follow in their usual order. A new heavy file belongs here.
-HEAVY_FILES: tuple[str, ...] = (
-    "test_edition.py",  # 163; 138 in the suite with three builds, not four (it makes the repository's builds
-    #   that test_site.py, test_reader_site.py and test_search_browser.py then read)
-    "test_pdfjobs.py",  # 89; 70 in the suite with three renders, not five
-    "test_sitecache.py",  # 74
-    "test_build.py",  # 72, and mostly waiting: builds killed at ten moments
-    "test_dossier.py",  # 32
-    "test_preview.py",  # 32
-    "test_fixture_schemes.py",  # 32
-    "test_reader_site.py",  # 23
-    "test_attachments_browser.py",  # 22, and a minute waiting for Chromium's viewers
-    "test_engines.py",  # 22
-    "test_site.py",  # 23
-    "test_body_shape.py",  # 20
-    "test_payloads_browser.py",  # 18
-    "test_forge.py",  # 18
-    "test_search_browser.py",  # 18
-    "test_tree.py",  # 14
-    "test_browser.py",  # 13
+HEAVY_FILES: tuple[str, ...] = (  # CPU seconds of each in the whole suite (`make test`, 2 cores, docs/testing.md)
+    "test_edition.py",  # 104: the repository's builds that test_site, test_reader_site, test_search_browser read
+    "test_pdfjobs.py",  # 79: the repository's dossier rendered three times
+    "test_sitecache.py",  # 54
+    "test_build.py",  # 39, and waiting: builds killed at ten moments
+    "test_dossier.py",  # 29
+    "test_lastyear.py",  # 28
+    "test_fixture_schemes.py",  # 24, and 16 s waiting for Chromium
+    "test_reader_site.py",  # 17, and a minute in Chromium (axe, every page at a phone's width)
+    "test_preview.py",  # 19
+    "test_site.py",  # 20
+    "test_pdfcuts.py",  # 18
+    "test_engines.py",  # 17
+    "test_pdfgate.py",  # 14
+    "test_attachments_browser.py",  # 11, and 10 s waiting for Chromium's viewers
+    "test_body_shape.py",  # 10
+    "test_forge.py",  # 10, and 17 s in Chromium
+    "test_payloads_browser.py",  # 8
+    "test_search_browser.py",  # 5, and 20 s in Chromium
+    "test_browser.py",  # 3
 )
 
 def pytest_addoption(parser: pytest.Parser) -> None:
