@@ -8,11 +8,11 @@ import io
 import os
 from collections.abc import Iterator
 from functools import partial
-from typing import Any
 
 import pytest
 import weasyprint
 from pypdf import PdfReader
+from test_pdfjobs import counting_layouts
 
 from scoring.render.dossier import pdfgate, pdfjobs
 from scoring.render.dossier.pdfjobs import CHUNK_MARKER, PdfJob
@@ -77,14 +77,7 @@ def test_a_full_tree_lays_out_one_chunk_at_a_time_and_the_pdf_is_the_same(
     assert any(allowed for _, allowed in decisions), decisions  # a second chunk went out beside the first
     decisions.clear()
     laid_out: list[int] = []
-    may = pdfjobs._Run.may_lay_out
-
-    def counted(run: Any, chunk: Any) -> bool:
-        allowed = may(run, chunk)
-        laid_out.append(sum(1 for c in run.chunks[1:] if c.owner >= 0 and not c.pdf) + allowed)
-        return allowed
-
-    monkeypatch.setattr(pdfjobs._Run, "may_lay_out", counted)
+    monkeypatch.setattr(pdfjobs._Run, "may_lay_out", counting_layouts(laid_out))
     monkeypatch.setattr(pdfgate, "live_kb", lambda workers: pdfgate.BUDGET_KB)  # the tree is full
     renewed: list[int] = []
     renew = pdfjobs.Workers.renew

@@ -13,6 +13,7 @@ import functools
 import io
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,22 +69,27 @@ class Parallel:
     laid_out: list[int]  # in the second render: the chunks laid out and not yet drawn, at each chunk's start
 
 
+def counting_layouts(laid_out: list[int]) -> Callable[[Any, Any], bool]:
+    """``_Run.may_lay_out`` that also notes, at each ask, the chunks that would then be laid out and not drawn."""
+    may = pdfjobs._Run.may_lay_out
+
+    def counted(run: Any, chunk: Any) -> bool:
+        allowed = may(run, chunk)
+        laid_out.append(len(run.out()) + allowed)
+        return allowed
+
+    return counted
+
+
 @pytest.fixture(scope="module")
 def parallel_runs(project: Project) -> Parallel:
     """Two renders over two workers: as usual, then with ``BUDGET_CHARS`` below any chunk, so that never two chunks
     are laid out at once over the workers (a schedule as different from the first as one can make)."""
     first = build_pdf(project, jobs=2).pdf
     laid_out: list[int] = []
-    may = pdfjobs._Run.may_lay_out
-
-    def counted(run: Any, chunk: Any) -> bool:
-        allowed = may(run, chunk)
-        laid_out.append(sum(1 for c in run.chunks[1:] if c.owner >= 0 and not c.pdf) + allowed)
-        return allowed
-
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(pdfjobs, "BUDGET_CHARS", 1)
-        mp.setattr(pdfjobs._Run, "may_lay_out", counted)
+        mp.setattr(pdfjobs._Run, "may_lay_out", counting_layouts(laid_out))
         second = build_pdf(project, jobs=2).pdf
     return Parallel((first, second), laid_out)
 

@@ -261,10 +261,14 @@ class _Run:
         laid = sum(c.pages if c.pages is not None else c.laid_page for c in self.chunks[1:])
         self.on_progress(stage, laid)
 
+    def out(self) -> list[_Chunk]:
+        """The chunks in a worker's memory: given out to lay out, not yet drawn."""
+        return [c for c in self.chunks[1:] if c.owner >= 0 and not c.pdf]
+
     def may_lay_out(self, chunk: _Chunk) -> bool:
         """Whether ``chunk`` fits in the memory bound beside the chunks already out (always, when none is):
         in characters (``BUDGET_CHARS``), then in the live tree's memory (``pdfgate``, read only then)."""
-        out = [c for c in self.chunks[1:] if c.owner >= 0 and not c.pdf]
+        out = self.out()
         if not out:
             return True
         if sum(len(c.html) for c in out) + len(chunk.html) > BUDGET_CHARS:
@@ -327,9 +331,13 @@ class _Run:
         if not any(self.busy) and self.queue:
             self._assign(conns, 0, force=True)  # the chunks held wait for this one's page count
 
+    def _kept(self, chunk: _Chunk) -> bool:
+        """Whether the process that drew ``chunk`` still runs, keeping its fonts' original files."""
+        return chunk.drawn_by >= 0 and chunk.drawn_gen == self.gen[chunk.drawn_by]
+
     def fonts_held(self, w: int) -> set[str]:
         """The fonts whose original files worker ``w``'s present process keeps (for the shared subsets)."""
-        return {name for c in self.chunks if c.drawn_by == w and c.drawn_gen == self.gen[w] for name in c.fonts}
+        return {name for c in self.chunks if c.drawn_by == w and self._kept(c) for name in c.fonts}
 
     def _renew(self, w: int) -> None:
         """Replace idle worker ``w`` by a fresh process when its own memory stays high between chunks
@@ -338,7 +346,7 @@ class _Run:
         if self.workers is None or not self.queue or self.base[w] <= pdfgate.RENEW_KB:
             return
         others = set().union(*(self.fonts_held(v) for v in range(len(self.gen)) if v != w))
-        if any(c.owner == w and not c.pdf for c in self.chunks[1:]) or not self.fonts_held(w) <= others:
+        if any(c.owner == w for c in self.out()) or not self.fonts_held(w) <= others:
             return
         if _TRACE:
             print(f"{time.perf_counter() - self.started:7.2f} w{w} renewed at {self.base[w] // 1024} MB", file=sys.stderr)
@@ -424,7 +432,7 @@ class _Run:
             for name, (used, absent) in chunk.fonts.items():
                 glyphs.setdefault(name, set()).update(used)
                 missing[name] = missing.get(name, False) or absent
-                if chunk.drawn_gen == self.gen[chunk.drawn_by]:  # a replaced process took its fonts with it
+                if self._kept(chunk):  # a replaced process took its fonts with it
                     holders.setdefault(name, set()).add(chunk.drawn_by)
         asks: dict[int, dict[str, tuple[tuple[int, ...], bool]]] = {}
         load = [0] * len(conns)
