@@ -96,9 +96,10 @@ def _default_jobs() -> int:
     named = envvars.get("ZWGK_JOBS")
     if not named:
         return default_jobs()
-    if not named.isdigit() or int(named) < 1:
-        raise UsageError(f"环境变量 ZWGK_JOBS 应为正整数，现在是“{printable(named)}”")
-    return int(named)
+    try:
+        return _jobs(named)
+    except argparse.ArgumentTypeError:
+        raise UsageError(f"环境变量 ZWGK_JOBS 应为正整数，现在是“{printable(named)}”") from None
 
 
 def _diff_and_new_arguments(parsers: dict[str, _Parser]) -> None:
