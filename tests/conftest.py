@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,13 +62,9 @@ def mini(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True, scope="session")
 def cache_outside_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Caches of the runs under test go to a scratch folder, not the user's ~/.cache."""
-    saved = os.environ.get("ZWGK_CACHE_DIR")
-    os.environ["ZWGK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
-    yield
-    if saved is None:
-        os.environ.pop("ZWGK_CACHE_DIR", None)
-    else:
-        os.environ["ZWGK_CACHE_DIR"] = saved
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ZWGK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -77,13 +72,9 @@ def one_process_per_build() -> Iterator[None]:
     """A build a test starts without ``--jobs`` runs in one process (ZWGK_JOBS=1): under pytest-xdist every core
     already runs a test file, so more processes only add work (a parallel PDF of the sample takes a third more CPU
     than a serial one). The tests of the parallel paths ask for their jobs."""
-    saved = os.environ.get("ZWGK_JOBS")
-    os.environ["ZWGK_JOBS"] = "1"
-    yield
-    if saved is None:
-        os.environ.pop("ZWGK_JOBS", None)
-    else:
-        os.environ["ZWGK_JOBS"] = saved
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ZWGK_JOBS", "1")
+        yield
 
 
 @pytest.fixture(scope="session")
