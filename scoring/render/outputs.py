@@ -14,10 +14,12 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
 from ..core import memory
+from ..core.apart import apart
 from ..core.output import Staging
 from ..core.problems import UsageError
 from ..gather.project import Project
@@ -193,7 +195,9 @@ def build(project: Project, outputs: Iterable[str], out: Path, *, guard: Guard |
         for name in wanted:
             if name == "pdf" and written:  # what the outputs before freed goes back before the PDF's workers need it
                 memory.release()  # (only then: a collection costs about 0.1 s, and no other output peaks so)
-            written.append(OUTPUTS[name](project, staging.path, settings))
+            render = partial(OUTPUTS[name], project, staging.path, settings)
+            # the site before the PDF in a child of its own: what it held is gone before the PDF's workers start
+            written.append(apart(render, "生成审阅网站") if name == "site" and settings.dossier else render())
         if "site" in wanted:
             _publish_results(project, staging.path / "site", with_pdf=settings.dossier)
         if settings.dossier:  # the site's link to the PDF: the very file, linked in

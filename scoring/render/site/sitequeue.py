@@ -8,11 +8,12 @@ import logging
 import os
 import pickle
 import signal
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from typing import Any
+
+from ...core.apart import die_with_parent, one_thread
 
 MIN_SHARE = 8  # pages: below this many per process, a helper costs more than it saves
 BATCH = 4  # pages a process takes from the queue at a time
@@ -49,15 +50,6 @@ def _held_logs(into: list[dict[str, Any]]) -> Iterator[None]:
         logging.Logger.handle = original  # type: ignore[method-assign]
 
 
-def _one_thread() -> bool:
-    """Whether this process runs a single thread: counted by the kernel where it says (Linux: a library's own
-    threads count too, as for CPython's warning on a fork), else by Python's threads."""
-    try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:
-        return threading.active_count() == 1
-
-
 class RenderQueue:
     """The pages off the navigation that are not in the cache, rendered by this process and ``jobs - 1`` helpers.
 
@@ -84,7 +76,7 @@ class RenderQueue:
         self.index = {file.src_uri for file in pages}
         self.processes = 1  # that render pages
         forks = min(jobs, len(pages) // MIN_SHARE) - 1
-        if forks < 1 or not hasattr(os, "fork") or not _one_thread():
+        if forks < 1 or not hasattr(os, "fork") or not one_thread():
             return
         read, write = os.pipe()
         numbers = range(0, len(pages), self.batch)
@@ -118,6 +110,7 @@ class RenderQueue:
             code = 1
             try:
                 os.close(read)
+                die_with_parent()
                 done = {at: self._render_holding_logs(at) for at in self._claims()}
                 data = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as pipe:
