@@ -237,11 +237,12 @@ def test_with_another_weasyprint_the_dossier_is_one_plain_write_pdf(plain: Plain
 
 
 def test_chunks_are_bounded_in_characters_but_a_part_is_never_cut() -> None:
-    parts = ["<h1>封面</h1>", *("x" * 60_000 for _ in range(20)), "y" * 400_000, "z" * 10]
+    limit = pdfjobs.CHUNK_CHARS
+    parts = ["<h1>封面</h1>", *("x" * (limit * 3 // 5) for _ in range(20)), "y" * (limit * 4), "z" * 10]
     chunks = pdfjobs.group(parts, 2)
     assert "".join(chunks) == "".join(parts) and chunks[0] == parts[0]
-    assert all(len(chunk) <= pdfjobs.CHUNK_CHARS for chunk in chunks[1:] if "y" not in chunk)
-    assert max(len(chunk) for chunk in chunks) >= 400_000  # the one long part whole, in a chunk of its own
+    assert all(len(chunk) <= limit for chunk in chunks[1:] if "y" not in chunk)
+    assert max(len(chunk) for chunk in chunks) >= limit * 4  # the one long part whole, in a chunk of its own
     assert len(chunks) > 4 * 2 + 1  # more than a quarter of each worker's share would give
 
 

@@ -88,10 +88,11 @@ _PLACEHOLDER = "8888"  # wider than any real page number: the contents never get
 # Measured on generated evidence (docs/input-safety.md): an idle worker with WeasyPrint and the fonts
 # loaded holds about 55 MB, 120 MB once it has drawn a chunk and given the memory back; a laid-out
 # chunk adds about 1.05 kB per character, and drawing it (write_pdf) peaks at about 2.2 kB per character.
-# Two workers, one drawing a full chunk while the other holds one laid out: 2 × 120 MB + 100,000 ×
-# (2.2 + 1.05) kB ≈ 565 MB (at 150,000 characters it was about 730 MB), which leaves the main process
-# and the PDF it merges room within 1 GB.
-CHUNK_CHARS = 100_000
+# Two workers drawing full chunks at once: 2 × (120 MB + 40,000 × 2.2 kB) ≈ 420 MB. That leaves the main
+# process (about 200 MB through the PDF stage at 10,000 evidence files, the site having been built in a
+# child of its own) room within 1 GB with both workers busy: at 100,000 characters the admission gate
+# (pdfgate.py) let one chunk out at a time at 10,000 files, and the PDF stage ran on one core.
+CHUNK_CHARS = 40_000
 BUDGET_CHARS = 200_000
 
 
