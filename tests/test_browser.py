@@ -103,7 +103,12 @@ class Chromium:
         self.events.clear()
         self.page("Page.navigate", url=url)
         self.wait_event("Page.loadEventFired")
-        time.sleep(0.5)  # let the theme's scripts run
+        self.settle()
+
+    def settle(self) -> None:
+        """Wait until what the page's scripts started on load has run: two frames drawn (autofocus, the theme's
+        components mounted on load), then the tasks queued meanwhile."""
+        self.js("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 0))))")
 
     def js(self, expression: str) -> Any:
         reply = self.page("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)

@@ -10,7 +10,6 @@ the dossier's HTML checked for markup the payloads could have made.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -74,7 +73,7 @@ def probe(browser: Chromium, url: str) -> list[str]:
     browser.events.clear()
     browser.page("Page.navigate", url=url)
     browser.wait_event("Page.loadEventFired")
-    time.sleep(0.2)  # the theme's scripts
+    browser.settle()  # the theme's scripts, and what a payload set to run after load (autofocus)
     found: list[str] = browser.js(PROBE)
     return found
 
