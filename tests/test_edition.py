@@ -12,6 +12,7 @@ import functools
 import gzip
 import hashlib
 import html
+import io
 import json
 import re
 import shutil
@@ -54,13 +55,19 @@ def readable(path: Path) -> str:
     return _READ[key]
 
 
+@functools.cache  # a PDF's text is read once for the module (the site carries a copy of the PDF)
+def pdf_pages(data: bytes) -> tuple[str, ...]:
+    """Each page's text (poppler's pdftotext, which ends every page with a form feed), squashed."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    return tuple(squash(page) for page in text.split("\f")[:-1])
+
+
 def _readable(suffix: str, is_json: bool, data: bytes) -> str:
     if suffix == ".gz":
         data = gzip.decompress(data)
     if data[:5] == b"%PDF-":
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
-                              check=True).stdout.decode("utf-8")
-        return squash(text)
+        return "".join(pdf_pages(data))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -94,9 +101,13 @@ def build(out: Path, *extra: str) -> int:
 
 
 def build_edition(base: Path, edition: str) -> None:
-    with pytest.MonkeyPatch.context() as mp:
+    """The build into ``base / "out"``; what it printed on stderr in ``base / "stderr.txt"``."""
+    said = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stderr(said):
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        assert build(base / "out", *(("--edition", edition) if edition != "internal" else ())) == 0
+        code = build(base / "out", *(("--edition", edition) if edition != "internal" else ()))
+    (base / "stderr.txt").write_text(said.getvalue(), encoding="utf-8")
+    assert code == 0, said.getvalue()
 
 
 def repository_build(shared_output: SharedOutput, edition: str) -> Path:
@@ -251,9 +262,10 @@ def test_every_page_says_which_edition_it_is(editions: Editions) -> None:
     for folder, which in ((editions.public, Edition.PUBLIC), (editions.internal, Edition.INTERNAL)):
         for html_page in (folder / "site").rglob("*.html"):
             assert which.note in html_page.read_text(encoding="utf-8"), html_page
-        reader = PdfReader(folder / "dossier.pdf")
-        for number, page in enumerate(reader.pages, 1):
-            assert squash(which.note) in squash(page.extract_text()), (which, number)
+        pages = pdf_pages((folder / "dossier.pdf").read_bytes())
+        assert len(pages) == len(PdfReader(folder / "dossier.pdf").pages)
+        for number, page in enumerate(pages, 1):
+            assert squash(which.note) in page, (which, number)
     metadata = PdfReader(editions.public / "dossier.pdf").metadata
     assert metadata is not None and "公开版" in str(metadata.title)
 
