@@ -18,9 +18,11 @@ build: setup
 	$(PY) build.py all
 
 # over the machine's cores; a test file runs whole in one worker, so its module-wide builds are made once;
-# in the order tests/conftest.py gives (the heaviest files first, docs/testing.md), not xdist's own
+# in the order tests/conftest.py gives (the heaviest files first, docs/testing.md), not xdist's own;
+# with Python's bytecode cache on even where the environment turns it off (PYTHONDONTWRITEBYTECODE): the
+# suite starts hundreds of Python processes, and each one compiled the project's modules again (docs/testing.md)
 test: setup-test
-	$(PY) -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 serve: setup
 	$(PY) build.py serve
