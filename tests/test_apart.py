@@ -48,6 +48,21 @@ def test_what_the_stage_raised_is_raised_here_with_its_fields_and_the_childs_tra
     assert done.stdout.split() == ["缺少冒号", "3", "True", "in", "stage"], done.stderr
 
 
+def test_an_exception_that_cannot_be_rebuilt_here_comes_back_as_an_internal_error_with_its_traceback() -> None:
+    done = run("""
+        class Odd(Exception):
+            def __init__(self, what, where):
+                super().__init__(f"{what} at {where}")
+        def stage():
+            raise Odd("坏", 3)
+        try:
+            apart(stage, "测试")
+        except RuntimeError as exc:
+            print(type(exc).__name__, "Odd" in str(exc), "in stage" in str(exc.__cause__))
+    """)
+    assert done.stdout.split() == ["RuntimeError", "True", "True"], done.stderr
+
+
 def test_a_child_that_is_killed_is_said_in_chinese_with_memory_as_the_likely_cause() -> None:
     done = run("""
         import signal

@@ -113,7 +113,9 @@ def _outcome(stage: Callable[[], T]) -> bytes:
     except BaseException as exc:  # every outcome goes back, KeyboardInterrupt included
         outcome = ("raised", exc, "".join(traceback.format_exception(exc)))
     try:
-        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # a result or exception that does not pickle: said as an internal error
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.loads(data)  # an exception whose __init__ takes other arguments than it keeps fails only here
+        return data
+    except Exception:  # a result or exception that does not travel: said as an internal error
         return pickle.dumps(("raised", RuntimeError(f"{outcome[1]!r} cannot be sent from the child"),
                              outcome[2] or "".join(traceback.format_exc())), protocol=pickle.HIGHEST_PROTOCOL)
