@@ -23,6 +23,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -66,26 +67,21 @@ class ChildDied(RuntimeError):
         self.memory = memory
 
 
-def apart(stage: Callable[[], T], what: str) -> T:
-    """``stage()`` run in a forked child (``what`` names it in a message if the child dies), its result or its
-    exception brought back; in this process where a fork is not safe."""
-    if not hasattr(os, "fork") or not one_thread():
-        return stage()
-    read, write = os.pipe()
+def fork(produce: Callable[[], bytes]) -> tuple[int, int]:
+    """A forked child that writes what ``produce()`` returns into a pipe and ends, without running this process'
+    exit handlers (exit code 0, or 1 when ``produce`` raised); here: (its pid, the pipe's reading end)."""
     sys.stdout.flush()
     sys.stderr.flush()  # what is buffered here is printed once, not again by the child
-    gc.freeze()  # the child's collector leaves this process' objects alone: fewer pages copied
-    try:
-        pid = os.fork()
-    finally:
-        gc.unfreeze()
-    if pid == 0:  # the child: run, send, and end without running this process' exit handlers
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
         code = 1
         try:
             os.close(read)
             die_with_parent()
+            data = produce()
             with os.fdopen(write, "wb") as pipe:
-                pipe.write(_outcome(stage))
+                pipe.write(data)
             code = 0
         finally:
             with contextlib.suppress(Exception):
@@ -93,6 +89,19 @@ def apart(stage: Callable[[], T], what: str) -> T:
                 sys.stderr.flush()
             os._exit(code)
     os.close(write)
+    return pid, read
+
+
+def apart(stage: Callable[[], T], what: str) -> T:
+    """``stage()`` run in a forked child (``what`` names it in a message if the child dies), its result or its
+    exception brought back; in this process where a fork is not safe."""
+    if not hasattr(os, "fork") or not one_thread():
+        return stage()
+    gc.freeze()  # the child's collector leaves this process' objects alone: fewer pages copied
+    try:
+        pid, read = fork(partial(_outcome, stage))
+    finally:
+        gc.unfreeze()
     try:
         with os.fdopen(read, "rb") as stream:
             data = stream.read()

@@ -13,7 +13,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ...core.apart import die_with_parent, one_thread
+from ...core.apart import fork, one_thread
 
 MIN_SHARE = 8  # pages: below this many per process, a helper costs more than it saves
 BATCH = 4  # pages a process takes from the queue at a time
@@ -104,22 +104,9 @@ class RenderQueue:
             yield from range(start, min(start + self.batch, len(self.pages)))
 
     def _fork(self) -> tuple[int, int]:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the helper: render, send, and end without running this process' exit handlers
-            code = 1
-            try:
-                os.close(read)
-                die_with_parent()
-                done = {at: self._render_holding_logs(at) for at in self._claims()}
-                data = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(data)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write)
-        return pid, read
+        """A helper: renders the pages it takes from the queue and sends what ``Rendered`` holds of each."""
+        return fork(lambda: pickle.dumps({at: self._render_holding_logs(at) for at in self._claims()},
+                                         protocol=pickle.HIGHEST_PROTOCOL))
 
     def rendered(self) -> Iterator[tuple[Any, Rendered]]:
         """Every page with what rendering it gave, in order: those this process takes from the queue rendered here,
