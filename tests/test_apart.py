@@ -7,10 +7,13 @@ interpreter of one thread.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+from test_sitecache import DRIVER, WARNS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,33 +89,18 @@ def test_a_process_with_another_thread_runs_the_stage_itself() -> None:
     assert done.stdout.strip() == "True", done.stderr
 
 
-BUILD_WARNS = """
-import logging, os, sys
-from pathlib import Path
-from scoring.render.site import sitecache
-from scoring.cli.main import main
-render = sitecache._render_page
-def wrapped(*args):
-    logging.getLogger("mkdocs.structure.pages").warning("页面 %s 的提示", args[-1].src_uri)
-    (Path(sys.argv[-1]) / str(os.getpid())).touch()
-    return render(*args)
-sitecache._render_page = wrapped
-print("build", os.getpid())
-sys.exit(main(sys.argv[1:-1]))
-"""
-
-
 def test_all_builds_the_site_in_a_child_whose_error_stops_the_build_as_its_own_would(tmp_path: Path) -> None:
     """``all`` in a process of one thread: the site's pages rendered by another process; a warning in strict
     mode there is the build's error, said once, and nothing is written."""
     pids, out = tmp_path / "pids", tmp_path / "out"
     pids.mkdir()
-    done = subprocess.run([sys.executable, "-c", BUILD_WARNS, "all", "--project", str(ROOT / "tests" / "fixtures" / "mini"),
-                           "--out", str(out), str(pids)], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 1, done.stderr
-    build = int(done.stdout.split()[1])
+    build = subprocess.Popen([sys.executable, "-c", DRIVER.format(wrap=WARNS), "all", "--project",
+                              str(ROOT / "tests" / "fixtures" / "mini"), "--out", str(out)], cwd=ROOT, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PIDS": str(pids)})
+    _, said = build.communicate(timeout=300)
+    assert build.returncode == 1, said
     rendered = {int(p.name) for p in pids.iterdir()}
-    assert rendered and build not in rendered
-    assert done.stderr.count("网站生成失败（MkDocs 严格模式，有警告即停止）：页面 evidence/") == 1, done.stderr
-    assert "未写出任何文件" in done.stderr and "Traceback" not in done.stderr
+    assert rendered and build.pid not in rendered
+    assert said.count("网站生成失败（MkDocs 严格模式，有警告即停止）：页面 evidence/") == 1, said
+    assert "未写出任何文件" in said and "Traceback" not in said
     assert not out.exists()
