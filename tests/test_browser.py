@@ -234,6 +234,36 @@ def test_search_finds_registers_and_words_inside_compounds(browser: Chromium, se
     assert browser.errors() == []
 
 
+def test_the_search_index_is_built_on_the_first_query_not_on_every_page(browser: Chromium, served: str) -> None:
+    """The page sends the index to the search worker on load; the worker keeps it (``zwgkSetup``) and builds lunr's
+    index only when a query with text comes, not for each page a reader opens (docs/site.md)."""
+    browser.page("Target.setAutoAttach", autoAttach=True, waitForDebuggerOnStart=False, flatten=True)
+    try:
+        browser.open(served + "scheme/zuzhi/")
+        deadline = time.monotonic() + 10
+        while not (workers := [e["params"]["sessionId"] for e in browser.events
+                               if e.get("method") == "Target.attachedToTarget"
+                               and e["params"]["targetInfo"]["type"] == "worker"]):
+            assert time.monotonic() < deadline, "no search worker started"
+            browser.events.append(browser._read(deadline - time.monotonic()))
+
+        def held() -> Any:
+            reply = browser.call("Runtime.evaluate", workers[0], expression="zwgkSetup && zwgkSetup.docs.length",
+                                 returnByValue=True)
+            return reply["result"].get("value")
+
+        while not held():  # the index arrives after the page's fetch of search_index.json
+            assert time.monotonic() < deadline, "the worker never received the index"
+            time.sleep(0.05)
+        time.sleep(0.5)  # the page's own first (empty) query has come and gone
+        assert held() > 10  # the index's entries, kept and not yet built
+        assert any("evidence/taizhang/" in link for link in browser.search("台账"))
+        assert held() is None  # built by the query, then let go
+    finally:
+        browser.page("Target.setAutoAttach", autoAttach=False, waitForDebuggerOnStart=False, flatten=True)
+    assert browser.errors() == []
+
+
 def test_no_evidence_script_runs(browser: Chromium, served: str) -> None:
     browser.open(served + "evidence/evil/")
     browser.js("document.querySelectorAll('.zwgk-evidence-body *').forEach(el => {"
