@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,6 +26,7 @@ from test_site import EPOCH, JIXIAO, png, write
 from scoring.cli.main import main
 from scoring.core.filetypes import BY_SUFFIX, LFS_POINTER
 from scoring.gather.pipeline import check_and_score
+from scoring.render.pdftext import pdf_text
 
 REPO = Path(__file__).resolve().parent.parent
 ATTACHMENTS = ("evidence/zonghe/说明.pdf", "evidence/zonghe/截图.png")
@@ -95,7 +97,7 @@ def test_lfs_clone_builds_the_same_dossier(repos: dict[str, Path], capsys: pytes
         assert main(["pdf", "--project", str(repos[name]), "--out", str(out), "--jobs", "1"]) == 0
         reader = PdfReader(out / "dossier.pdf")
         commit = git(repos[name], "rev-parse", "HEAD").strip()
-        texts.append([page.extract_text().replace(commit[:10], "COMMIT") for page in reader.pages])
+        texts.append([re.sub(r"\s+", "", text).replace(commit[:10], "COMMIT") for text in pdf_text(reader)])
         files.append({key: b"".join(value) for key, value in reader.attachments.items()})
     assert texts[0] == texts[1] and len(texts[0]) > 1
     assert set(ATTACHMENTS) <= set(files[0]) and files[0] == files[1]

@@ -16,6 +16,7 @@ from test_pdfjobs import counting_layouts
 
 from scoring.render.dossier import pdfgate, pdfjobs
 from scoring.render.dossier.pdfjobs import CHUNK_MARKER, PdfJob
+from scoring.render.pdftext import pdf_text
 
 
 def _job() -> PdfJob:
@@ -94,5 +95,5 @@ def test_a_full_tree_lays_out_one_chunk_at_a_time_and_the_pdf_is_the_same(
     assert renewed  # fresh processes took over between chunks, and their fonts' subsets are the same
     assert full == free
     serial = weasyprint.HTML(string=job.html, base_url=job.base_url).write_pdf()
-    texts = [[page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages] for pdf in (full, serial)]
+    texts = [pdf_text(PdfReader(io.BytesIO(pdf))) for pdf in (full, serial)]  # test_leaks.py: pypdf's text, faster
     assert texts[0] == texts[1] and len(texts[0]) == 7
