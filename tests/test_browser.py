@@ -138,13 +138,19 @@ class Chromium:
         self.page("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
 
     def search(self, query: str, timeout: float = 30) -> list[str]:
-        """Type ``query`` into the search box; the links of the results listed."""
+        """Type ``query`` into the search box; the links of the results listed. The results of an earlier query in
+        the same page are cleared first (the box emptied, as a reader would), so none of them is taken for these."""
+        deadline = time.monotonic() + timeout
         self.js("document.querySelector('label[for=__search]').click()")
         self.js("document.querySelector('input[data-md-component=search-query]').focus()")
         self.js("document.querySelector('input[data-md-component=search-query]').value = ''")
+        self.page("Input.dispatchKeyEvent", type="keyUp", key="Shift", code="ShiftLeft", windowsVirtualKeyCode=16)
+        while self.js("document.querySelectorAll('.md-search-result__item').length"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the results before {query!r} stayed listed")
+            time.sleep(0.05)
         self.page("Input.insertText", text=query)
         self.page("Input.dispatchKeyEvent", type="keyUp", key="Shift", code="ShiftLeft", windowsVirtualKeyCode=16)
-        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             links: list[str] = self.js(
                 "[...document.querySelectorAll('.md-search-result__item > a')].map(a => a.getAttribute('href'))")

@@ -60,8 +60,8 @@ def test_the_queries_cover_prefixes_of_compounds() -> None:
 
 def test_each_query_finds_its_page_and_no_snippet_shows_a_path(browser: Chromium, served: str) -> None:
     missed: list[str] = []
+    browser.open(served)  # one query after another in the same page, as a reader types them
     for query, pages in sorted(queries().items()):
-        browser.open(served)
         listed = {link.split("?")[0].split("#")[0] for link in browser.search(query)}
         for page in sorted(pages):
             if not any(link.endswith(page) for link in listed):
