@@ -6,6 +6,7 @@ import base64
 import gzip
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import weasyprint
 from PIL import Image
 from pypdf import PdfReader
 
+from scoring.render import leakscan
 from scoring.render.leaks import (
     ATTACHMENT,
     BODY,
@@ -85,7 +87,8 @@ def test_fingerprints_leave_out_public_words(fp: Fingerprints) -> None:
     assert "2021-03-18-dangzu-huiyi.md" in fp.names and len(fp.pictures) == 1
 
 
-def test_each_planted_leak_is_found_at_its_place(tmp_path: Path, fp: Fingerprints) -> None:
+def test_each_planted_leak_is_found_at_its_place(tmp_path: Path, fp: Fingerprints,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
     (out / "a" / "files").mkdir(parents=True)
     # a sentence split by markup and written with entities
@@ -110,7 +113,22 @@ def test_each_planted_leak_is_found_at_its_place(tmp_path: Path, fp: Fingerprint
         "<svg width='300' height='40'><text x='0' y='20'>党组会议研究干部事项</text></svg>"
         "<p style='break-before: page'>第三页</p><img src='pic.png'>").replace("pic.png", _write(tmp_path, "pic.png", PNG)),
         [weasyprint.Attachment(file_obj=io.BytesIO(MINUTES), name="2021-03-18-jiyao.pdf")]))
+    (out / "z" / "search").mkdir(parents=True)  # the same bytes under the same names: read once, said of each
+    shutil.copy(out / "dossier.pdf", out / "z" / "dossier.pdf")
+    shutil.copy(out / "search" / "search_index.json", out / "z" / "search" / "search_index.json")
+    read: list[str] = []
+    reading = leakscan._Scan.file
+
+    def noted(state: leakscan._Scan, output: str, data: bytes, name: str) -> None:
+        read.append(output)
+        reading(state, output, data, name)
+
+    monkeypatch.setattr(leakscan._Scan, "file", noted)
     hits = scan(out, fp)
+    assert "z/dossier.pdf" not in read and "z/search/search_index.json" not in read and "dossier.pdf" in read
+    for copy in ("dossier.pdf", "search/search_index.json"):
+        said = {(h.place, h.source, h.kind, h.snippet) for h in hits if h.output == copy}
+        assert said and said == {(h.place, h.source, h.kind, h.snippet) for h in hits if h.output == f"z/{copy}"}
     found = where(hits)
     expected = {
         ("a/index.html", "正文", BODY),

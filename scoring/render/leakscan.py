@@ -258,11 +258,20 @@ def scan(out_dir: Path, fp: Fingerprints, *, trusted: frozenset[str] = frozenset
     Raises ``LeakCheckError`` for a PDF it cannot read.
     """
     state = _Scan(fp)
+    # A file with the bytes and the name of one read before (what the site serves of the dossier, site/dossier.pdf,
+    # is the dossier itself, whose reading is most of the check) is not read again: what reading gives depends on
+    # nothing else, so its hits are the first's, said of it.
+    first: dict[tuple[str, str], str] = {}
     for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(out_dir).as_posix()
         data = path.read_bytes()
-        if sha256(data) in trusted:
+        digest = sha256(data)
+        if digest in trusted:
             state.data(rel, FILE_NAME, data, path.name)
+        elif (digest, path.name) in first:
+            for hit in [h for h in state.hits.values() if h.output == first[digest, path.name]]:
+                state.add(rel, hit.place, Origin(hit.source, hit.kind), hit.snippet)
         else:
+            first[digest, path.name] = rel
             state.file(rel, data, path.name)
     return sorted(state.hits.values())
