@@ -34,14 +34,8 @@ _AXE_SPEC = importlib.util.find_spec("axe_playwright_python")
 assert _AXE_SPEC is not None and _AXE_SPEC.submodule_search_locations
 AXE = (Path(_AXE_SPEC.submodule_search_locations[0]) / "axe.min.js").read_text(encoding="utf-8")
 assert AXE.startswith("/*! axe v4.12.1")
-# axe's own summary of each violation: rule, impact, and where (at most three nodes each).
-AXE_RUN = """axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))"""
-
-
-# Rule → the selectors of every node it finds, serious or critical only.
-AXE_TARGETS = """axe.run(document, {resultTypes: ['violations']}).then(r => Object.fromEntries(r.violations
+# Each serious or critical violation axe finds: rule → the selectors of every node it finds.
+AXE_RUN = """axe.run(document, {resultTypes: ['violations']}).then(r => Object.fromEntries(r.violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => [v.id, v.nodes.map(n => n.target.join(' '))])))"""
 
@@ -78,9 +72,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
         yield opened
 
 
-def serious_findings(browser: Chromium) -> list[str]:
+def serious_findings(browser: Chromium) -> dict[str, list[str]]:
     browser.js(AXE)
-    found: list[str] = browser.js(AXE_RUN)
+    found: dict[str, list[str]] = browser.js(AXE_RUN)
     return found
 
 
@@ -91,7 +85,7 @@ PAGES = ("", "scheme/zzld/", "scheme/", "units/zonghe/", "evidence/2021-01-29-xi
 
 @pytest.mark.parametrize("edition", ["internal", "public"])
 def test_no_serious_accessibility_finding(browser: Chromium, sites: dict[str, str], edition: str) -> None:
-    found: dict[str, list[str]] = {}
+    found: dict[str, dict[str, list[str]]] = {}
     for page in PAGES:
         browser.open(sites[edition] + page)
         assert browser.js("document.querySelector('h1') !== null"), page
@@ -111,8 +105,7 @@ def test_axe_finds_what_the_site_avoids(browser: Chromium, sites: dict[str, str]
     colour alone are found."""
     browser.open(sites["internal"] + "scheme/ysqgk/")
     browser.js("document.querySelectorAll('link[href*=zwgk]').forEach(l => l.remove())")
-    browser.js(AXE)
-    found: dict[str, list[str]] = browser.js(AXE_TARGETS)
+    found = serious_findings(browser)
     assert ".md-copyright" in found.get("color-contrast", []), found  # among others, such as the tabs' links
     assert found.get("link-in-text-block"), found
 
