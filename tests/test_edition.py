@@ -117,7 +117,7 @@ def repository_build(shared_output: SharedOutput, edition: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory: pytest.TempPathFactory, shared_output: SharedOutput) -> Editions:
+def editions(shared_output: SharedOutput) -> Editions:
     """Each edition built once, shared."""
     return Editions(repository_build(shared_output, "internal"), repository_build(shared_output, "public"),
                     gather(ROOT, with_git=False).evidence)
